@@ -1,0 +1,43 @@
+# The front door: `make run` and `make test` work on a fresh machine with Python 3.11+
+# and a C compiler. Everything else is installed into .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install train validate shell bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	BOT_ENV=$${BOT_ENV:-development} $(PY) -m bot serve
+
+test: $(STAMP)
+	$(PY) -m pytest
+	$(PY) -m bot validate
+	$(PY) -m bot test
+
+train: $(STAMP)
+	$(PY) -m bot train
+
+validate: $(STAMP)
+	$(PY) -m bot validate
+
+shell: $(STAMP)
+	$(PY) -m bot shell
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/mypy bot actions
+
+clean:
+	rm -rf $(VENV) models var test-output

@@ -1,0 +1,48 @@
+"""Logging set-up with a last line of defence for PHI.
+
+Code never logs message bodies, speech, dates of birth or phone numbers; this filter
+additionally masks anything shaped like a phone number or a date in any log record,
+from any library, so a mistake elsewhere does not leak it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+_PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
+_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+
+
+def _mask(text: str) -> str:
+    text = _DATE.sub("[date]", text)
+    return _PHONE.sub(lambda m: "***" + re.sub(r"\D", "", m.group())[-4:], text)
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_configured = False
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Once per process: one stderr handler, redacted."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
+    for handler in root.handlers:
+        handler.addFilter(RedactingFilter())

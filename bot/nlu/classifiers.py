@@ -1,0 +1,133 @@
+"""Intent classifiers: LogisticRegressionClassifier and FallbackClassifier.
+
+Training uses scikit-learn; serving needs only the learned weight matrix, so a web
+process scores a message with a few dictionary look-ups and one small dot product.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from bot.nlu.message import Message
+from bot.nlu.registry import Component, register
+from bot.nlu.training_data import TrainingData
+
+NLU_FALLBACK = "nlu_fallback"
+
+
+def _feature_columns(message: Message) -> tuple[np.ndarray, np.ndarray]:
+    """All featurizers' sentence features as one (columns, values) sparse row."""
+    columns: list[int] = []
+    values: list[float] = []
+    offset = 0
+    for block in message.features:
+        for column, value in block.values.items():
+            columns.append(offset + column)
+            values.append(value)
+        offset += block.size
+    return np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float64)
+
+
+def _width(message: Message) -> int:
+    return sum(block.size for block in message.features)
+
+
+@register
+class LogisticRegressionClassifier(Component):
+    name = "LogisticRegressionClassifier"
+    defaults: ClassVar[dict[str, Any]] = {
+        "max_iter": 100,
+        "solver": "lbfgs",
+        "tol": 1e-4,
+        "random_state": 42,
+        "ranking_length": 10,
+    }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self.classes: list[str] = []
+        self.weights = np.zeros((0, 0))  # features x classes
+        self.bias = np.zeros(0)
+
+    def train(self, messages: list[Message], data: TrainingData) -> None:
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+
+        labelled = [(m, m.extra["training_intent"]) for m in messages]
+        width = _width(messages[0]) if messages else 0
+        rows, cols, vals = [], [], []
+        for row, (message, _) in enumerate(labelled):
+            columns, values = _feature_columns(message)
+            rows.extend([row] * len(columns))
+            cols.extend(columns.tolist())
+            vals.extend(values.tolist())
+        matrix = csr_matrix((vals, (rows, cols)), shape=(len(labelled), width))
+        model = LogisticRegression(
+            solver=self.config["solver"],
+            max_iter=self.config["max_iter"],
+            tol=self.config["tol"],
+            random_state=self.config["random_state"],
+            class_weight="balanced",
+        )
+        model.fit(matrix, [intent for _, intent in labelled])
+        self.classes = [str(c) for c in model.classes_]
+        coef = np.asarray(model.coef_, dtype=np.float64)
+        bias = np.asarray(model.intercept_, dtype=np.float64)
+        if len(self.classes) == 2:  # sklearn keeps one row for two classes
+            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+            bias = np.array([-bias[0] / 2, bias[0] / 2])
+        self.weights = np.ascontiguousarray(coef.T)
+        self.bias = bias
+
+    def probabilities(self, message: Message) -> np.ndarray:
+        columns, values = _feature_columns(message)
+        scores = self.bias.copy()
+        if len(columns):
+            scores += values @ self.weights[columns]
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
+
+    def process(self, message: Message) -> None:
+        if not self.classes:
+            return
+        probs = self.probabilities(message)
+        order = np.argsort(-probs, kind="stable")
+        ranking = [{"name": self.classes[i], "confidence": float(probs[i])} for i in order]
+        message.intent = dict(ranking[0])
+        length = self.config["ranking_length"]
+        message.intent_ranking = ranking[:length] if length and length > 0 else ranking
+
+    def persist(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        return {"classes": self.classes}, {"weights": self.weights, "bias": self.bias}
+
+    def restore(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.classes = list(state["classes"])
+        self.weights = np.ascontiguousarray(arrays["weights"])
+        self.bias = arrays["bias"]
+
+
+@register
+class FallbackClassifier(Component):
+    """Replaces a low-confidence or ambiguous intent with `nlu_fallback`."""
+
+    name = "FallbackClassifier"
+    defaults: ClassVar[dict[str, Any]] = {"threshold": 0.3, "ambiguity_threshold": 0.1}
+
+    def process(self, message: Message) -> None:
+        if message.intent is None:
+            return
+        ranking = message.intent_ranking
+        confidence = message.intent["confidence"]
+        below = confidence < self.config["threshold"]
+        ambiguous = (
+            len(ranking) >= 2
+            and ranking[0]["confidence"] - ranking[1]["confidence"]
+            < self.config["ambiguity_threshold"]
+        )
+        if below or ambiguous:
+            fallback = {"name": NLU_FALLBACK, "confidence": float(self.config["threshold"])}
+            message.intent = fallback
+            message.intent_ranking = [dict(fallback), *ranking]

@@ -1,0 +1,133 @@
+"""Training, saving and loading the NLU pipeline; parsing with the emergency net on top."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.nlu import classifiers, extractors, featurizers, tokenizers  # noqa: F401 (register)
+from bot.nlu import safety
+from bot.nlu.message import Message
+from bot.nlu.registry import Component, ConfigError, build_component
+from bot.nlu.training_data import TrainingData, load_directory
+from bot.project import Project
+
+log = logging.getLogger(__name__)
+
+MODEL_SUFFIX = ".npz"
+
+
+def build_pipeline(config: dict[str, Any]) -> list[Component]:
+    pipeline = config.get("pipeline")
+    if not isinstance(pipeline, list) or not pipeline:
+        raise ConfigError("config.yml: 'pipeline' must be a non-empty list of components")
+    return [build_component(index, spec) for index, spec in enumerate(pipeline)]
+
+
+@dataclass
+class NLUModel:
+    components: list[Component]
+    fingerprint: str
+
+    def parse_message(self, text: str) -> Message:
+        message = Message(text=text)
+        for component in self.components:
+            component.process(message)
+        return message
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's parse result, with the emergency net applied after the pipeline."""
+        message = self.parse_message(text)
+        net = safety.check(text)
+        if net.matched and (message.intent or {}).get("name") != safety.EMERGENCY_INTENT:
+            message.intent = {"name": safety.EMERGENCY_INTENT, "confidence": 1.0}
+            message.intent_ranking = [
+                dict(message.intent),
+                *[r for r in message.intent_ranking if r["name"] != safety.EMERGENCY_INTENT],
+            ]
+        if net.matched:
+            message.extra["emergency_net"] = True
+        return message.as_parse_data()
+
+    @property
+    def intents(self) -> list[str]:
+        for component in self.components:
+            if isinstance(component, classifiers.LogisticRegressionClassifier):
+                return list(component.classes)
+        return []
+
+    # -- persistence ----------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        states, arrays = [], {}
+        for index, component in enumerate(self.components):
+            state, component_arrays = component.persist()
+            states.append({"name": component.name, "state": state})
+            for key, array in component_arrays.items():
+                arrays[f"{index}.{key}"] = array
+        meta = json.dumps({"fingerprint": self.fingerprint, "components": states})
+        temporary = path.with_suffix(".tmp.npz")
+        np.savez(temporary, __meta__=np.array(meta), **arrays)
+        temporary.replace(path)  # atomic: a concurrent loader never sees half a model
+
+    @classmethod
+    def load(cls, path: Path, config: dict[str, Any]) -> NLUModel:
+        components = build_pipeline(config)
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(str(archive["__meta__"]))
+            arrays = {key: archive[key] for key in archive.files if key != "__meta__"}
+        saved = meta["components"]
+        if [entry["name"] for entry in saved] != [c.name for c in components]:
+            raise ConfigError(f"{path}: model was trained with a different pipeline")
+        for index, (component, entry) in enumerate(zip(components, saved, strict=True)):
+            prefix = f"{index}."
+            own = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+            component.restore(entry["state"], own)
+        return cls(components, meta["fingerprint"])
+
+
+def train(config: dict[str, Any], data: TrainingData, fingerprint: str = "") -> NLUModel:
+    """Train every component in order, as Rasa's graph does for this linear pipeline."""
+    if not data.examples:
+        raise ConfigError("no NLU training examples found under data/")
+    components = build_pipeline(config)
+    messages = []
+    for example in data.examples:
+        message = Message(text=example.text)
+        message.extra["training_intent"] = example.intent
+        messages.append(message)
+    for component in components:
+        component.train(messages, data)
+        for message in messages:
+            component.process(message)
+    return NLUModel(components, fingerprint)
+
+
+def model_path(project: Project, model_dir: Path) -> Path:
+    return model_dir / f"nlu-{project.nlu_fingerprint()}{MODEL_SUFFIX}"
+
+
+def train_project(project: Project, model_dir: Path) -> tuple[NLUModel, Path]:
+    started = time.perf_counter()
+    data = load_directory(project.files_with("nlu"))
+    model = train(project.config(), data, project.nlu_fingerprint())
+    path = model_path(project, model_dir)
+    model.save(path)
+    log.info("trained NLU model %s in %.1f s", path.name, time.perf_counter() - started)
+    return model, path
+
+
+def load_or_train(project: Project, model_dir: Path) -> NLUModel:
+    """The model matching the current config and data, training one if there is none."""
+    path = model_path(project, model_dir)
+    if path.exists():
+        return NLUModel.load(path, project.config())
+    log.info("no model for the current config and data; training %s", path.name)
+    model, _ = train_project(project, model_dir)
+    return model

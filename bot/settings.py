@@ -1,0 +1,129 @@
+"""Typed settings, read once from the environment (see the contract's table)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _numbers(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path = PROJECT_DIR
+    environment: str = "production"
+    redis_url: str | None = None
+    key_prefix: str = "nh:"
+
+    twilio_auth_token: str | None = None
+    twilio_auth_token_secondary: str | None = None
+    twilio_validate_signatures: bool = True
+    twilio_account_sid: str | None = None
+    twilio_phone_number: str | None = None
+    twilio_api_base_url: str | None = None
+    public_base_url: str | None = None
+    trusted_proxy_hops: int = 1
+
+    specialist_phone: str | None = None
+    staff_notify_numbers: tuple[str, ...] = ()
+    support_phone: str = "the pharmacy"
+    business_hours: str = "Mon-Fri 08:00-18:00"
+    timezone: str = "America/Los_Angeles"
+    voice_name: str = "Polly.Joanna-Neural"
+    voice_language: str = "en-US"
+    console_base_url: str | None = None
+
+    secret_key: str | None = None
+    action_server_url: str | None = None
+
+    # Lifetimes of what we keep in Redis, in seconds (see README "Data lifetimes").
+    conversation_ttl: int = 7 * 24 * 3600
+    dedup_ttl: int = 48 * 3600
+    lock_lease_ms: int = 10_000
+    lock_acquire_timeout_ms: int = 8_000
+    max_body_bytes: int = 64 * 1024
+
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.project_dir / "models"
+
+    @property
+    def var_dir(self) -> Path:
+        return self.project_dir / "var"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, object] = {
+            "environment": env.get("BOT_ENV", "production").strip() or "production",
+            "redis_url": env.get("REDIS_URL") or None,
+            "key_prefix": env.get("REDIS_KEY_PREFIX", "nh:"),
+            "twilio_auth_token": env.get("TWILIO_AUTH_TOKEN") or None,
+            "twilio_auth_token_secondary": env.get("TWILIO_AUTH_TOKEN_SECONDARY") or None,
+            "twilio_validate_signatures": _flag(env.get("TWILIO_VALIDATE_SIGNATURES"), True),
+            "twilio_account_sid": env.get("TWILIO_ACCOUNT_SID") or None,
+            "twilio_phone_number": env.get("TWILIO_PHONE_NUMBER") or None,
+            "twilio_api_base_url": env.get("TWILIO_API_BASE_URL") or None,
+            "public_base_url": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            "trusted_proxy_hops": _int(env, "TRUSTED_PROXY_HOPS", 1),
+            "specialist_phone": env.get("SPECIALIST_PHONE") or None,
+            "staff_notify_numbers": _numbers(env.get("STAFF_NOTIFY_NUMBERS")),
+            "support_phone": env.get("SUPPORT_PHONE") or "the pharmacy",
+            "business_hours": env.get("BUSINESS_HOURS") or "Mon-Fri 08:00-18:00",
+            "timezone": env.get("TIMEZONE") or "America/Los_Angeles",
+            "voice_name": env.get("VOICE_NAME") or "Polly.Joanna-Neural",
+            "voice_language": env.get("VOICE_LANGUAGE") or "en-US",
+            "console_base_url": (env.get("CONSOLE_BASE_URL") or "").rstrip("/") or None,
+            "secret_key": env.get("SECRET_KEY") or None,
+            "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
+            "conversation_ttl": _int(env, "CONVERSATION_TTL_SECONDS", 7 * 24 * 3600),
+        }
+        if env.get("BOT_PROJECT_DIR"):
+            values["project_dir"] = Path(env["BOT_PROJECT_DIR"]).resolve()
+        values.update(overrides)
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Fail fast on settings that cannot work."""
+        if self.environment not in {"development", "production", "test"}:
+            raise SettingsError(
+                f"BOT_ENV must be development, production or test, got {self.environment!r}"
+            )
+        if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
+            raise SettingsError("PUBLIC_BASE_URL must start with http:// or https://")

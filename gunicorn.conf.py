@@ -1,0 +1,15 @@
+"""gunicorn settings shared by the Procfile's `web` process and `python -m bot serve`."""
+
+import os
+
+bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "5005"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+# Load the model and the rules once in the master; workers fork with them in memory.
+preload_app = True
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+# Request lines only (our URLs carry no PHI); off unless asked for.
+accesslog = os.environ.get("ACCESS_LOG") or None
+errorlog = "-"
