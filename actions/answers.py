@@ -1,0 +1,70 @@
+"""Answering the four topics: the intent says which topic, the wording which answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+# (pattern on the patient's words, response); first match wins, the last is the default.
+ANSWERS: dict[str, list[tuple[str, str]]] = {
+    "ask_what_is_nh": [
+        (r"genetic|inherit|\bgenes?\b|hereditary|hfe|runs? in (the |our )?family|adult|dna|carrier",
+         "utter_nh_not_genetic"),
+        (r"cause|why did|why does|why do|how does .* happen|gald|alloimmune|antibod|fault|blame"
+         r"|did i do|something i did|because of me", "utter_nh_cause"),
+        (r"\biron\b", "utter_nh_iron"),
+        (r"", "utter_what_is_nh"),
+    ],
+    "ask_recurrence_risk": [
+        (r"partner|husband|father|dad|donor|ivf|sperm|\begg|surrogat|new (guy|man|boyfriend)"
+         r"|different (guy|man|dad)", "utter_recurrence_partner"),
+        (r"\bmfm\b|maternal|specialist|what should (i|we) do|next step|plan|prepare|when should"
+         r"|who should|see a|doctor", "utter_recurrence_next_steps"),
+        (r"", "utter_recurrence_risk"),
+    ],
+    "ask_ivig_treatment": [
+        (r"dose|dosage|how much|g ?/ ?kg|grams?\b|\bmg\b|per kilo|weight", "utter_ivig_dose"),
+        (r"newborn|nicu|exchange|transfusion|after (he|she|baby) (was|is) born|sick baby"
+         r"|baby (is|was) sick|transplant|treat(ed|ment)? (for |of )?(the |a |my |our )?baby",
+         "utter_ivig_newborn"),
+        (r"side effect|safe|reaction|clot|kidney|headache|fever|allerg|tolerat|risks? of"
+         r"|hurt the baby|harm", "utter_ivig_side_effects"),
+        (r"work|effective|success|chance|guarantee|odds|percent|%|study|studies|prevent"
+         r"|help(s)? (at all|really)", "utter_ivig_effectiveness"),
+        (r"when|start|week|schedule|how often|how long|until|weekly|every|frequen|timing"
+         r"|trimester", "utter_ivig_schedule"),
+        (r"after (birth|delivery)|deliver|born|blood test|check(ed)? (the )?baby|test(s|ed)? (the |my )?baby",
+         "utter_ivig_after_birth"),
+        (r"", "utter_ivig_overview"),
+    ],
+}
+OFFERS_A_SPECIALIST = {"ask_copay_help": ("utter_copay_help", "copay help")}
+
+
+def choose_answer(intent: str, text: str) -> str | None:
+    lowered = (text or "").lower()
+    for pattern, response in ANSWERS.get(intent, []):
+        if re.search(pattern, lowered):
+            return response
+    return None
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if intent in OFFERS_A_SPECIALIST:
+            response, reason = OFFERS_A_SPECIALIST[intent]
+            dispatcher.utter_message(response=response)
+            return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
+        response = choose_answer(intent, tracker.latest_message.get("text") or "")
+        dispatcher.utter_message(response=response or "utter_default")
+        return []

@@ -1,0 +1,114 @@
+"""Handing a patient to a pharmacy specialist: on request, on an emergency, after two
+fallbacks in a row. The patient hears "a specialist will contact you" only after the
+escalation is stored; if it cannot be stored, they are given the number to call."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.refill import clear_form
+
+log = logging.getLogger(__name__)
+
+
+def _open(tracker: Tracker, reason: str) -> str | None:
+    """Store an escalation and hand the conversation over; its reference, or None."""
+    try:
+        escalation = services.escalations().open(
+            sender_id=tracker.sender_id,
+            phone=services.patient_phone(tracker),
+            channel=services.channel(tracker),
+            reason=reason,
+            transcript=services.transcript(tracker),
+        )
+    except Exception as exc:
+        log.error("escalation not stored: %s", type(exc).__name__)
+        return None
+    return escalation.reference
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        reason = tracker.get_slot("handoff_reason") or "patient asked for a person"
+        reference = _open(tracker, reason)
+        events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
+        if reference is None:
+            dispatcher.utter_message(response="utter_handoff_failed",
+                                     support_phone=services.settings().support_phone)
+            return events
+        dispatcher.utter_message(response="utter_handoff_done", escalation_reference=reference)
+        return [*events, SlotSet("escalation_reference", reference)]
+
+
+class ActionDeclineSpecialist(Action):
+    def name(self) -> str:
+        return "action_decline_specialist"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
+
+
+class ActionEmergency(Action):
+    """911 first, staff alerted with an urgent escalation, any form abandoned."""
+
+    def name(self) -> str:
+        return "action_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        try:
+            escalation, _ = services.escalations().open_or_raise_urgency(
+                sender_id=tracker.sender_id,
+                phone=services.patient_phone(tracker),
+                channel=services.channel(tracker),
+                reason="emergency reported",
+                transcript=services.transcript(tracker),
+            )
+        except Exception as exc:
+            log.error("urgent escalation not stored: %s", type(exc).__name__)
+            dispatcher.utter_message(response="utter_emergency_alert_failed")
+            return self._leave_form(tracker)
+        dispatcher.utter_message(response="utter_emergency")
+        return [*self._leave_form(tracker), SlotSet("escalation_reference", escalation.reference)]
+
+    @staticmethod
+    def _leave_form(tracker: Tracker) -> list[EventType]:
+        if tracker.active_loop.get("name"):
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_form()]
+        return []
+
+
+class ActionFallback(Action):
+    """Did not understand: ask again; the second time in a row, bring in a person."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        if count < 2:
+            dispatcher.utter_message(response="utter_default")
+            return [SlotSet("fallback_count", count)]
+        reference = _open(tracker, "bot did not understand twice in a row")
+        if reference is None:
+            dispatcher.utter_message(response="utter_handoff_failed",
+                                     support_phone=services.settings().support_phone)
+            return [SlotSet("fallback_count", 0)]
+        dispatcher.utter_message(response="utter_fallback_handoff", escalation_reference=reference)
+        return [SlotSet("fallback_count", 0), SlotSet("escalation_reference", reference)]
+
+

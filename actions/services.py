@@ -1,0 +1,69 @@
+"""What the actions need from outside: Redis and the record stores, built from the
+environment once per process (rasa_sdk instantiates actions itself, so nothing can be
+handed to them)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.escalation.notify import enqueue_staff_notification
+from bot.escalation.store import EscalationStore
+from bot.refills import RefillStore
+from bot.settings import Settings
+from bot.store.connection import client_for_url
+from bot.store.keys import Keys
+
+
+@functools.lru_cache(maxsize=4)
+def _client(url: str) -> Any:
+    return client_for_url(url)
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def _redis() -> Any:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        raise RuntimeError("REDIS_URL is not set for the actions")
+    return _client(url)
+
+
+def escalations() -> EscalationStore:
+    client = _redis()
+    keys = Keys(settings().key_prefix)
+    return EscalationStore(
+        client,
+        keys,
+        on_opened=lambda reference: enqueue_staff_notification(client, keys.prefix, reference),
+    )
+
+
+def refills() -> RefillStore:
+    return RefillStore(_redis(), Keys(settings().key_prefix))
+
+
+def patient_phone(tracker: Tracker) -> str:
+    """The patient's number: the message metadata a channel added, else the sender id."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return str(metadata.get("phone") or tracker.sender_id)
+
+
+def channel(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "unknown"
+
+
+def transcript(tracker: Tracker, turns: int = 20) -> list[dict[str, Any]]:
+    """The last `turns` turns of the conversation, for the specialist."""
+    lines = [
+        {"from": "patient" if e["event"] == "user" else "bot", "text": e.get("text") or "",
+         "time": e.get("timestamp")}
+        for e in tracker.events
+        if e.get("event") in {"user", "bot"} and e.get("text")
+    ]
+    return lines[-turns * 2 :]

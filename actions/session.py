@@ -1,0 +1,32 @@
+"""A new session: introduce the bot (automated, not medical advice) before anything else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+
+VOICE_CHANNEL = "twilio_voice"
+
+
+class ActionSessionStart(Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        events: list[EventType] = [SessionStarted()]
+        if metadata:
+            events.append(SlotSet("session_started_metadata", metadata))
+        events.append(SlotSet("support_phone", services.settings().support_phone))
+        # A phone call has its own spoken greeting with the same content.
+        if metadata.get("channel") != VOICE_CHANNEL:
+            dispatcher.utter_message(response="utter_intro")
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,94 @@
+"""Building the dialogue engine from a project's files, failing fast on inconsistencies."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis
+
+from bot.actions_runner import ActionRunner, build_runner
+from bot.dialogue.domain import Domain, load_domain
+from bot.dialogue.policies import EmergencyPolicy, PolicyEnsemble, build_policies
+from bot.dialogue.processor import HandoffDesk, MessageProcessor
+from bot.dialogue.responses import ResponseRenderer
+from bot.dialogue.training import load_trackers
+from bot.nlu.model import NLUModel, load_or_train
+from bot.project import Project, ProjectError
+from bot.settings import Settings
+from bot.store.keys import Keys
+from bot.store.lock import ConversationLock
+from bot.store.tracker_store import RedisTrackerStore
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(ProjectError):
+    """The project cannot run as configured; the message says what to fix."""
+
+
+@dataclass
+class Engine:
+    """What does not depend on Redis: domain, NLU, policies, actions."""
+
+    project: Project
+    domain: Domain
+    nlu: NLUModel
+    ensemble: PolicyEnsemble
+    runner: ActionRunner
+    custom_actions: set[str]
+    renderer: ResponseRenderer
+
+
+def load_engine(project: Project, settings: Settings, *, nlu: NLUModel | None = None) -> Engine:
+    domain = load_domain(project.domain_path)
+    config = project.config()
+    ensemble = PolicyEnsemble(build_policies(config), domain)
+    ensemble.train(load_trackers(project.files_with("rules"), project.files_with("stories")))
+    runner = build_runner(settings.action_server_url)
+    try:
+        registered = runner.names()
+    except Exception as exc:
+        raise StartupError(
+            f"ACTION_SERVER_URL: cannot list actions at {settings.action_server_url} ({exc})"
+        ) from None
+    custom = set(domain.actions)
+    missing = sorted(custom - registered)
+    if missing:
+        raise StartupError(
+            f"domain.yml: actions {', '.join(missing)} are listed but not registered by any "
+            "rasa_sdk Action in actions/"
+        )
+    if EmergencyPolicy.ACTION not in custom:
+        raise StartupError(f"domain.yml: the safety action {EmergencyPolicy.ACTION} must be listed")
+    model = nlu or load_or_train(project, settings.model_dir)
+    return Engine(project, domain, model, ensemble, runner, custom, ResponseRenderer(domain.responses))
+
+
+def build_processor(
+    engine: Engine,
+    client: redis.Redis,
+    settings: Settings,
+    *,
+    desk: HandoffDesk | None = None,
+    clock: Callable[[], float] = time.time,
+) -> MessageProcessor:
+    keys = Keys(settings.key_prefix)
+    return MessageProcessor(
+        domain=engine.domain,
+        parser=engine.nlu,
+        ensemble=engine.ensemble,
+        runner=engine.runner,
+        custom_actions=engine.custom_actions,
+        store=RedisTrackerStore(client, keys, settings.conversation_ttl, settings.dedup_ttl),
+        lock=ConversationLock(
+            client, keys,
+            lease_ms=settings.lock_lease_ms,
+            acquire_timeout_ms=settings.lock_acquire_timeout_ms,
+        ),
+        renderer=engine.renderer,
+        desk=desk,
+        clock=clock,
+    )

@@ -1,0 +1,226 @@
+"""Policies with Rasa's semantics: RulePolicy, MemoizationPolicy, and our safety policy.
+
+The ensemble asks each policy for a (action, confidence) and keeps the most confident,
+breaking ties by priority, as Rasa's default ensemble does.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from bot.dialogue.domain import (
+    ACTION_BACK,
+    ACTION_DEFAULT_FALLBACK,
+    ACTION_LISTEN,
+    ACTION_RESTART,
+    ACTION_SESSION_START,
+    Domain,
+)
+from bot.dialogue.states import START, State, states_and_actions
+from bot.dialogue.tracker import Tracker
+from bot.dialogue.training import TrainingTracker
+from bot.nlu.registry import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    action: str
+    confidence: float
+    policy: str
+    priority: int
+
+
+class Policy:
+    name: ClassVar[str]
+    defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = {**self.defaults, **config}
+
+    def train(self, trackers: list[TrainingTracker], domain: Domain) -> None:
+        """Learn from rules and stories."""
+
+    def predict(self, tracker: Tracker, states: list[State]) -> Prediction | None:
+        raise NotImplementedError
+
+
+class RulePolicy(Policy):
+    name = "RulePolicy"
+    defaults: ClassVar[dict[str, Any]] = {
+        "priority": 6,
+        "core_fallback_threshold": 0.3,
+        "core_fallback_action_name": ACTION_DEFAULT_FALLBACK,
+        "enable_fallback_prediction": True,
+        "restrict_rules": True,
+        "check_for_contradictions": True,
+        "use_nlu_confidence_as_score": False,
+    }
+    DEFAULT_INTENT_ACTIONS: ClassVar[dict[str, str]] = {
+        "restart": ACTION_RESTART,
+        "session_start": ACTION_SESSION_START,
+        "back": ACTION_BACK,
+    }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self.rules: list[tuple[tuple[State, ...], str, str]] = []  # states, action, rule name
+
+    def train(self, trackers: list[TrainingTracker], domain: Domain) -> None:
+        seen: dict[tuple[State, ...], tuple[str, str]] = {}
+        for tracker in trackers:
+            if not tracker.is_rule:
+                continue
+            states, actions = states_and_actions(tracker.events, domain, only_mentioned=True)
+            prefix = (START,) if tracker.conversation_start else ()
+            for index, (action_name, is_target) in enumerate(zip(actions, tracker.targets, strict=True)):
+                if is_target:
+                    self._add(seen, prefix + tuple(states[: index + 1]), action_name, tracker)
+            if tracker.wait_for_user_input and actions and actions[-1] != ACTION_LISTEN:
+                self._add(seen, prefix + tuple(states), ACTION_LISTEN, tracker)
+        self.rules = [(key, action, name) for key, (action, name) in seen.items()]
+        # The longest, then most specific, rule wins (Rasa compares feature-key length).
+        self.rules.sort(key=lambda rule: (-len(rule[0]), -sum(len(state) for state in rule[0])))
+
+    def _add(self, seen: dict[tuple[State, ...], tuple[str, str]], key: tuple[State, ...],
+             action_name: str, tracker: TrainingTracker) -> None:
+        previous = seen.get(key)
+        if previous and previous[0] != action_name and self.config["check_for_contradictions"]:
+            raise ConfigError(
+                f"rules contradict each other: '{previous[1]}' predicts {previous[0]} and "
+                f"'{tracker.name}' predicts {action_name} in the same situation"
+            )
+        seen.setdefault(key, (action_name, tracker.name))
+
+    def _prediction(self, action: str, confidence: float = 1.0) -> Prediction:
+        return Prediction(action, confidence, self.name, self.config["priority"])
+
+    def predict(self, tracker: Tracker, states: list[State]) -> Prediction | None:
+        just_heard = tracker.latest_action_name == ACTION_LISTEN
+        if just_heard and tracker.latest_intent in self.DEFAULT_INTENT_ACTIONS:
+            return self._prediction(self.DEFAULT_INTENT_ACTIONS[tracker.latest_intent])
+
+        loop = tracker.active_loop_name
+        if loop and not tracker.is_active_loop_rejected:
+            if tracker.latest_action_name != loop:
+                return self._prediction(loop)
+            return self._prediction(ACTION_LISTEN)
+
+        for key, action_name, rule in self.rules:
+            if len(key) > len(states):
+                continue
+            if all(part <= whole for part, whole in zip(reversed(key), reversed(states), strict=False)):
+                if loop and action_name == loop and just_heard and tracker.is_active_loop_rejected:
+                    continue  # the loop just refused this message: let other rules handle it
+                log.debug("rule '%s' predicts %s", rule, action_name)
+                return self._prediction(action_name)
+
+        if self.config["enable_fallback_prediction"] and just_heard:
+            return self._prediction(
+                self.config["core_fallback_action_name"], self.config["core_fallback_threshold"]
+            )
+        return None
+
+
+class MemoizationPolicy(Policy):
+    name = "MemoizationPolicy"
+    defaults: ClassVar[dict[str, Any]] = {
+        "priority": 3,
+        "max_history": 5,
+        "enable_feature_string_compression": True,
+    }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self.lookup: dict[tuple[State, ...], str] = {}
+
+    def _key(self, states: list[State]) -> tuple[State, ...]:
+        history = self.config["max_history"]
+        return tuple(states[-history:]) if history else tuple(states)
+
+    def train(self, trackers: list[TrainingTracker], domain: Domain) -> None:
+        lookup: dict[tuple[State, ...], str | None] = {}
+        for tracker in trackers:
+            if tracker.is_rule:
+                continue
+            states, actions = states_and_actions(tracker.events, domain)
+            for index, (action_name, is_target) in enumerate(zip(actions, tracker.targets, strict=True)):
+                if not is_target:
+                    continue
+                key = self._key(states[: index + 1])
+                if key in lookup and lookup[key] != action_name:
+                    lookup[key] = None  # contradicting stories: memorise nothing here
+                else:
+                    lookup[key] = action_name
+        self.lookup = {key: value for key, value in lookup.items() if value is not None}
+
+    def predict(self, tracker: Tracker, states: list[State]) -> Prediction | None:
+        action_name = self.lookup.get(self._key(states))
+        if action_name is None:
+            return None
+        return Prediction(action_name, 1.0, self.name, self.config["priority"])
+
+
+class EmergencyPolicy(Policy):
+    """Ours, not configurable away: an emergency message runs the emergency action first,
+    whatever flow the conversation is in (nh-facts.md, safety rule 1)."""
+
+    name = "EmergencyPolicy"
+    ACTION = "action_emergency"
+    INTENT = "report_emergency"
+
+    def predict(self, tracker: Tracker, states: list[State]) -> Prediction | None:
+        if tracker.latest_action_name == ACTION_LISTEN and tracker.latest_intent == self.INTENT:
+            return Prediction(self.ACTION, 1.0, self.name, 100)
+        return None
+
+
+POLICIES: dict[str, type[Policy]] = {cls.name: cls for cls in (RulePolicy, MemoizationPolicy)}
+
+
+def build_policies(config: dict[str, Any]) -> list[Policy]:
+    specs = config.get("policies")
+    if not isinstance(specs, list) or not specs:
+        raise ConfigError("config.yml: 'policies' must be a non-empty list")
+    policies: list[Policy] = []
+    for index, spec in enumerate(specs):
+        name = spec.get("name") if isinstance(spec, dict) else None
+        cls = POLICIES.get(name)  # type: ignore[arg-type]
+        if cls is None:
+            raise ConfigError(
+                f"config.yml: policies[{index}]: unknown policy {name!r}; "
+                f"this engine knows {', '.join(sorted(POLICIES))}"
+            )
+        params = {k: v for k, v in spec.items() if k != "name"}
+        unknown = sorted(set(params) - set(cls.defaults))
+        if unknown:
+            raise ConfigError(
+                f"config.yml: policies[{index}] ({name}): unknown parameter(s) {', '.join(unknown)}"
+            )
+        policies.append(cls(params))
+    return policies
+
+
+class PolicyEnsemble:
+    def __init__(self, policies: list[Policy], domain: Domain) -> None:
+        self.policies = policies
+        self.domain = domain
+        self.safety = EmergencyPolicy({})
+
+    def train(self, trackers: list[TrainingTracker]) -> None:
+        for policy in self.policies:
+            policy.train(trackers, self.domain)
+
+    def predict(self, tracker: Tracker) -> Prediction:
+        if tracker.followup_action:
+            return Prediction(tracker.followup_action, 1.0, "FollowupAction", 100)
+        states, _ = states_and_actions(tracker.applied_events(), self.domain)
+        candidates = [self.safety.predict(tracker, states)]
+        candidates += [policy.predict(tracker, states) for policy in self.policies]
+        found = [c for c in candidates if c is not None]
+        if not found:
+            return Prediction(ACTION_LISTEN, 0.0, "none", 0)
+        return max(found, key=lambda p: (p.confidence, p.priority))

@@ -1,0 +1,60 @@
+"""Rendering `utter_*` responses: pick a variation that fits the channel and slots, fill it."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(text: str, values: Mapping[str, Any]) -> str:
+    """Rasa-style templating: `{name}` replaced when a value is known, else left as is."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        return match.group(0) if value is None else str(value)
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def _condition_holds(condition: list[dict[str, Any]] | None, slots: Mapping[str, Any]) -> bool:
+    for item in condition or []:
+        if item.get("type", "slot") == "slot" and slots.get(item.get("name")) != item.get("value"):
+            return False
+    return True
+
+
+class ResponseRenderer:
+    def __init__(self, responses: Mapping[str, list[dict[str, Any]]],
+                 rng: random.Random | None = None) -> None:
+        self.responses = responses
+        self.rng = rng or random.Random()
+
+    def variations(self, name: str, channel: str | None, slots: Mapping[str, Any]) -> list[dict[str, Any]]:
+        candidates = self.responses.get(name) or []
+        # As in Rasa: a variation whose condition holds beats the unconditional ones,
+        # and one for this channel beats the channel-neutral ones.
+        conditional = [v for v in candidates
+                       if v.get("condition") and _condition_holds(v["condition"], slots)]
+        fitting = conditional or [v for v in candidates if not v.get("condition")]
+        for_channel = [v for v in fitting if channel and v.get("channel") == channel]
+        if for_channel:
+            return for_channel
+        return [v for v in fitting if not v.get("channel")]
+
+    def render(self, name: str, channel: str | None, slots: Mapping[str, Any],
+               extra: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        """A bot message dict (`text`, `buttons`, ...) or None when no variation fits."""
+        options = self.variations(name, channel, slots)
+        if not options:
+            return None
+        chosen = self.rng.choice(options) if len(options) > 1 else options[0]
+        values = {**slots, **(extra or {})}
+        message = {key: value for key, value in chosen.items() if key not in {"condition", "channel"}}
+        if "text" in message:
+            message["text"] = fill(str(message["text"]), values)
+        message["response"] = name
+        return message

@@ -1,0 +1,26 @@
+"""The hand-off desk: a handed-over conversation's messages go to its escalation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from bot.escalation.store import EscalationStore
+from bot.hours import BusinessHours
+
+
+class EscalationDesk:
+    def __init__(self, store: EscalationStore, hours: BusinessHours,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.hours = hours
+        self.clock = clock
+
+    def record_patient_message(self, reference: str, text: str, channel: str) -> str | None:
+        """Keep the message for the specialist; the first one gets an acknowledgement that
+        says when to expect an answer."""
+        now = self.clock()
+        self.store.append_transcript(reference, [{"from": "patient", "text": text, "time": now}])
+        if not self.store.mark_acknowledged(reference):
+            return None
+        return "utter_handoff_ack_open" if self.hours.is_open_at(now) else "utter_handoff_ack_closed"

@@ -1,0 +1,101 @@
+"""Refill requests the bot took, waiting for pharmacy staff."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis
+
+from bot.privacy import mask_phone
+from bot.store.keys import Keys
+
+REFILL_TTL = 30 * 24 * 3600  # staff process requests within days; then the record goes
+
+
+@dataclass
+class RefillRequest:
+    reference: str
+    phone: str
+    prescription_number: str
+    date_of_birth: str
+    channel: str
+    created: float
+    status: str = "new"
+    processed_by: str = ""
+    processed_at: float = 0.0
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @classmethod
+    def from_hash(cls, data: dict[bytes, bytes]) -> RefillRequest:
+        v = {k.decode(): x.decode() for k, x in data.items()}
+        return cls(
+            reference=v["reference"],
+            phone=v.get("phone", ""),
+            prescription_number=v.get("prescription_number", ""),
+            date_of_birth=v.get("date_of_birth", ""),
+            channel=v.get("channel", ""),
+            created=float(v.get("created", "0")),
+            status=v.get("status", "new"),
+            processed_by=v.get("processed_by", ""),
+            processed_at=float(v.get("processed_at", "0") or 0),
+        )
+
+
+class RefillStore:
+    def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time) -> None:
+        self.client = client
+        self.keys = keys
+        self.clock = clock
+
+    def create(self, *, phone: str, prescription_number: str, date_of_birth: str,
+               channel: str) -> RefillRequest:
+        number = int(self.client.incr(self.keys.refill_counter))
+        request = RefillRequest(
+            reference=f"R-{100000 + number}",
+            phone=phone,
+            prescription_number=prescription_number,
+            date_of_birth=date_of_birth,
+            channel=channel,
+            created=self.clock(),
+        )
+        key = self.keys.refill(request.reference)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(key, mapping={
+            "reference": request.reference,
+            "phone": phone,
+            "phone_masked": request.phone_masked,
+            "prescription_number": prescription_number,
+            "date_of_birth": date_of_birth,
+            "channel": channel,
+            "created": repr(request.created),
+            "status": request.status,
+        })
+        pipe.expire(key, REFILL_TTL)
+        pipe.zadd(self.keys.refill_index, {request.reference: request.created})
+        pipe.expire(self.keys.refill_index, REFILL_TTL)
+        pipe.execute()
+        return request
+
+    def get(self, reference: str) -> RefillRequest | None:
+        data = self.client.hgetall(self.keys.refill(reference))
+        return RefillRequest.from_hash(data) if data else None
+
+    def recent(self, limit: int = 200) -> list[RefillRequest]:
+        """Newest first; index entries whose record has expired are dropped."""
+        cutoff = self.clock() - REFILL_TTL
+        self.client.zremrangebyscore(self.keys.refill_index, 0, cutoff)
+        references = [r.decode() for r in self.client.zrevrange(self.keys.refill_index, 0, limit - 1)]
+        pipe = self.client.pipeline(transaction=False)
+        for reference in references:
+            pipe.hgetall(self.keys.refill(reference))
+        return [RefillRequest.from_hash(d) for d in pipe.execute() if d]
+
+    def mark_processed(self, reference: str, who: str) -> None:
+        self.client.hset(self.keys.refill(reference), mapping={
+            "status": "processed", "processed_by": who, "processed_at": repr(self.clock()),
+        })

@@ -1,0 +1,111 @@
+"""A fair (first come, first served) per-conversation lock in Redis, safe across processes.
+
+Each waiter joins a queue (a Redis list) and holds a lease (a sorted-set score: the
+time it expires). The head of the queue owns the lock. A waiter or owner that dies
+stops renewing its lease and is skipped once the lease runs out, so a crashed process
+never blocks a conversation for longer than one lease. Both steps are Lua scripts, so
+each is atomic on the server; acquiring an uncontended lock is one round trip.
+
+redis-py's own `Lock` is not fair: with three messages waiting, the third may run
+before the second. Patients' texts must be answered in the order they arrived.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import redis
+
+from bot.store.keys import Keys, conversation_id
+
+_ACQUIRE = """
+local queue, leases = KEYS[1], KEYS[2]
+local me, lease = ARGV[1], tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if not redis.call('ZSCORE', leases, me) then
+  redis.call('RPUSH', queue, me)
+end
+redis.call('ZADD', leases, now + lease, me)
+redis.call('PEXPIRE', queue, lease * 4)
+redis.call('PEXPIRE', leases, lease * 4)
+while true do
+  local head = redis.call('LINDEX', queue, 0)
+  if not head then
+    redis.call('RPUSH', queue, me)
+    return 1
+  end
+  if head == me then
+    return 1
+  end
+  local expires = redis.call('ZSCORE', leases, head)
+  if (not expires) or tonumber(expires) < now then
+    redis.call('LPOP', queue)
+    redis.call('ZREM', leases, head)
+  else
+    return 0
+  end
+end
+"""
+
+_RELEASE = """
+redis.call('LREM', KEYS[1], 1, ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+"""
+
+
+class LockTimeout(Exception):
+    """The conversation stayed busy for longer than the acquire timeout."""
+
+
+class ConversationLock:
+    def __init__(
+        self,
+        client: redis.Redis,
+        keys: Keys,
+        *,
+        lease_ms: int,
+        acquire_timeout_ms: int,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.keys = keys
+        self.lease_ms = lease_ms
+        self.acquire_timeout_ms = acquire_timeout_ms
+        self._sleep = sleep
+        self._acquire = client.register_script(_ACQUIRE)
+        self._release = client.register_script(_RELEASE)
+
+    def _keys(self, sender_id: str) -> list[str]:
+        base = self.keys.lock(conversation_id(sender_id))
+        return [f"{base}:queue", f"{base}:leases"]
+
+    @contextmanager
+    def hold(self, sender_id: str) -> Iterator[None]:
+        keys = self._keys(sender_id)
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + self.acquire_timeout_ms / 1000
+        pause = 0.001
+        try:
+            while not self._acquire(keys=keys, args=[token, self.lease_ms]):
+                if time.monotonic() >= deadline:
+                    raise LockTimeout("conversation busy")
+                self._sleep(pause)
+                pause = min(pause * 2, 0.025)
+        except BaseException:
+            self._try_release(keys, token)
+            raise
+        try:
+            yield
+        finally:
+            self._try_release(keys, token)
+
+    def _try_release(self, keys: list[str], token: str) -> None:
+        try:
+            self._release(keys=keys, args=[token])
+        except redis.RedisError:
+            pass  # the lease runs out by itself; the next waiter then proceeds
