@@ -1,0 +1,74 @@
+"""SMS sizing: GSM-7 only, at most two segments per message, at most two messages a turn."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# The GSM 03.38 basic character set (one septet each).
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# The extension table: allowed, but each costs two septets.
+GSM7_EXTENDED = set("^{}\\[~]|€\f")
+SINGLE_SEGMENT = 160
+CONCATENATED_SEGMENT = 153
+MAX_SEGMENTS = 2
+MAX_MESSAGE = CONCATENATED_SEGMENT * MAX_SEGMENTS  # 306 septets
+MAX_MESSAGES_PER_TURN = 2
+
+_REPLACEMENTS = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
+    "\u2026": "...", "\u00a0": " ", "\u2022": "-", "\t": " ",
+}
+
+
+def is_gsm7(text: str) -> bool:
+    return all(char in GSM7_BASIC or char in GSM7_EXTENDED for char in text)
+
+
+def septets(text: str) -> int:
+    return sum(2 if char in GSM7_EXTENDED else 1 for char in text)
+
+
+def segments(text: str) -> int:
+    """How many SMS segments Twilio bills for this text (UCS-2 counted if not GSM-7)."""
+    if is_gsm7(text):
+        size = septets(text)
+        return 1 if size <= SINGLE_SEGMENT else -(-size // CONCATENATED_SEGMENT)
+    units = len(text.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)
+
+
+def to_gsm7(text: str) -> str:
+    """Replace typographic characters; drop anything GSM-7 cannot carry."""
+    for bad, good in _REPLACEMENTS.items():
+        text = text.replace(bad, good)
+    out = []
+    for char in text:
+        if char in GSM7_BASIC or char in GSM7_EXTENDED:
+            out.append(char)
+            continue
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+        out.append(plain if plain and all(c in GSM7_BASIC for c in plain) else "")
+    return "".join(out)
+
+
+def pack(texts: list[str]) -> list[str]:
+    """Join short replies so a turn needs as few messages as possible.
+
+    Each result is GSM-7 and at most two segments. More than two results means the
+    turn said too much for SMS: the caller decides (tests keep every flow within two).
+    """
+    packed: list[str] = []
+    for raw in texts:
+        text = to_gsm7(raw).strip()
+        if not text:
+            continue
+        if packed and septets(packed[-1]) + 2 + septets(text) <= MAX_MESSAGE:
+            packed[-1] = f"{packed[-1]}\n\n{text}"
+        else:
+            packed.append(text)
+    return packed

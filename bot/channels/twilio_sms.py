@@ -1,0 +1,177 @@
+"""`POST /twilio/sms`: Twilio's messaging webhook in, TwiML `<Message>`s out.
+
+Order of business for each text: signature (403 if wrong), de-duplication, consent
+keywords, the opted-out check, pictures, then the dialogue. Whatever fails inside, the
+patient gets valid TwiML with an apology and the number to call, never an error page.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from flask import Blueprint, Response, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels import sms_keywords
+from bot.channels.sms_text import MAX_MESSAGES_PER_TURN, pack
+from bot.channels.twilio_auth import TwilioSignatureCheck
+from bot.dialogue.processor import MessageProcessor, UserMessage
+from bot.dialogue.responses import ResponseRenderer
+from bot.escalation.store import EscalationStore
+from bot.nlu import safety
+from bot.privacy import mask_phone
+from bot.store.consent import ConsentLedger
+from bot.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "twilio_sms"
+DEDUP_TTL = 48 * 3600
+MAX_BODY = 1600
+
+
+@dataclass
+class SmsChannel:
+    processor: MessageProcessor
+    consent: ConsentLedger
+    escalations: EscalationStore
+    renderer: ResponseRenderer
+    redis: redis.Redis
+    keys: Keys
+    support_phone: str
+
+    # -- replies ---------------------------------------------------------------------
+    def text(self, response: str) -> str:
+        message = self.renderer.render(response, CHANNEL, {}, {"support_phone": self.support_phone})
+        return (message or {}).get("text") or ""
+
+    def twiml(self, texts: list[str]) -> Response:
+        reply = MessagingResponse()
+        messages = pack(texts)
+        if len(messages) > MAX_MESSAGES_PER_TURN:
+            log.warning("a turn produced %d SMS messages; sending the first %d",
+                        len(messages), MAX_MESSAGES_PER_TURN)
+        for text in messages[:MAX_MESSAGES_PER_TURN]:
+            reply.message(text)
+        return Response(str(reply), mimetype="text/xml")
+
+    def apology(self, body: str) -> Response:
+        """Something broke: 911 first if it reads as an emergency, then who to call."""
+        texts = [self.text("utter_error_apology")]
+        if safety.check(body).matched:
+            texts.insert(0, self.text("utter_emergency_alert_failed"))
+        return self.twiml(texts)
+
+    # -- the webhook -----------------------------------------------------------------
+    def first_delivery(self, message_sid: str) -> bool:
+        """At-least-once delivery: True only for the first copy of a MessageSid."""
+        return bool(self.redis.set(self.keys.dedup("sms", message_sid), 1, nx=True, ex=DEDUP_TTL))
+
+    def handle(self, form: Any) -> Response:
+        sender = (form.get("From") or "").strip()
+        message_sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
+        body = (form.get("Body") or "")[:MAX_BODY]
+        if not sender or not message_sid:
+            log.warning("SMS webhook without From or MessageSid: nothing to answer")
+            return self.twiml([])
+        try:
+            return self._handle(form, sender, message_sid, body)
+        except Exception as exc:
+            log.error("SMS from %s failed: %s", mask_phone(sender), type(exc).__name__)
+            return self.apology(body)
+
+    def _handle(self, form: Any, sender: str, message_sid: str, body: str) -> Response:
+        word = sms_keywords.keyword(body, form.get("OptOutType"))
+        opted_out = self.consent.is_opted_out(sender)
+
+        if word == sms_keywords.STOP:
+            self.consent.opt_out(sender, "keyword")
+            log.info("opt-out (keyword) from %s", mask_phone(sender))
+            return self.twiml([])  # Twilio sends the carrier confirmation itself
+        if word == sms_keywords.START and (opted_out or body.strip().upper() != "YES"):
+            if not self.first_delivery(message_sid):
+                return self.twiml([])
+            self.consent.opt_in(sender, "keyword")
+            log.info("opt-in from %s", mask_phone(sender))
+            return self.twiml([self.text("utter_opt_in_confirm")])
+        if opted_out:
+            self._while_opted_out(sender, message_sid, body)
+            return self.twiml([])
+        if word == sms_keywords.HELP:
+            if not self.first_delivery(message_sid):
+                return self.twiml([])
+            return self.twiml([self.text("utter_help_keyword")])
+        if sms_keywords.is_revocation(body):
+            if not self.first_delivery(message_sid):
+                return self.twiml([])
+            self.consent.opt_out(sender, "plain language")
+            log.info("opt-out (plain language) from %s", mask_phone(sender))
+            return self.twiml([self.text("utter_opt_out_confirm")])
+
+        notices = []
+        if int(_number(form.get("NumMedia"))) > 0:
+            # Nothing is fetched or stored: the media URLs are ignored.
+            notices.append(self.text("utter_media_unsupported"))
+            if not body.strip():
+                return self.twiml(notices) if self.first_delivery(message_sid) else self.twiml([])
+        elif not body.strip():
+            return self.twiml([self.text("utter_please_rephrase")]) if self.first_delivery(message_sid) else self.twiml([])
+
+        result = self.processor.handle_message(
+            UserMessage(
+                text=body,
+                sender_id=sender,
+                input_channel=CHANNEL,
+                message_id=message_sid,
+                metadata={"phone": sender, "channel": CHANNEL},
+            )
+        )
+        if result.duplicate:
+            return self.twiml([])
+        texts = [m["text"] for m in result.messages if m.get("text")]
+        if result.emergency:
+            return self.twiml(texts + notices)
+        return self.twiml(notices + texts)
+
+    def _while_opted_out(self, sender: str, message_sid: str, body: str) -> None:
+        """Nothing may be texted back; an emergency still reaches the staff."""
+        if not safety.check(body).matched or not self.first_delivery(message_sid):
+            return
+        self.escalations.open_or_raise_urgency(
+            sender_id=sender,
+            phone=sender,
+            channel=CHANNEL,
+            reason="emergency reported by a patient opted out of texts (call them)",
+            transcript=[{"from": "patient", "text": body, "time": self.escalations.clock()}],
+            hand_over=False,
+        )
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def create_blueprint(channel: SmsChannel, signature: TwilioSignatureCheck) -> Blueprint:
+    sms = Blueprint("twilio_sms", __name__)
+
+    @sms.post("/twilio/sms")
+    @signature.require
+    def webhook() -> Response:
+        return channel.handle(request.form)
+
+    @sms.errorhandler(Exception)
+    def failed(error: Exception) -> Any:
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(error, HTTPException) and error.code in {403, 405, 413}:
+            return error
+        log.error("SMS webhook error: %s", type(error).__name__)
+        return channel.apology("")
+
+    return sms

