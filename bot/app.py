@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.agent import Engine, build_processor, load_engine
-from bot.channels import rest, twilio_sms
+from bot.channels import rest, twilio_sms, twilio_voice
+from bot.console import views as console
 from bot.channels.twilio_auth import TwilioSignatureCheck
 from bot.dialogue.processor import MessageProcessor
 from bot.escalation.desk import EscalationDesk
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         support_phone=settings.support_phone,
     )
     app.register_blueprint(twilio_sms.create_blueprint(sms, signature))
+    app.register_blueprint(twilio_voice.create_blueprint(services, signature))
+    app.register_blueprint(console.create_blueprint(services))
     _register_health(app, services)
     _register_errors(app)
     return app
