@@ -1,0 +1,81 @@
+"""Every text the bot can send, checked: SMS-sized, GSM-7, and none of the source
+article's errors (nh-facts.md) or individual medical advice."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.channels.sms_text import MAX_MESSAGE, is_gsm7, segments, septets
+from bot.dialogue.responses import fill
+
+DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
+RESPONSES = [
+    (name, index, variation)
+    for name, variations in DOMAIN["responses"].items()
+    for index, variation in enumerate(variations)
+]
+# The longest value each placeholder can take.
+LONGEST = {
+    "support_phone": "1-800-555-0100 ext 1234",
+    "refill_reference": "R-1999999",
+    "escalation_reference": "E-199999",
+}
+FORBIDDEN = [
+    r"\b1\s*mg\s*/\s*kg\b",
+    r"third trimester only",
+    r"fourth month",
+    r"survival increased by 80",
+    r"\bprevents?\b",
+    r"\bguarantee",
+    r"avoids? the need for a (liver )?transplant",
+    r"\bskip\b|\bdouble (your|the) dose|\bdelay (your|the)",
+    r"\bNH is (a )?genetic\b|\binherited disease\b",
+    r"your fault|caused by the mother|something (you|she) did wrong",
+    r"new partner (lowers|reduces)|donor sperm (lowers|reduces)|ivf (lowers|reduces)",
+]
+
+
+@pytest.mark.parametrize(("name", "index", "variation"), RESPONSES,
+                         ids=[f"{n}[{i}]" for n, i, _ in RESPONSES])
+def test_every_response_fits_two_gsm7_segments(name, index, variation):
+    text = fill(variation["text"], LONGEST)
+    assert "{" not in text, f"{name}: unknown placeholder in {text!r}"
+    assert is_gsm7(text), f"{name}: not GSM-7: {[c for c in text if not is_gsm7(c)]}"
+    assert septets(text) <= MAX_MESSAGE and segments(text) <= 2, f"{name}: {septets(text)} septets"
+
+
+@pytest.mark.parametrize(("name", "index", "variation"), RESPONSES,
+                         ids=[f"{n}[{i}]" for n, i, _ in RESPONSES])
+def test_no_response_repeats_the_source_articles_errors(name, index, variation):
+    text = variation["text"].lower()
+    for pattern in FORBIDDEN:
+        assert not re.search(pattern, text), f"{name}: {pattern!r} in {text!r}"
+
+
+def test_study_figures_are_quoted_as_study_figures():
+    for name, _, variation in RESPONSES:
+        text = variation["text"]
+        if re.search(r"\b(94|30) of 100\b|\b12 of 16\b|80% to", text):
+            assert re.search(r"stud(y|ies)|estimate", text, re.I), name
+
+
+def test_dose_answers_leave_the_dose_to_the_care_team():
+    dose = " ".join(v["text"] for v in DOMAIN["responses"]["utter_ivig_dose"])
+    assert "1 g/kg" in dose and "care team decides" in dose.lower()
+
+
+def test_emergency_texts_lead_with_911():
+    for name in ("utter_emergency", "utter_emergency_alert_failed"):
+        for variation in DOMAIN["responses"][name]:
+            assert variation["text"].startswith("If this is an emergency, call 911")
+
+
+def test_refill_texts_say_nothing_about_the_medication():
+    for name in ("utter_refill_submitted", "utter_refill_cancelled", "utter_refill_failed",
+                 "utter_ask_prescription_number", "utter_ask_date_of_birth"):
+        for variation in DOMAIN["responses"][name]:
+            assert not re.search(r"ivig|immune globulin|\bNH\b|dose|g/kg", variation["text"], re.I), name
