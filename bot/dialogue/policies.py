@@ -18,7 +18,7 @@ from bot.dialogue.domain import (
     ACTION_SESSION_START,
     Domain,
 )
-from bot.dialogue.states import START, State, states_and_actions
+from bot.dialogue.states import NOT_SET, START, State, states_and_actions
 from bot.dialogue.tracker import Tracker
 from bot.dialogue.training import TrainingTracker
 from bot.nlu.registry import ConfigError
@@ -48,6 +48,10 @@ class Policy:
         raise NotImplementedError
 
 
+def _mentions_loop(state: State) -> bool:
+    return any(feature[0] == "active_loop" and feature[1] != NOT_SET for feature in state)
+
+
 class RulePolicy(Policy):
     name = "RulePolicy"
     defaults: ClassVar[dict[str, Any]] = {
@@ -75,12 +79,14 @@ class RulePolicy(Policy):
             if not tracker.is_rule:
                 continue
             states, actions = states_and_actions(tracker.events, domain, only_mentioned=True)
-            prefix = (START,) if tracker.conversation_start else ()
+            if tracker.conversation_start and states:
+                # The rule's first state is the session's first state, not just any state.
+                states[0] = START
             for index, (action_name, is_target) in enumerate(zip(actions, tracker.targets, strict=True)):
                 if is_target:
-                    self._add(seen, prefix + tuple(states[: index + 1]), action_name, tracker)
+                    self._add(seen, tuple(states[: index + 1]), action_name, tracker)
             if tracker.wait_for_user_input and actions and actions[-1] != ACTION_LISTEN:
-                self._add(seen, prefix + tuple(states), ACTION_LISTEN, tracker)
+                self._add(seen, tuple(states), ACTION_LISTEN, tracker)
         self.rules = [(key, action, name) for key, (action, name) in seen.items()]
         # The longest, then most specific, rule wins (Rasa compares feature-key length).
         self.rules.sort(key=lambda rule: (-len(rule[0]), -sum(len(state) for state in rule[0])))
@@ -115,6 +121,11 @@ class RulePolicy(Policy):
             if all(part <= whole for part, whole in zip(reversed(key), reversed(states), strict=False)):
                 if loop and action_name == loop and just_heard and tracker.is_active_loop_rejected:
                     continue  # the loop just refused this message: let other rules handle it
+                if loop and action_name == ACTION_LISTEN and not _mentions_loop(key[-1]):
+                    # As in Rasa: a rule written without the loop in mind handled the
+                    # interruption; instead of waiting, go back to the loop.
+                    log.debug("rule '%s' handled an interruption of %s", rule, loop)
+                    return self._prediction(loop)
                 log.debug("rule '%s' predicts %s", rule, action_name)
                 return self._prediction(action_name)
 
