@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.dialogue.domain import ACTION_LISTEN, Domain
+from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START, Domain
 
 Event = dict[str, Any]
 
@@ -75,7 +75,11 @@ class Tracker:
             self.paused = True
         elif kind == "resume":
             self.paused = False
-        elif kind in {"restart", "session_started"}:
+        elif kind == "restart":
+            self._reset()
+            # As in Rasa: a restart is followed by a new session (its greeting included).
+            self.followup_action = ACTION_SESSION_START
+        elif kind == "session_started":
             self._reset()
         elif kind == "reset_slots":
             self.slots = self.domain.initial_slot_values()
