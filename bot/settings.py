@@ -64,6 +64,13 @@ class Settings:
     secret_key: str | None = None
     action_server_url: str | None = None
 
+    # The staff console: session cookie, idle timeout, login throttling.
+    console_secure_cookies: bool = True
+    console_session_minutes: int = 30
+    console_login_max_failures: int = 5
+    console_login_max_failures_per_ip: int = 20
+    console_lockout_seconds: int = 15 * 60
+
     # Lifetimes of what we keep in Redis, in seconds (see README "Data lifetimes").
     conversation_ttl: int = 7 * 24 * 3600
     dedup_ttl: int = 48 * 3600
@@ -110,6 +117,15 @@ class Settings:
             "console_base_url": (env.get("CONSOLE_BASE_URL") or "").rstrip("/") or None,
             "secret_key": env.get("SECRET_KEY") or None,
             "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
+            # Secure cookies everywhere but a local `make run`, which may be reached over
+            # plain http from another device on the network.
+            "console_secure_cookies": _flag(
+                env.get("CONSOLE_SECURE_COOKIES"), env.get("BOT_ENV", "").strip() != "development"
+            ),
+            "console_session_minutes": _int(env, "CONSOLE_SESSION_MINUTES", 30),
+            "console_login_max_failures": _int(env, "CONSOLE_LOGIN_MAX_FAILURES", 5),
+            "console_login_max_failures_per_ip": _int(env, "CONSOLE_LOGIN_MAX_FAILURES_PER_IP", 20),
+            "console_lockout_seconds": _int(env, "CONSOLE_LOCKOUT_SECONDS", 15 * 60),
             "conversation_ttl": _int(env, "CONVERSATION_TTL_SECONDS", 7 * 24 * 3600),
         }
         if env.get("BOT_PROJECT_DIR"):
@@ -127,3 +143,13 @@ class Settings:
             )
         if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
             raise SettingsError("PUBLIC_BASE_URL must start with http:// or https://")
+        if self.environment == "production" and not self.console_secure_cookies:
+            raise SettingsError("CONSOLE_SECURE_COOKIES=false is for development only: "
+                                "serve the staff console over https")
+        for name, value in (("CONSOLE_SESSION_MINUTES", self.console_session_minutes),
+                            ("CONSOLE_LOGIN_MAX_FAILURES", self.console_login_max_failures),
+                            ("CONSOLE_LOGIN_MAX_FAILURES_PER_IP",
+                             self.console_login_max_failures_per_ip),
+                            ("CONSOLE_LOCKOUT_SECONDS", self.console_lockout_seconds)):
+            if value < 1:
+                raise SettingsError(f"{name} must be at least 1, got {value}")
