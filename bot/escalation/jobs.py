@@ -1,80 +1,292 @@
-"""Background jobs (run by `python -m bot worker`): text the staff about an escalation.
+"""Background jobs (run by `python -m bot worker`): texts sent through Twilio's REST API.
 
-A notification carries no PHI at all: the reference, channel, urgency and a console
-link. Each number is recorded as sent once Twilio accepted the message, so a retry or
-a restarted worker never texts a number twice for the same escalation event.
+- `notify_staff`: each number in STAFF_NOTIFY_NUMBERS gets a text with no PHI at all
+  (reference, channel, urgency, console link).
+- `send_staff_reply`: a specialist's reply from the console, to the patient.
+
+Sending has no idempotency key at Twilio, so every text is recorded before it is sent
+and after: intent (`sending`), then the result. A retry never sends again what Twilio
+accepted; when the result is unknown (no answer in time, the worker died mid-send), the
+text is marked unconfirmed for the staff to check, never sent twice. Failures that can
+pass (Twilio 5xx, unreachable) raise, and RQ retries them with backoff; the failure
+callbacks record every failed attempt on the escalation, and the last one as `failed`,
+which the console shows.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from typing import Any
 
-from bot.escalation.notify import queue_name
+import redis
+
+from bot.escalation import notify
+from bot.escalation.notify import ATTEMPTS, queue_name, reply_field
 from bot.escalation.store import EscalationStore
 from bot.privacy import mask_phone
 from bot.settings import Settings
 from bot.store.connection import client_for_url, resolve_redis_url
+from bot.store.consent import ConsentLedger
 from bot.store.keys import Keys
 from bot.twilio_rest import twilio_client
 
 log = logging.getLogger(__name__)
 
 SENT_TTL = 30 * 24 * 3600
+CHANNELS = {"twilio_sms": "SMS", "twilio_voice": "phone call", "cmdline": "shell",
+            "rest": "web chat"}
+
+# Move a reply from queued/retrying to sending; anything else is returned as it is.
+_CLAIM_REPLY = """
+local status = redis.call('HGET', KEYS[1], ARGV[1])
+if status == 'queued' or status == 'retrying' then
+  redis.call('HSET', KEYS[1], ARGV[1], 'sending')
+  return 'claimed'
+end
+return status or ''
+"""
 
 
-def _context() -> tuple[Settings, Any, EscalationStore]:
+class SendFailed(Exception):
+    """Twilio did not take the text, and trying again may work (RQ retries)."""
+
+
+class Refused(Exception):
+    """Twilio refused the text for good (a 4xx answer): trying again cannot help."""
+
+
+class Unconfirmed(Exception):
+    """The request may have reached Twilio, but no answer came: it may have been sent."""
+
+
+def _text(value: Any) -> str:
+    """A Redis answer as text ('' for none)."""
+    if value is None:
+        return ""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass
+class Context:
+    settings: Settings
+    client: redis.Redis
+    store: EscalationStore
+    keys: Keys
+
+
+def _context(connection: Any = None) -> Context:
+    """Settings from the worker's environment; Redis from the running job."""
+    from rq import get_current_job
+
     settings = Settings.from_env()
-    client = client_for_url(os.environ["REDIS_URL"])
-    return settings, client, EscalationStore(client, Keys(settings.key_prefix))
+    if connection is None:
+        job = get_current_job()
+        connection = job.connection if job is not None else client_for_url(os.environ["REDIS_URL"])
+    keys = Keys(settings.key_prefix)
+    return Context(settings, connection, EscalationStore(connection, keys), keys)
+
+
+def _configuration_problem(settings: Settings) -> str | None:
+    if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        return "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set"
+    if not settings.twilio_phone_number:
+        return "TWILIO_PHONE_NUMBER is not set"
+    return None
+
+
+def send_text(rest: Any, *, to: str, from_: str, body: str) -> str:
+    """One text through the REST client; its message SID. Errors carry no PHI."""
+    import requests
+    from twilio.base.exceptions import TwilioRestException
+    from urllib3.exceptions import ConnectTimeoutError
+
+    try:
+        return str(rest.messages.create(to=to, from_=from_, body=body).sid)
+    except TwilioRestException as exc:
+        code = f"error {exc.code}" if exc.code else f"HTTP {exc.status}"
+        if 400 <= exc.status < 500 and exc.status != 429:
+            raise Refused(f"Twilio refused it ({code})") from None
+        raise SendFailed(f"Twilio answered {code}") from None
+    except requests.ConnectionError as exc:
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        if isinstance(exc, requests.ConnectTimeout) or isinstance(reason, ConnectTimeoutError):
+            raise SendFailed("Twilio could not be reached") from None  # nothing was sent
+        raise Unconfirmed("the connection to Twilio broke before it answered") from None
+    except requests.Timeout:
+        raise Unconfirmed("Twilio did not answer in time") from None
+
+
+# -- staff notifications ------------------------------------------------------------------
+def channel_label(channel: str) -> str:
+    return CHANNELS.get(channel, channel or "unknown channel")
+
+
+def console_link(settings: Settings, reference: str) -> str:
+    base = settings.console_base_url or settings.public_base_url or "http://127.0.0.1:5005"
+    return f"{base}/staff/escalations/{reference}"
 
 
 def notification_text(reference: str, channel: str, urgency: str, link: str) -> str:
+    """No PHI: nothing about the patient, not even the last digits of their number."""
     label = "URGENT escalation" if urgency == "urgent" else "Escalation"
-    return f"NH Support Line: {label} {reference} ({channel}). Open the console: {link}"
+    return (f"NH Support Line: {label} {reference} ({channel_label(channel)}). "
+            f"Open the console: {link}")
 
 
 def notify_staff(reference: str) -> str:
-    settings, client, store = _context()
-    escalation = store.get(reference)
+    ctx = _context()
+    escalation = ctx.store.get(reference)
     if escalation is None:
         return "escalation gone"
-    base = settings.console_base_url or settings.public_base_url or "http://127.0.0.1:5005"
-    link = f"{base}/staff/escalations/{reference}"
-    body = notification_text(reference, escalation.channel, escalation.urgency, link)
+    settings = ctx.settings
     numbers = settings.staff_notify_numbers
-    if not numbers:
-        store.update(reference, "worker", "not notified", "STAFF_NOTIFY_NUMBERS is empty",
-                     fields={"notify_status": "no staff numbers configured"})
-        return "no numbers"
+    problem = "STAFF_NOTIFY_NUMBERS is empty" if not numbers else _configuration_problem(settings)
+    if problem:
+        ctx.store.update(reference, "worker", "staff not notified", problem,
+                         fields={"notify_status": "failed", "notify_detail": problem})
+        log.error("staff notification for %s not sent: %s", reference, problem)
+        return "not configured"
+    body = notification_text(reference, escalation.channel, escalation.urgency,
+                             console_link(settings, reference))
     rest = twilio_client(settings)
-    keys = Keys(settings.key_prefix)
     event = escalation.urgency  # a raised urgency is a new event worth a new text
+    retry, problems = [], []
     for number in numbers:
-        marker = keys.dedup("notify", f"{reference}:{event}:{number}")
-        if client.get(marker) == b"sent":
+        marker = ctx.keys.dedup("notify", f"{reference}:{event}:{number}")
+        # Intent first: only the attempt that set the marker may send.
+        if not ctx.client.set(marker, b"sending", nx=True, ex=SENT_TTL):
+            state = _text(ctx.client.get(marker))
+            if state == "sending":
+                problems.append(f"{mask_phone(number)}: unconfirmed, an earlier try was cut off")
+            elif state != "sent":
+                problems.append(f"{mask_phone(number)}: {state}")
             continue
-        message = rest.messages.create(to=number, from_=settings.twilio_phone_number, body=body)
-        client.set(marker, b"sent", ex=SENT_TTL)
-        log.info("staff notified for %s at %s (%s)", reference, mask_phone(number), message.sid)
-    store.update(reference, "worker", "staff notified", f"{len(numbers)} number(s)",
-                 fields={"notify_status": "sent", "notify_detail": ""})
+        try:
+            sid = send_text(rest, to=number, from_=settings.twilio_phone_number or "", body=body)
+        except SendFailed as exc:
+            ctx.client.delete(marker)  # not sent: the next attempt may send it
+            retry.append(f"{mask_phone(number)}: {exc}")
+        except Refused as exc:
+            ctx.client.set(marker, str(exc).encode(), ex=SENT_TTL)
+            problems.append(f"{mask_phone(number)}: {exc}")
+        except Unconfirmed as exc:
+            problems.append(f"{mask_phone(number)}: unconfirmed, {exc}")
+        else:
+            ctx.client.set(marker, b"sent", ex=SENT_TTL)
+            log.info("staff notified for %s at %s (%s)", reference, mask_phone(number), sid)
+    if retry:
+        raise SendFailed("; ".join(retry + problems))
+    if problems:
+        detail = "; ".join(problems)
+        ctx.store.update(reference, "worker", "staff notification failed", detail,
+                         fields={"notify_status": "failed", "notify_detail": detail})
+        log.error("staff notification for %s: %s", reference, detail)
+        return "failed"
+    ctx.store.update(reference, "worker", "staff notified", f"{len(numbers)} number(s)",
+                     fields={"notify_status": "sent", "notify_detail": ""})
     return "sent"
+
+
+def _attempt_note(job: Any, exc_type: Any, exc_value: Any) -> tuple[bool, str]:
+    """(whether RQ will try again, a PHI-free note on this failed attempt)."""
+    retries_left = int(job.retries_left or 0)
+    attempt = ATTEMPTS - retries_left
+    own = exc_type in {SendFailed, Refused, Unconfirmed}
+    reason = str(exc_value) if own else getattr(exc_type, "__name__", "error")
+    if retries_left > 0:
+        return True, (f"attempt {attempt} of {ATTEMPTS} failed ({reason}); "
+                      f"trying again in {job.get_retry_interval()} s")
+    return False, f"all {ATTEMPTS} attempts failed ({reason})"
 
 
 def record_notification_failure(job: Any, connection: Any, exc_type: Any, exc_value: Any,
                                 traceback: Any) -> None:
-    """Called by RQ after the last retry failed: make it visible in the console."""
+    """RQ calls this after every failed attempt: the escalation shows `retrying`, and
+    `failed` once no retry is left."""
     reference = job.args[0] if job.args else "?"
-    settings = Settings.from_env()
-    store = EscalationStore(connection, Keys(settings.key_prefix))
-    detail = f"{getattr(exc_type, '__name__', 'error')} after {job.retries_left or 0} retries left"
-    store.update(reference, "worker", "notification failed", detail,
-                 fields={"notify_status": "failed", "notify_detail": detail})
-    log.error("staff notification for %s failed: %s", reference, detail)
+    ctx = _context(connection)
+    again, detail = _attempt_note(job, exc_type, exc_value)
+    status = "retrying" if again else "failed"
+    ctx.store.update(reference, "worker", f"staff notification {status}", detail,
+                     fields={"notify_status": status, "notify_detail": detail})
+    (log.warning if again else log.error)("staff notification for %s: %s", reference, detail)
 
 
+# -- staff replies ----------------------------------------------------------------------
+def _reply_result(ctx: Context, reference: str, reply_id: str, status: str, detail: str,
+                  action: str) -> str:
+    ctx.store.update(reference, "worker", action, detail, fields={
+        reply_field(reply_id, "status"): status,
+        reply_field(reply_id, "detail"): detail,
+    })
+    return status
+
+
+def send_staff_reply(reference: str, reply_id: str) -> str:
+    ctx = _context()
+    escalation = ctx.store.get(reference)
+    if escalation is None:
+        return "escalation gone"
+    key = ctx.keys.escalation(reference)
+    claimed = ctx.client.eval(_CLAIM_REPLY, 1, key, reply_field(reply_id, "status"))
+    claimed = _text(claimed)
+    if claimed == notify.SENDING:
+        return _reply_result(ctx, reference, reply_id, notify.UNCONFIRMED,
+                             "an earlier attempt was cut off while sending; it may have "
+                             "arrived: check with the patient before sending it again",
+                             "reply unconfirmed")
+    if claimed != "claimed":
+        return claimed or "reply gone"  # already sent, failed or unconfirmed: never twice
+    # Consent is checked again here: the patient may have texted STOP since it was queued.
+    if ConsentLedger(ctx.client, ctx.keys).is_opted_out(escalation.phone):
+        return _reply_result(ctx, reference, reply_id, notify.FAILED,
+                             "not sent: the patient has opted out of texts (STOP)",
+                             "reply not sent")
+    problem = _configuration_problem(ctx.settings)
+    if problem:
+        return _reply_result(ctx, reference, reply_id, notify.FAILED, f"not sent: {problem}",
+                             "reply not sent")
+    text = _text(ctx.client.hget(key, reply_field(reply_id, "text")))
+    try:
+        sid = send_text(twilio_client(ctx.settings), to=escalation.phone,
+                        from_=ctx.settings.twilio_phone_number or "", body=text)
+    except SendFailed:
+        ctx.client.hset(key, reply_field(reply_id, "status"), notify.RETRYING)
+        raise
+    except Refused as exc:
+        return _reply_result(ctx, reference, reply_id, notify.FAILED, f"not sent: {exc}",
+                             "reply not sent")
+    except Unconfirmed as exc:
+        return _reply_result(ctx, reference, reply_id, notify.UNCONFIRMED,
+                             f"{exc}; it may have arrived: check with the patient before "
+                             "sending it again", "reply unconfirmed")
+    log.info("staff reply on %s sent to %s (%s)", reference, mask_phone(escalation.phone), sid)
+    return _reply_result(ctx, reference, reply_id, notify.SENT, "", "reply sent")
+
+
+def record_reply_failure(job: Any, connection: Any, exc_type: Any, exc_value: Any,
+                         traceback: Any) -> None:
+    """After every failed attempt of a staff reply (see record_notification_failure)."""
+    reference, reply_id = (list(job.args) + ["?", "?"])[:2]
+    ctx = _context(connection)
+    status_field = reply_field(reply_id, "status")
+    current = _text(ctx.client.hget(ctx.keys.escalation(reference), status_field))
+    if current == notify.SENDING:
+        # Cut off mid-send (e.g. the job timed out): it may have gone out. Never resend.
+        _reply_result(ctx, reference, reply_id, notify.UNCONFIRMED,
+                      f"cut off while sending ({getattr(exc_type, '__name__', 'error')}); it may "
+                      "have arrived: check with the patient before sending it again",
+                      "reply unconfirmed")
+        return
+    again, detail = _attempt_note(job, exc_type, exc_value)
+    _reply_result(ctx, reference, reply_id, notify.RETRYING if again else notify.FAILED, detail,
+                  "reply retrying" if again else "reply not sent")
+    (log.warning if again else log.error)("staff reply on %s: %s", reference, detail)
+
+
+# -- the worker -------------------------------------------------------------------------
 def run_worker(settings: Settings) -> int:
     from rq import Queue, Worker
 
@@ -83,8 +295,11 @@ def run_worker(settings: Settings) -> int:
     client = client_for_url(url)
     # The worker blocks on the queue; it needs no short socket timeout.
     client.connection_pool.connection_kwargs["socket_timeout"] = None
+    # twilio's client logs every request at INFO; ours say what matters without PHI.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     try:
-        worker = Worker([Queue(queue_name(settings.key_prefix), connection=client)], connection=client)
+        worker = Worker([Queue(queue_name(settings.key_prefix), connection=client)],
+                        connection=client)
         worker.work(with_scheduler=True)
     finally:
         if embedded is not None:

@@ -1,15 +1,40 @@
-"""Queueing staff notifications on the Redis job queue (RQ); a worker sends them."""
+"""Outbound texts on the Redis job queue (RQ): staff notifications and staff replies.
+
+Nothing here talks to Twilio. A web request records what is to be sent and queues a job;
+the worker (`python -m bot worker`, bot/escalation/jobs.py) sends it, so no webhook and
+no console page ever waits on Twilio's API.
+
+A staff reply lives on its escalation: the text in the transcript (what the patient gets,
+exactly), and its delivery state in the escalation's hash (`reply:<id>:status`,
+`reply:<id>:detail`), which the worker moves from `queued` to `sending` to `sent` (or
+`retrying`, `failed`, `unconfirmed`). The job itself carries only the reference and the
+reply id: no PHI sits in the job queue.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from bot.channels.sms_text import MAX_MESSAGE, septets, to_gsm7
+from bot.escalation.store import Escalation, EscalationStore
+from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
 QUEUE = "notifications"
-JOB_TIMEOUT = 30  # seconds for one attempt (all numbers)
+JOB_TIMEOUT = 30  # seconds for one attempt (all numbers); each REST call times out sooner
 RETRY_INTERVALS = [10, 30, 90, 300, 900]  # backoff between attempts, seconds
+ATTEMPTS = len(RETRY_INTERVALS) + 1
+FAILURE_TTL = 30 * 24 * 3600
+RESULT_TTL = 24 * 3600
+
+# Delivery states of a staff reply.
+QUEUED, SENDING, RETRYING, SENT = "queued", "sending", "retrying", "sent"
+FAILED, UNCONFIRMED = "failed", "unconfirmed"
 
 
 def queue_name(prefix: str) -> str:
@@ -17,19 +42,109 @@ def queue_name(prefix: str) -> str:
     return f"{prefix}{QUEUE}"
 
 
-def enqueue_staff_notification(client: Any, prefix: str, reference: str) -> None:
-    """Queue the job; never raises (the escalation is stored either way)."""
+def _enqueue(client: Any, prefix: str, function: str, args: tuple[str, ...],
+             on_failure: str) -> None:
     from rq import Callback, Queue, Retry
 
+    Queue(queue_name(prefix), connection=client).enqueue_call(
+        function,
+        args=args,
+        timeout=JOB_TIMEOUT,
+        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        failure_ttl=FAILURE_TTL,
+        result_ttl=RESULT_TTL,
+        on_failure=Callback(on_failure),
+    )
+
+
+def enqueue_staff_notification(client: Any, prefix: str, reference: str) -> None:
+    """Queue the job; never raises (the escalation is stored either way, and the queue
+    shows it to staff who are looking)."""
     try:
-        Queue(queue_name(prefix), connection=client).enqueue_call(
-            "bot.escalation.jobs.notify_staff",
-            args=(reference,),
-            timeout=JOB_TIMEOUT,
-            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            failure_ttl=30 * 24 * 3600,
-            result_ttl=24 * 3600,
-            on_failure=Callback("bot.escalation.jobs.record_notification_failure"),
-        )
+        _enqueue(client, prefix, "bot.escalation.jobs.notify_staff", (reference,),
+                 "bot.escalation.jobs.record_notification_failure")
     except Exception as exc:
         log.error("staff notification for %s not queued: %s", reference, type(exc).__name__)
+        return
+
+
+# -- staff replies ---------------------------------------------------------------------
+class ReplyRefused(Exception):
+    """The reply must not (or cannot) be sent; the message says why, for the staff."""
+
+
+@dataclass(frozen=True)
+class ReplyState:
+    status: str
+    detail: str = ""
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in {QUEUED, SENDING, RETRYING}
+
+
+def reply_field(reply_id: str, name: str) -> str:
+    return f"reply:{reply_id}:{name}"
+
+
+def reply_states(client: Any, keys: Keys, reference: str) -> dict[str, ReplyState]:
+    """Each reply's delivery state, by reply id."""
+    raw = client.hgetall(keys.escalation(reference))
+    fields = {k.decode(): v.decode() for k, v in raw.items() if k.startswith(b"reply:")}
+    states = {}
+    for name, value in fields.items():
+        _, reply_id, part = name.split(":", 2)
+        if part == "status":
+            states[reply_id] = ReplyState(value, fields.get(reply_field(reply_id, "detail"), ""))
+    return states
+
+
+def sms_text(text: str) -> str:
+    """What the patient's phone will show: GSM-7 only (as for the bot's own replies)."""
+    return to_gsm7(text.replace("\r\n", "\n")).strip()
+
+
+def queue_staff_reply(
+    store: EscalationStore,
+    *,
+    escalation: Escalation,
+    who: str,
+    text: str,
+    opted_out: Callable[[str], bool],
+) -> str:
+    """Record a staff member's reply (transcript, history, state `queued`) and queue it
+    for the worker; its id. Raises ReplyRefused with a message for the staff."""
+    if escalation.status == "resolved":
+        raise ReplyRefused("This escalation is resolved: the bot has the conversation again.")
+    if opted_out(escalation.phone):
+        raise ReplyRefused("Not sent: the patient has opted out of texts (STOP). "
+                           "Call them instead if they need an answer.")
+    body = sms_text(text)
+    if not body:
+        raise ReplyRefused("Write a message first.")
+    if septets(body) > MAX_MESSAGE:
+        raise ReplyRefused(f"Too long for two texts: {septets(body)} characters, "
+                           f"at most {MAX_MESSAGE}. Nothing was sent.")
+    reply_id = uuid.uuid4().hex[:12]
+    reference = escalation.reference
+    now = store.clock()
+    store.append_transcript(reference, [
+        {"from": "staff", "who": who, "text": body, "time": now, "reply_id": reply_id},
+    ])
+    store.update(reference, who, "reply queued", fields={
+        reply_field(reply_id, "status"): QUEUED,
+        reply_field(reply_id, "detail"): "",
+        reply_field(reply_id, "text"): body,
+    })
+    try:
+        _enqueue(store.client, store.keys.prefix, "bot.escalation.jobs.send_staff_reply",
+                 (reference, reply_id), "bot.escalation.jobs.record_reply_failure")
+    except Exception as exc:
+        log.error("staff reply on %s not queued: %s", reference, type(exc).__name__)
+        store.update(reference, "console", "reply failed", "could not be queued", fields={
+            reply_field(reply_id, "status"): FAILED,
+            reply_field(reply_id, "detail"): "could not be queued; nothing was sent",
+        })
+        raise ReplyRefused("The text could not be queued, so nothing was sent. "
+                           "Try again in a minute.") from None
+    return reply_id
