@@ -13,6 +13,10 @@ NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 MIN_PASSWORD = 10
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class StaffUsers:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.client = client
@@ -30,9 +34,11 @@ class StaffUsers:
         })
 
     def check(self, name: str, password: str) -> bool:
-        stored = self.client.hget(self.keys.staff_user(name), "password") if NAME.match(name) else None
+        stored = None
+        if NAME.match(name):
+            stored = self.client.hget(self.keys.staff_user(name), "password")
         if stored is None:
             # Spend the same time as a real check, so timing does not reveal names.
             check_password_hash(generate_password_hash("x", method="scrypt"), password)
             return False
-        return check_password_hash(stored.decode(), password)
+        return check_password_hash(_text(stored), password)

@@ -1,9 +1,302 @@
-"""The staff console under /staff (to be built: issue 5)."""
+"""The staff console under /staff: log in, work the escalation queue, answer patients,
+process refill requests, read the audit log.
+
+Every page needs a logged-in staff member (otherwise: the login page), every form a CSRF
+token (Flask-WTF), and every view or action goes into the audit log. Pages are
+server-rendered; the queue refreshes itself from a small JSON endpoint.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+import secrets
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sansio.blueprints import BlueprintSetupState
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.wrappers import Response
+
+from bot.console import present
+from bot.console.audit import AuditLog
+from bot.console.auth import LoginThrottle, StaffSessions
+from bot.console.users import StaffUsers
+from bot.escalation.notify import ReplyRefused, queue_staff_reply, reply_states
+from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+ESCALATION = re.compile(r"^E-\d{1,12}$")
+REFILL = re.compile(r"^R-\d{1,12}$")
+AUDIT_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+PUBLIC = {"console.login", "console.static"}
+MAX_NOTE = 1000
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; media-src 'self'; "
+                                "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+                                "form-action 'self'; base-uri 'none'"),
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
 
 
-def create_blueprint(services: object) -> Blueprint:
-    return Blueprint("console", __name__, url_prefix="/staff")
+def secret_key(settings: Settings) -> str:
+    """SECRET_KEY; outside development and tests there is no console without one."""
+    if settings.secret_key:
+        return settings.secret_key
+    if settings.environment in {"development", "test"}:
+        return secrets.token_hex(32)  # sessions end when the process does
+    raise SettingsError(
+        "SECRET_KEY is not set: the staff console needs it to sign sessions. Set SECRET_KEY "
+        "to a long random value (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), "
+        "or BOT_ENV=development for a local run."
+    )
+
+
+def create_blueprint(services: Services) -> Blueprint:
+    settings = services.settings
+    key = secret_key(settings)
+    zone = ZoneInfo(settings.timezone)
+    users = StaffUsers(services.redis, services.keys)
+    sessions = StaffSessions(services.redis, services.keys, clock=services.clock,
+                             idle_seconds=settings.console_session_minutes * 60)
+    throttle = LoginThrottle(services.redis, services.keys, clock=services.clock,
+                             per_name=settings.console_login_max_failures,
+                             per_address=settings.console_login_max_failures_per_ip,
+                             lockout_seconds=settings.console_lockout_seconds)
+    audit = AuditLog(services.redis, services.keys, services.clock)
+    escalations, refills = services.escalations, services.refills
+    csrf = CSRFProtect()
+    console = Blueprint("console", __name__, url_prefix="/staff",
+                        template_folder="templates", static_folder="static")
+
+    @console.record_once
+    def configure(state: BlueprintSetupState) -> None:
+        secure = settings.console_secure_cookies
+        state.app.config.update(
+            SECRET_KEY=key,
+            # __Host-: only ever set over https, for this host, on every path.
+            SESSION_COOKIE_NAME="__Host-nh-staff" if secure else "nh-staff",
+            SESSION_COOKIE_SECURE=secure,
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            SESSION_COOKIE_PATH="/",
+            # The console checks CSRF itself (below); Twilio's webhooks carry signatures.
+            WTF_CSRF_CHECK_DEFAULT=False,
+            WTF_CSRF_TIME_LIMIT=None,  # a token lasts as long as the staff session
+        )
+        csrf.init_app(state.app)
+
+    # -- every request ------------------------------------------------------------------
+    def address() -> str:
+        return request.remote_addr or "unknown"
+
+    def record(action: str, target: str = "") -> None:
+        audit.record(g.staff, action, target, address())
+
+    @console.before_request
+    def require_login() -> Any:
+        if request.endpoint not in PUBLIC:
+            staff = sessions.find(session.get("token"))
+            if staff is None:
+                if request.endpoint == "console.queue_json":
+                    return jsonify(error="login required"), 401
+                target = request.path if request.method == "GET" else None
+                return redirect(url_for(".login", next=target))
+            g.staff = staff.name
+        csrf.protect()
+        return None
+
+    @console.after_request
+    def headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @console.context_processor
+    def page_context() -> dict[str, Any]:
+        return {"staff": g.get("staff"), "local_time": lambda t: present.local_time(t, zone),
+                "iso_time": lambda t: present.iso_time(t, zone),
+                "age": lambda t: present.age(services.clock() - t)}
+
+    @console.errorhandler(CSRFError)
+    def csrf_refused(error: CSRFError) -> Any:
+        message = "This form has expired or did not come from the console. Nothing was changed."
+        return render_template("console_error.html", title="Form refused", message=message), 400
+
+    @console.errorhandler(404)
+    def not_found(error: Exception) -> Any:
+        return render_template("console_error.html", title="Not found",
+                               message="There is no such record. It may have expired."), 404
+
+    # -- logging in and out --------------------------------------------------------------
+    def safe_next(target: str | None) -> str:
+        if target and target.startswith("/staff/") and not target.startswith("//"):
+            return target
+        return url_for(".queue")
+
+    @console.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        if request.method == "GET":
+            return render_template("console_login.html", next=request.args.get("next", ""))
+        name = request.form.get("name", "").strip()[:64]
+        password = request.form.get("password", "")[:1024]
+        target = request.form.get("next", "")
+        wait = throttle.wait(name, address())
+        if wait:
+            audit.record(name or "?", "login refused (too many tries)", "", address())
+            minutes = -(-wait // 60)
+            error = (f"Too many tries. Wait {wait} seconds and try again." if wait < 60 else
+                     f"Too many tries: login is locked for {minutes} minutes.")
+            return render_template("console_login.html", error=error, name=name, next=target), 429
+        if not name or not users.check(name, password):
+            throttle.failed(name, address())
+            audit.record(name or "?", "login failed", "", address())
+            return render_template("console_login.html", error="Wrong name or password.",
+                                   name=name, next=target), 401
+        throttle.succeeded(name)
+        session.clear()  # a fresh session (and CSRF token) for the logged-in staff member
+        session["token"] = sessions.start(name)
+        audit.record(name, "logged in", "", address())
+        return redirect(safe_next(target))
+
+    @console.post("/logout")
+    def logout() -> Any:
+        sessions.end(session.get("token"))
+        record("logged out")
+        session.clear()
+        flash("You are logged out.")
+        return redirect(url_for(".login"))
+
+    # -- the queue ----------------------------------------------------------------------
+    def queue_rows() -> list[dict[str, Any]]:
+        now = services.clock()
+        return [present.queue_row(e, now, url_for(".escalation", reference=e.reference))
+                for e in escalations.open_queue()]
+
+    @console.get("/")
+    def queue() -> Any:
+        record("viewed queue")
+        return render_template("console_queue.html", rows=queue_rows())
+
+    @console.get("/queue.json")
+    def queue_json() -> Any:
+        return jsonify(escalations=queue_rows())
+
+    # -- one escalation -----------------------------------------------------------------
+    def find_escalation(reference: str) -> Any:
+        found = escalations.get(reference, with_lines=True) if ESCALATION.match(reference) else None
+        if found is None:
+            abort(404)
+        return found
+
+    @console.get("/escalations/<reference>")
+    def escalation(reference: str) -> Any:
+        found = find_escalation(reference)
+        record("viewed escalation", reference)
+        return render_template(
+            "console_escalation.html", e=found, channel=present.channel_label(found.channel),
+            replies=reply_states(services.redis, services.keys, reference),
+            reply_labels=present.REPLY_LABELS, notify_labels=present.NOTIFY_LABELS,
+            opted_out=services.consent.is_opted_out(found.phone),
+        )
+
+    @console.post("/escalations/<reference>/claim")
+    def claim(reference: str) -> Any:
+        found = find_escalation(reference)
+        if found.status == "resolved":
+            flash(f"{reference} is already resolved.", "error")
+        else:
+            escalations.claim(reference, g.staff)
+            record("claimed", reference)
+            flash(f"You have claimed {reference}.")
+        return redirect(url_for(".escalation", reference=reference))
+
+    @console.post("/escalations/<reference>/reply")
+    def reply(reference: str) -> Any:
+        found = find_escalation(reference)
+        try:
+            queue_staff_reply(escalations, escalation=found, who=g.staff,
+                              text=request.form.get("message", ""),
+                              opted_out=services.consent.is_opted_out)
+        except ReplyRefused as refused:
+            record("reply refused", reference)
+            flash(str(refused), "error")
+            return redirect(url_for(".escalation", reference=reference, _anchor="reply"))
+        if found.status == "open":
+            escalations.claim(reference, g.staff)
+        record("replied by SMS", reference)
+        flash("Your text is on its way; its state shows in the transcript.")
+        return redirect(url_for(".escalation", reference=reference, _anchor="transcript-end"))
+
+    @console.post("/escalations/<reference>/resolve")
+    def resolve(reference: str) -> Any:
+        found = find_escalation(reference)
+        note = request.form.get("note", "").strip()[:MAX_NOTE]
+        if found.status == "resolved":
+            flash(f"{reference} was already resolved.", "error")
+        elif not note:
+            flash("Add a note saying how it was resolved.", "error")
+            return redirect(url_for(".escalation", reference=reference, _anchor="resolve"))
+        else:
+            escalations.resolve(reference, g.staff, note)
+            record("resolved", reference)
+            flash(f"{reference} is resolved; the bot answers this patient again.")
+        return redirect(url_for(".queue"))
+
+    # -- refill requests ------------------------------------------------------------------
+    def find_refill(reference: str) -> Any:
+        found = refills.get(reference) if REFILL.match(reference) else None
+        if found is None:
+            abort(404)
+        return found
+
+    @console.get("/refills")
+    def refill_list() -> Any:
+        record("viewed refill requests")
+        return render_template("console_refills.html", requests=refills.recent())
+
+    @console.get("/refills/<reference>")
+    def refill(reference: str) -> Any:
+        found = find_refill(reference)
+        record("viewed refill request", reference)
+        return render_template("console_refill.html", r=found)
+
+    @console.post("/refills/<reference>/processed")
+    def refill_processed(reference: str) -> Any:
+        found = find_refill(reference)
+        if found.status != "processed":
+            refills.mark_processed(reference, g.staff)
+            record("marked refill processed", reference)
+            flash(f"{reference} is marked processed.")
+        if request.form.get("back") == "list":
+            return redirect(url_for(".refill_list"))
+        return redirect(url_for(".refill", reference=reference))
+
+    # -- the audit log ----------------------------------------------------------------------
+    @console.get("/audit")
+    def audit_log() -> Any:
+        target = request.args.get("target", "").strip().upper() or None
+        if target and not (ESCALATION.match(target) or REFILL.match(target)):
+            target = None
+        before = request.args.get("before", "")
+        entries, older = audit.page(before if AUDIT_ID.match(before) else None, target=target)
+        record("viewed audit log", target or "")
+        return render_template("console_audit.html", entries=entries, older=older, target=target)
+
+    return console

@@ -1,0 +1,140 @@
+"""Who may use the console: login throttling and server-side staff sessions.
+
+The session cookie (Flask's, signed with SECRET_KEY) holds only a random token; the
+session itself is a Redis record that expires after CONSOLE_SESSION_MINUTES without use
+and after SESSION_MAX_HOURS in any case, so logging out (or an administrator deleting the
+record) ends it everywhere at once. Redis keys hold a digest of the token, never the token.
+
+Guessing is slowed per staff name and per client address: a few free tries, then a wait
+that doubles with each failure, then a lockout. A refused try never reaches the password
+check, and no request ever sleeps (a sleeping request would tie up a web worker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis
+
+from bot.store.keys import Keys
+
+SESSION_MAX_HOURS = 12
+FREE_TRIES_PER_NAME = 3
+FREE_TRIES_PER_ADDRESS = 10
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Failures allowed from one source before waiting, and before the lockout."""
+
+    free: int
+    lockout_after: int
+
+
+class LoginThrottle:
+    def __init__(self, client: redis.Redis, keys: Keys, *, per_name: int, per_address: int,
+                 lockout_seconds: int, clock: Callable[[], float] = time.time) -> None:
+        self.client = client
+        self.keys = keys
+        self.lockout_seconds = lockout_seconds
+        self.clock = clock
+        self.name_limit = Limit(min(FREE_TRIES_PER_NAME, per_name - 1), per_name)
+        self.address_limit = Limit(min(FREE_TRIES_PER_ADDRESS, per_address - 1), per_address)
+
+    def _sources(self, name: str, address: str) -> list[tuple[str, Limit]]:
+        return [
+            (self.keys.login_failures("name:" + _digest(name.strip().lower())), self.name_limit),
+            (self.keys.login_failures("addr:" + _digest(address)), self.address_limit),
+        ]
+
+    def _wait(self, count: int, last: float, limit: Limit) -> float:
+        if count <= limit.free:
+            return 0.0
+        if count >= limit.lockout_after:
+            delay = float(self.lockout_seconds)
+        else:
+            delay = float(min(2 ** (count - limit.free - 1), self.lockout_seconds))
+        return max(0.0, last + delay - self.clock())
+
+    def wait(self, name: str, address: str) -> int:
+        """Seconds before this name may try again from this address (0: now)."""
+        longest = 0.0
+        for key, limit in self._sources(name, address):
+            count, last = self.client.hmget(key, "count", "last")
+            if count is not None:
+                longest = max(longest, self._wait(int(count), float(last or 0), limit))
+        return int(-(-longest // 1))
+
+    def failed(self, name: str, address: str) -> int:
+        """Count a wrong password; the wait it earns."""
+        pipe = self.client.pipeline(transaction=True)
+        for key, _ in self._sources(name, address):
+            pipe.hincrby(key, "count", 1)
+            pipe.hset(key, "last", repr(self.clock()))
+            # The count is forgotten after a quiet lockout period.
+            pipe.expire(key, self.lockout_seconds * 2)
+        pipe.execute()
+        return self.wait(name, address)
+
+    def succeeded(self, name: str) -> None:
+        """The name's count restarts; the address's does not (other names may be tried)."""
+        self.client.delete(self._sources(name, "")[0][0])
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    name: str
+    created: float
+
+
+class StaffSessions:
+    def __init__(self, client: redis.Redis, keys: Keys, *, idle_seconds: int,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.client = client
+        self.keys = keys
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+
+    def _key(self, token: str) -> str:
+        return f"{self.keys.prefix}staff:session:{_digest(token)}"
+
+    def start(self, name: str) -> str:
+        """A new session for a staff member who just logged in; its token."""
+        token = secrets.token_urlsafe(32)
+        key = self._key(token)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(key, mapping={"name": name, "created": repr(self.clock())})
+        pipe.expire(key, self.idle_seconds)
+        pipe.execute()
+        return token
+
+    def find(self, token: str | None) -> StaffSession | None:
+        """The live session for this token, its idle timer restarted; None if over."""
+        if not token:
+            return None
+        key = self._key(token)
+        name, created = self.client.hmget(key, "name", "created")
+        if name is None:
+            return None
+        session = StaffSession(_text(name), float(created or 0))
+        if self.clock() - session.created > SESSION_MAX_HOURS * 3600:
+            self.client.delete(key)
+            return None
+        self.client.expire(key, self.idle_seconds)
+        return session
+
+    def end(self, token: str | None) -> None:
+        if token:
+            self.client.delete(self._key(token))

@@ -1,0 +1,71 @@
+"""How records look in the console: local times, ages, labels, the queue's rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.escalation.jobs import channel_label
+from bot.escalation.store import Escalation
+
+NOTIFY_LABELS = {
+    "pending": "Staff text queued",
+    "sending": "Sending staff text",
+    "retrying": "Staff text retrying",
+    "sent": "Staff texted",
+    "failed": "Staff text FAILED",
+}
+REPLY_LABELS = {
+    "queued": "queued",
+    "sending": "sending",
+    "retrying": "retrying",
+    "sent": "sent",
+    "failed": "NOT SENT",
+    "unconfirmed": "UNCONFIRMED",
+}
+
+
+def age(seconds: float) -> str:
+    """`45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def local_time(epoch: float, zone: ZoneInfo) -> str:
+    return datetime.fromtimestamp(epoch, tz=zone).strftime("%a %d %b %H:%M")
+
+
+def iso_time(epoch: float, zone: ZoneInfo) -> str:
+    return datetime.fromtimestamp(epoch, tz=zone).isoformat(timespec="seconds")
+
+
+def notify_problem(escalation: Escalation) -> bool:
+    return escalation.notify_status == "failed"
+
+
+def queue_row(escalation: Escalation, now: float, url: str) -> dict[str, Any]:
+    """One escalation as the queue shows it: the number masked, no message text."""
+    return {
+        "reference": escalation.reference,
+        "url": url,
+        "urgent": escalation.is_urgent,
+        "channel": channel_label(escalation.channel),
+        "reason": escalation.reason,
+        "status": escalation.status,
+        "assignee": escalation.assignee,
+        "phone": escalation.phone_masked,
+        "age": age(now - escalation.created),
+        "created": escalation.created,
+        "notify": NOTIFY_LABELS.get(escalation.notify_status, escalation.notify_status),
+        "notify_failed": notify_problem(escalation),
+    }
