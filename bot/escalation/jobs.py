@@ -105,7 +105,7 @@ def send_text(rest: Any, *, to: str, from_: str, body: str) -> str:
     try:
         return str(rest.messages.create(to=to, from_=from_, body=body).sid)
     except TwilioRestException as exc:
-        code = f"error {exc.code}" if exc.code else f"HTTP {exc.status}"
+        code = f"HTTP {exc.status}, error {exc.code}" if exc.code else f"HTTP {exc.status}"
         if 400 <= exc.status < 500 and exc.status != 429:
             raise Refused(f"Twilio refused it ({code})") from None
         raise SendFailed(f"Twilio answered {code}") from None

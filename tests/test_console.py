@@ -1,0 +1,378 @@
+"""The staff console, worked as a specialist works it: real Redis, signed Twilio webhooks,
+a real RQ worker and the fake Twilio REST API."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from bot.app import build_services, create_app
+from bot.escalation.store import URGENT
+from bot.privacy import mask_phone
+from bot.settings import SettingsError
+from tests.conftest import make_settings
+from tests.console_server import (
+    ACCOUNT_SID,
+    PASSWORD,
+    STAFF,
+    SUPPORT_LINE,
+    StaffClient,
+    add_staff,
+    outbound_queue,
+    run_jobs,
+    use_worker_environment,
+)
+from tests.helpers import PATIENT
+
+OTHER = "+15557654321"
+
+
+@pytest.fixture()
+def staff(app, settings, redis_client) -> StaffClient:  # type: ignore[no-untyped-def]
+    add_staff(redis_client, settings)
+    client = StaffClient(app)
+    assert client.login().status_code == 302
+    return client
+
+
+@pytest.fixture()
+def worker_env(monkeypatch, fake_twilio_api, redis_url):  # type: ignore[no-untyped-def]
+    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
+    return fake_twilio_api
+
+
+def ask_for_a_person(twilio, sender: str = PATIENT) -> str:  # type: ignore[no-untyped-def]
+    replies = " ".join(twilio.say("can I talk to a pharmacist", sender))
+    match = re.search(r"E-\d+", replies)
+    assert match, f"no escalation reference in {replies!r}"
+    return match.group(0)
+
+
+# -- the queue -------------------------------------------------------------------------------
+def test_the_queue_shows_a_new_escalation_with_the_number_masked(staff, twilio):
+    reference = ask_for_a_person(twilio)
+    page = staff.get("/staff/").get_data(as_text=True)
+    assert reference in page
+    assert mask_phone(PATIENT) in page and PATIENT not in page
+    assert "SMS" in page and "patient asked for a person" in page
+    assert "nobody yet" in page
+
+
+def test_the_queue_puts_urgent_first_then_oldest(staff, services, clock):
+    def open_one(sender: str, urgency: str = "normal") -> str:
+        clock.advance(60)
+        return services.escalations.open(sender_id=sender, phone=sender, channel="twilio_sms",
+                                         reason="patient asked for a person",
+                                         urgency=urgency).reference
+
+    oldest = open_one("+15550000001")
+    newer = open_one("+15550000002")
+    urgent = open_one("+15550000003", URGENT)
+    rows = staff.get("/staff/queue.json").get_json()["escalations"]
+    assert [row["reference"] for row in rows] == [urgent, oldest, newer]
+    assert rows[0]["urgent"] is True
+    assert rows[1]["age"] == "2 min"
+    assert {row["phone"] for row in rows} == {"***0001", "***0002", "***0003"}
+
+
+def test_the_queue_page_refreshes_itself_from_the_json_endpoint(staff):
+    page = staff.get("/staff/").get_data(as_text=True)
+    assert 'data-source="/staff/queue.json"' in page
+    assert "/staff/static/queue.js" in page
+    assert staff.get("/staff/static/queue.js").status_code == 200
+
+
+# -- one escalation ------------------------------------------------------------------------
+def test_an_escalation_page_has_the_conversation_and_the_number_to_call(staff, twilio):
+    twilio.say("what is nh")
+    reference = ask_for_a_person(twilio)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "what is nh" in page and "can I talk to a pharmacist" in page
+    assert f'href="tel:{PATIENT}"' in page
+    assert "Claim" in page
+
+
+def test_a_voicemail_shows_its_link_and_transcription(staff, services):
+    escalation = services.escalations.open(
+        sender_id=PATIENT, phone=PATIENT, channel="twilio_voice", reason="voicemail",
+        recording_url="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        recording_sid="RE1",
+    )
+    services.escalations.update(escalation.reference, "bot", "transcribed",
+                                fields={"transcription": "Please call me back about the shipment"})
+    page = staff.get(f"/staff/escalations/{escalation.reference}").get_data(as_text=True)
+    assert "Voicemail" in page and "Recordings/RE1" in page
+    assert "Please call me back about the shipment" in page
+    assert "phone call" in page
+
+
+def test_claiming_puts_my_name_on_it(staff, twilio, services):
+    reference = ask_for_a_person(twilio)
+    staff.get(f"/staff/escalations/{reference}")
+    page = staff.follow(staff.post(f"/staff/escalations/{reference}/claim")).get_data(as_text=True)
+    assert f"You have claimed {reference}" in page
+    escalation = services.escalations.get(reference, with_lines=True)
+    assert escalation.status == "claimed" and escalation.assignee == STAFF
+    assert escalation.history[-1]["action"] == "claimed"
+    assert staff.get("/staff/queue.json").get_json()["escalations"][0]["assignee"] == STAFF
+
+
+def test_a_reply_goes_through_the_worker_to_the_patient(staff, twilio, services, redis_client,
+                                                         settings, worker_env):
+    reference = ask_for_a_person(twilio)
+    run_jobs(redis_client, settings)  # the staff notifications
+    worker_env.sent.clear()
+    staff.get(f"/staff/escalations/{reference}")
+    response = staff.post(f"/staff/escalations/{reference}/reply",
+                          {"message": "Hi, this is Dana from the pharmacy. I can call you at 3pm."})
+    assert "on its way" in staff.follow(response).get_data(as_text=True)
+    assert worker_env.sent == []  # the request only queued it
+
+    run_jobs(redis_client, settings)
+    [sent] = worker_env.sent
+    assert sent.path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+    assert sent.username == ACCOUNT_SID
+    assert sent.form["To"] == PATIENT and sent.form["From"] == SUPPORT_LINE
+    assert sent.form["Body"] == "Hi, this is Dana from the pharmacy. I can call you at 3pm."
+
+    escalation = services.escalations.get(reference, with_lines=True)
+    assert escalation.transcript[-1]["from"] == "staff"
+    assert escalation.transcript[-1]["who"] == STAFF
+    actions = [h["action"] for h in escalation.history]
+    assert actions[-1] == "reply sent" and "reply queued" in actions
+    assert escalation.assignee == STAFF  # replying claims it
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "I can call you at 3pm." in page and "Text sent" in page
+
+
+def test_typographic_characters_are_sent_as_plain_sms(staff, twilio, redis_client, settings,
+                                                      worker_env):
+    reference = ask_for_a_person(twilio)
+    staff.get(f"/staff/escalations/{reference}")
+    staff.post(f"/staff/escalations/{reference}/reply", {"message": "We\u2019ll call \u2013 soon"})
+    run_jobs(redis_client, settings)
+    assert worker_env.bodies_to(PATIENT) == ["We'll call - soon"]
+
+
+def test_a_reply_to_an_opted_out_patient_is_refused_and_nothing_is_queued(
+        staff, twilio, redis_client, settings, worker_env):
+    reference = ask_for_a_person(twilio)
+    run_jobs(redis_client, settings)
+    twilio.say("STOP")
+    staff.get(f"/staff/escalations/{reference}")
+    assert "opted out of texts" in staff.page
+    response = staff.post(f"/staff/escalations/{reference}/reply", {"message": "Hello?"})
+    page = staff.follow(response).get_data(as_text=True)
+    assert "Not sent: the patient has opted out of texts (STOP)" in page
+    assert len(outbound_queue(redis_client, settings)) == 0
+    run_jobs(redis_client, settings)
+    assert worker_env.bodies_to(PATIENT) == []
+
+
+def test_an_opt_out_after_queueing_is_honoured_by_the_worker(staff, twilio, services,
+                                                            redis_client, settings, worker_env):
+    reference = ask_for_a_person(twilio)
+    staff.get(f"/staff/escalations/{reference}")
+    staff.post(f"/staff/escalations/{reference}/reply", {"message": "Hello, Dana here."})
+    twilio.say("STOP")  # arrives before the worker gets to the reply
+    run_jobs(redis_client, settings)
+    assert worker_env.bodies_to(PATIENT) == []
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "Text NOT SENT: not sent: the patient has opted out of texts (STOP)" in page
+
+
+@pytest.mark.parametrize(("message", "error"), [
+    ("   ", "Write a message first."),
+    ("x" * 400, "Too long for two texts"),
+])
+def test_an_empty_or_too_long_reply_is_refused(staff, twilio, redis_client, settings, message,
+                                               error):
+    reference = ask_for_a_person(twilio)
+    run_jobs(redis_client, settings)
+    staff.get(f"/staff/escalations/{reference}")
+    page = staff.follow(staff.post(f"/staff/escalations/{reference}/reply",
+                                   {"message": message})).get_data(as_text=True)
+    assert error in page
+    assert len(outbound_queue(redis_client, settings)) == 0
+
+
+def test_resolving_needs_a_note_and_gives_the_conversation_back_to_the_bot(staff, twilio,
+                                                                          services):
+    reference = ask_for_a_person(twilio)
+    first = twilio.say("hello? are you there")
+    assert first and "specialist" in " ".join(first).lower()  # the one acknowledgement
+    assert twilio.say("what is nh") == []  # kept for the specialist, not answered by the bot
+
+    staff.get(f"/staff/escalations/{reference}")
+    page = staff.follow(staff.post(f"/staff/escalations/{reference}/resolve",
+                                   {"note": ""})).get_data(as_text=True)
+    assert "Add a note" in page
+    assert services.escalations.get(reference).status == "open"
+
+    note = "Called back, question answered."
+    page = staff.follow(staff.post(f"/staff/escalations/{reference}/resolve",
+                                   {"note": note})).get_data(as_text=True)
+    assert f"{reference} is resolved" in page
+    assert reference not in staff.get("/staff/queue.json").get_data(as_text=True)
+    escalation = services.escalations.get(reference)
+    assert escalation.status == "resolved" and escalation.resolved_note == note
+    assert twilio.say("what is nh")  # the bot answers again
+
+
+def test_a_resolved_escalation_takes_no_reply(staff, twilio, services, redis_client, settings):
+    reference = ask_for_a_person(twilio)
+    run_jobs(redis_client, settings)
+    services.escalations.resolve(reference, "someone", "done")
+    staff.get(f"/staff/escalations/{reference}")
+    assert "Send text" not in staff.page
+    page = staff.follow(staff.post(f"/staff/escalations/{reference}/reply",
+                                   {"message": "hello"})).get_data(as_text=True)
+    assert "is resolved" in page
+    assert len(outbound_queue(redis_client, settings)) == 0
+
+
+def test_an_unknown_escalation_is_a_plain_not_found_page(staff):
+    for path in ("/staff/escalations/E-999999", "/staff/escalations/nonsense",
+                 "/staff/refills/R-1"):
+        response = staff.get(path)
+        assert response.status_code == 404
+        assert "no such record" in response.get_data(as_text=True)
+
+
+# -- refill requests -------------------------------------------------------------------------
+def test_refill_requests_are_listed_masked_and_detailed_only_on_their_page(staff, services):
+    request = services.refills.create(phone=PATIENT, prescription_number="7654321",
+                                      date_of_birth="1990-04-12", channel="twilio_sms")
+    listing = staff.get("/staff/refills").get_data(as_text=True)
+    assert request.reference in listing and mask_phone(PATIENT) in listing
+    for private in (PATIENT, "7654321", "1990-04-12"):
+        assert private not in listing
+    own = staff.get(f"/staff/refills/{request.reference}").get_data(as_text=True)
+    assert "7654321" in own and "1990-04-12" in own
+
+
+def test_marking_a_refill_processed(staff, services):
+    request = services.refills.create(phone=PATIENT, prescription_number="7654321",
+                                      date_of_birth="1990-04-12", channel="twilio_sms")
+    staff.get("/staff/refills")
+    response = staff.post(f"/staff/refills/{request.reference}/processed", {"back": "list"})
+    assert response.headers["Location"].endswith("/staff/refills")
+    page = staff.follow(response).get_data(as_text=True)
+    assert f"{request.reference} is marked processed" in page and f"processed by {STAFF}" in page
+    stored = services.refills.get(request.reference)
+    assert stored.status == "processed" and stored.processed_by == STAFF
+
+
+# -- the audit log ----------------------------------------------------------------------------
+def test_every_view_and_action_is_in_the_audit_log(staff, twilio, services):
+    reference = ask_for_a_person(twilio)
+    request = services.refills.create(phone=PATIENT, prescription_number="7654321",
+                                      date_of_birth="1990-04-12", channel="twilio_sms")
+    staff.get("/staff/")
+    staff.get(f"/staff/escalations/{reference}")
+    staff.post(f"/staff/escalations/{reference}/claim")
+    staff.get(f"/staff/escalations/{reference}")
+    staff.post(f"/staff/escalations/{reference}/resolve", {"note": "done"})
+    staff.get(f"/staff/refills/{request.reference}")
+    staff.post(f"/staff/refills/{request.reference}/processed")
+
+    page = staff.get("/staff/audit").get_data(as_text=True)
+    for action in ("logged in", "viewed queue", "viewed escalation", "claimed", "resolved",
+                   "viewed refill request", "marked refill processed"):
+        assert action in page, action
+    assert PATIENT not in page and "7654321" not in page
+
+    only = staff.get(f"/staff/audit?target={request.reference}").get_data(as_text=True)
+    assert "marked refill processed" in only and "claimed" not in only
+
+
+def test_the_audit_log_keeps_entries_six_years(staff, redis_client, services):
+    ttl = redis_client.ttl(services.keys.audit)
+    assert 6 * 365 * 24 * 3600 <= ttl <= (6 * 365 + 2) * 24 * 3600
+
+
+def test_the_audit_log_pages_back(staff, services):
+    from bot.console.audit import AuditLog
+
+    log = AuditLog(services.redis, services.keys, services.clock)
+    for number in range(120):
+        log.record("robot", f"action {number}", "E-1001")
+    staff.get("/staff/audit")
+    assert "action 119" in staff.page and "action 60" not in staff.page
+    older = staff.page.split('href="/staff/audit?before=')[1].split('"')[0]
+    page = staff.get(f"/staff/audit?before={older}").get_data(as_text=True)
+    assert "action 60" in page and "action 119" not in page
+
+
+# -- staff users and sessions ------------------------------------------------------------------
+def test_staff_add_reads_the_password_from_stdin_and_the_user_can_log_in(app, settings,
+                                                                       redis_url, tmp_path):
+    command = [sys.executable, "-m", "bot", "staff", "add", "robin"]
+    env = {"PATH": "/usr/bin:/bin", "REDIS_URL": redis_url, "BOT_ENV": "test",
+           "PYTHONPATH": str(settings.project_dir)}
+    done = subprocess.run(command, input="a long enough password\n", capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "robin" in done.stdout and "a long enough password" not in done.stdout + done.stderr
+    short = subprocess.run(command, input="short\n", capture_output=True, text=True, env=env,
+                           cwd=tmp_path, timeout=60)
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    client = StaffClient(app)
+    assert client.login("robin", "a long enough password").status_code == 302
+    assert client.get("/staff/").status_code == 200
+
+
+def test_logging_out_ends_the_session_on_the_server(staff, app):
+    cookie = staff.client.get_cookie("__Host-nh-staff")
+    assert cookie is not None
+    staff.get("/staff/")
+    page = staff.follow(staff.post("/staff/logout")).get_data(as_text=True)
+    assert "You are logged out" in page
+    # The old cookie, replayed, opens nothing.
+    thief = app.test_client()
+    thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path="/")
+    assert thief.get("/staff/").status_code == 302
+
+
+def test_a_session_ends_after_twelve_hours_whatever_happens(staff, clock):
+    assert staff.get("/staff/").status_code == 200
+    clock.advance(12 * 3600 + 1)
+    assert staff.get("/staff/").status_code == 302
+
+
+def test_login_takes_the_staff_member_to_the_page_they_asked_for(app, settings, redis_client):
+    add_staff(redis_client, settings)
+    client = StaffClient(app)
+    first = client.get("/staff/escalations/E-1001")
+    assert first.headers["Location"].endswith("/staff/login?next=/staff/escalations/E-1001")
+    client.follow(first)
+    response = client.post("/staff/login", {"name": STAFF, "password": PASSWORD,
+                                            "next": "/staff/escalations/E-1001"})
+    assert response.headers["Location"] == "/staff/escalations/E-1001"
+
+
+def test_the_session_cookie_is_secure_http_only_and_same_site(app):
+    response = app.test_client().get("/staff/login")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-nh-staff=")
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert flag in cookie
+
+
+def test_development_relaxes_only_the_secure_flag(redis_url, engine, clock, redis_client):
+    settings = make_settings(redis_url, BOT_ENV="development", SECRET_KEY="")
+    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    cookie = app.test_client().get("/staff/login").headers["Set-Cookie"]
+    assert cookie.startswith("nh-staff=") and "Secure" not in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_needs_a_secret_key_and_secure_cookies(redis_url, engine, clock, redis_client):
+    settings = make_settings(redis_url, BOT_ENV="production", SECRET_KEY="")
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    with pytest.raises(SettingsError, match="CONSOLE_SECURE_COOKIES"):
+        make_settings(redis_url, BOT_ENV="production", CONSOLE_SECURE_COOKIES="false")

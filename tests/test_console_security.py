@@ -1,0 +1,211 @@
+"""The console's defences: nothing without login, CSRF on every form, guessing slowed and
+locked out, pages that browsers neither cache nor frame."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import build_services, create_app
+from tests.conftest import make_settings
+from tests.console_server import PASSWORD, STAFF, StaffClient, add_staff, csrf_token
+from tests.helpers import PATIENT
+
+PAGES = ["/staff/", "/staff/escalations/E-1001", "/staff/refills", "/staff/refills/R-100001",
+         "/staff/audit", "/staff/audit?target=E-1001"]
+FORMS = ["/staff/escalations/E-1001/claim", "/staff/escalations/E-1001/reply",
+         "/staff/escalations/E-1001/resolve", "/staff/refills/R-100001/processed",
+         "/staff/logout"]
+
+
+@pytest.fixture()
+def records(services):  # type: ignore[no-untyped-def]
+    """An escalation E-1001 and a refill request R-100001 to aim at."""
+    escalation = services.escalations.open(sender_id=PATIENT, phone=PATIENT, channel="twilio_sms",
+                                           reason="patient asked for a person")
+    refill = services.refills.create(phone=PATIENT, prescription_number="7654321",
+                                     date_of_birth="1990-04-12", channel="twilio_sms")
+    assert (escalation.reference, refill.reference) == ("E-1001", "R-100001")
+    return escalation, refill
+
+
+@pytest.fixture()
+def staff(app, settings, redis_client) -> StaffClient:  # type: ignore[no-untyped-def]
+    add_staff(redis_client, settings)
+    return StaffClient(app)
+
+
+# -- nothing without login -------------------------------------------------------------------
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_redirects_to_login_when_logged_out(app, records, path):
+    response = app.test_client().get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/staff/login?next=/staff/")
+    body = response.get_data(as_text=True)
+    assert "E-1001" not in body.replace("next=/staff/escalations/E-1001", "")
+    assert "4567" not in body
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_every_form_redirects_to_login_when_logged_out_and_changes_nothing(app, services,
+                                                                           records, path):
+    response = app.test_client().post(path, data={"message": "hi", "note": "done"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/login"
+    assert services.escalations.get("E-1001").status == "open"
+    assert services.refills.get("R-100001").status == "new"
+
+
+def test_the_queue_feed_answers_401_when_logged_out(app, records):
+    response = app.test_client().get("/staff/queue.json")
+    assert response.status_code == 401
+    assert "E-1001" not in response.get_data(as_text=True)
+
+
+def test_the_login_page_itself_and_the_stylesheet_are_public(app):
+    client = app.test_client()
+    assert client.get("/staff/login").status_code == 200
+    assert client.get("/staff/static/console.css").status_code == 200
+
+
+def test_after_logout_nothing_is_visible(staff, records):
+    staff.login()
+    assert staff.get("/staff/").status_code == 200
+    staff.post("/staff/logout")
+    for path in PAGES:
+        assert staff.get(path).status_code == 302, path
+
+
+# -- CSRF ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", FORMS)
+def test_a_form_without_a_csrf_token_is_refused(staff, services, records, path):
+    staff.login()
+    staff.get("/staff/")
+    response = staff.post(path, {"message": "hi", "note": "done"}, token=False)
+    assert response.status_code == 400
+    assert "Nothing was changed" in response.get_data(as_text=True)
+    escalation = services.escalations.get("E-1001", with_lines=True)
+    assert escalation.status == "open" and escalation.assignee == ""
+    assert [line for line in escalation.transcript if line.get("from") == "staff"] == []
+    assert services.refills.get("R-100001").status == "new"
+    assert staff.get("/staff/").status_code == 200  # still logged in: logout was refused too
+
+
+def test_a_token_from_another_session_is_refused(app, staff, services, records, settings,
+                                                 redis_client):
+    staff.login()
+    staff.get("/staff/")
+    other = StaffClient(app)
+    add_staff(redis_client, settings, "lee", "another long password")
+    other.login("lee", "another long password")
+    other.get("/staff/")
+    foreign = csrf_token(other.page)
+    response = staff.post("/staff/escalations/E-1001/resolve", {"note": "x", "csrf_token": foreign})
+    assert response.status_code == 400
+    assert services.escalations.get("E-1001").status == "open"
+
+
+def test_the_login_form_needs_a_csrf_token_too(staff):
+    response = staff.client.post("/staff/login", data={"name": STAFF, "password": PASSWORD})
+    assert response.status_code == 400
+    assert staff.get("/staff/").status_code == 302
+
+
+def test_every_console_form_carries_a_token(staff, records):
+    staff.login()
+    for path in ("/staff/", "/staff/escalations/E-1001", "/staff/refills",
+                 "/staff/refills/R-100001"):
+        page = staff.get(path).get_data(as_text=True)
+        forms = page.count('<form method="post"')
+        assert forms and page.count('name="csrf_token"') == forms, path
+
+
+# -- guessing -------------------------------------------------------------------------------------
+def test_wrong_passwords_slow_down_then_lock_the_name_out(staff, clock):
+    for _ in range(3):
+        assert staff.login(STAFF, "wrong password!").status_code == 401
+    assert staff.login(STAFF, "wrong password!").status_code == 401  # the 4th: then a wait
+    refused = staff.login(STAFF, PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many tries" in refused.get_data(as_text=True)
+    clock.advance(2)
+    assert staff.login(STAFF, "wrong password!").status_code == 401  # the 5th: locked out
+    clock.advance(60)
+    locked = staff.login(STAFF, PASSWORD)  # even the right password, while locked
+    assert locked.status_code == 429 and "locked" in locked.get_data(as_text=True)
+    assert staff.get("/staff/").status_code == 302
+    clock.advance(15 * 60)
+    assert staff.login(STAFF, PASSWORD).status_code == 302
+    assert staff.get("/staff/").status_code == 200
+
+
+def test_a_name_that_does_not_exist_is_throttled_the_same_way(staff):
+    for _ in range(4):
+        assert staff.login("nobody", "whatever it is").status_code == 401
+    assert staff.login("nobody", "whatever it is").status_code == 429
+
+
+def test_one_address_trying_many_names_is_locked_out(staff, clock):
+    for number in range(20):
+        clock.advance(600)  # slow enough for each name's own limit
+        response = staff.login(f"name{number}", "a guess at it")
+        assert response.status_code in {401, 429}
+    assert staff.login(STAFF, PASSWORD).status_code == 429
+
+
+def test_failed_and_refused_logins_are_audited(staff, app, settings, redis_client, services):
+    from bot.console.audit import AuditLog
+
+    staff.login(STAFF, "wrong password!")
+    entries, _ = AuditLog(services.redis, services.keys).page()
+    assert entries[0].who == STAFF and entries[0].action == "login failed"
+    assert entries[0].address == "127.0.0.1"
+
+
+def test_the_lockout_is_configurable(redis_url, engine, clock, redis_client):
+    settings = make_settings(redis_url, CONSOLE_LOGIN_MAX_FAILURES="2",
+                             CONSOLE_LOCKOUT_SECONDS="60")
+    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    add_staff(redis_client, settings)
+    client = StaffClient(app)
+    client.login(STAFF, "wrong password!")
+    client.login(STAFF, "wrong password!")
+    assert client.login(STAFF, PASSWORD).status_code == 429
+    clock.advance(61)
+    assert client.login(STAFF, PASSWORD).status_code == 302
+
+
+# -- what browsers are told ---------------------------------------------------------------------
+def test_console_pages_are_not_cached_framed_or_sniffed(staff, records):
+    staff.login()
+    for path in ("/staff/login", "/staff/", "/staff/escalations/E-1001", "/staff/queue.json"):
+        headers = staff.get(path).headers
+        assert headers["Cache-Control"] == "no-store", path
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example/staff/",
+                                    "/twilio/sms", "javascript:alert(1)"])
+def test_login_never_redirects_off_the_console(staff, target):
+    staff.get("/staff/login")
+    response = staff.post("/staff/login", {"name": STAFF, "password": PASSWORD, "next": target})
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_a_new_session_starts_at_login(staff):
+    staff.get("/staff/login")
+    before = staff.client.get_cookie("__Host-nh-staff").value
+    staff.post("/staff/login", {"name": STAFF, "password": PASSWORD})
+    assert staff.client.get_cookie("__Host-nh-staff").value != before
+
+
+def test_patient_text_is_escaped_in_pages(staff, services):
+    escalation = services.escalations.open(
+        sender_id=PATIENT, phone=PATIENT, channel="twilio_sms", reason="patient asked for a person",
+        transcript=[{"from": "patient", "text": "<script>alert(1)</script>", "time": 1.0}])
+    staff.login()
+    page = staff.get(f"/staff/escalations/{escalation.reference}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
