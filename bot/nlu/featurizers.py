@@ -155,8 +155,9 @@ class CountVectorsFeaturizer(Component):
                 padded = f" {word} "
                 length = len(padded)
                 for n in range(low, high + 1):
-                    if n > length:
-                        continue
+                    if n >= length:  # as sklearn: a short word counts once, whole
+                        yield padded
+                        break
                     for i in range(length - n + 1):
                         yield padded[i : i + n]
         else:
