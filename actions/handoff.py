@@ -18,6 +18,12 @@ from actions.refill import clear_form
 log = logging.getLogger(__name__)
 
 
+def _hands_over(tracker: Tracker) -> bool:
+    """A text conversation goes to the specialist; a phone call stays with the bot (its
+    escalation is a call-back request: nobody can take over a live call from the console)."""
+    return services.channel(tracker) != "twilio_voice"
+
+
 def _open(tracker: Tracker, reason: str) -> str | None:
     """Store an escalation and hand the conversation over; its reference, or None."""
     try:
@@ -27,6 +33,7 @@ def _open(tracker: Tracker, reason: str) -> str | None:
             channel=services.channel(tracker),
             reason=reason,
             transcript=services.transcript(tracker),
+            hand_over=_hands_over(tracker),
         )
     except Exception as exc:
         log.error("escalation not stored: %s", type(exc).__name__)
@@ -76,6 +83,7 @@ class ActionEmergency(Action):
                 channel=services.channel(tracker),
                 reason="emergency reported",
                 transcript=services.transcript(tracker),
+                hand_over=_hands_over(tracker),
             )
         except Exception as exc:
             log.error("urgent escalation not stored: %s", type(exc).__name__)
