@@ -1,0 +1,114 @@
+"""Speaking on a call: domain responses rendered for `twilio_voice`, shaped for the ear,
+and the TwiML verbs the IVR uses, all built with twilio's VoiceResponse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from bot.dialogue.responses import ResponseRenderer
+from bot.settings import Settings
+
+CHANNEL = "twilio_voice"
+MAX_TWIML_BYTES = 64_000  # Twilio refuses larger documents (error 11750)
+HINTS = ("NH, neonatal hemochromatosis, IVIG, copay, insurance, refill, prescription, "
+         "pharmacist, specialist, person, repeat, main menu, emergency, pregnancy, yes, no")
+MENU_TIMEOUT = 6  # seconds of silence before a Gather gives up
+ENTRY_TIMEOUT = 10  # between keypad digits of a number
+
+_REFERENCE = re.compile(r"\b([A-Z])-(\d{3,})\b")  # E-1042, R-100001
+
+
+def digit_by_digit(digits: str) -> str:
+    """`7654321` -> `7, 6, 5, 4, 3, 2, 1`: said one digit at a time, with small pauses."""
+    return ", ".join(digits)
+
+
+def spoken_date(iso: str) -> str:
+    """`1990-03-14` -> `March 14, 1990`."""
+    day = date.fromisoformat(iso)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def spoken(text: str) -> str:
+    """Reference numbers are read one character at a time, so they can be written down."""
+    return _REFERENCE.sub(lambda m: digit_by_digit(m.group(1) + m.group(2)), text)
+
+
+class VoiceScript:
+    """Turns response names into `<Say>`s and builds the Gather / Dial / Record verbs."""
+
+    def __init__(self, renderer: ResponseRenderer, settings: Settings) -> None:
+        self.renderer = renderer
+        self.voice = settings.voice_name
+        self.language = settings.voice_language
+        self.support_phone = settings.support_phone
+
+    def check(self, names: Iterable[str]) -> None:
+        """Fail at start-up, naming the response, rather than mid-call."""
+        missing = sorted(n for n in names if not self.renderer.variations(n, CHANNEL, {}))
+        if missing:
+            raise LookupError(f"domain.yml: the phone channel needs responses {', '.join(missing)}")
+
+    def text(self, name: str, **values: str) -> str:
+        values = {"support_phone": self.support_phone, **values}
+        message = self.renderer.render(name, CHANNEL, {}, values)
+        if not message or not message.get("text"):
+            raise LookupError(f"domain.yml: no text for {name}")
+        return str(message["text"])
+
+    # -- verbs ------------------------------------------------------------------------
+    def say(self, parent: VoiceResponse | Gather, texts: Iterable[str]) -> None:
+        for text in texts:
+            if text:
+                parent.say(spoken(text), voice=self.voice, language=self.language)
+
+    def gather(self, response: VoiceResponse, action: str, texts: Iterable[str], *,
+               num_digits: int | None = 1, finish_on_key: str | None = None,
+               timeout: int = MENU_TIMEOUT) -> VoiceResponse:
+        """Keypad or speech, the prompt nested so a caller can answer before it ends;
+        Twilio comes back to `action` even when it heard nothing."""
+        gather = response.gather(
+            input="dtmf speech",
+            action=action,
+            method="POST",
+            num_digits=num_digits,
+            finish_on_key=finish_on_key,
+            timeout=timeout,
+            speech_timeout="auto",
+            language=self.language,
+            hints=HINTS,
+            action_on_empty_result=True,
+        )
+        self.say(gather, texts)
+        return response
+
+    def dial(self, response: VoiceResponse, number: str, *, caller_id: str | None,
+             action: str | None) -> VoiceResponse:
+        dial = response.dial(caller_id=caller_id or None, timeout=20, action=action,
+                             method="POST" if action else None)
+        dial.number(number)
+        return response
+
+    def record(self, response: VoiceResponse, action: str,
+               transcribe_callback: str) -> VoiceResponse:
+        response.record(
+            action=action,
+            method="POST",
+            max_length=110,
+            timeout=5,
+            finish_on_key="#",
+            play_beep=True,
+            transcribe=True,
+            transcribe_callback=transcribe_callback,
+        )
+        return response
+
+    def goodbye(self, response: VoiceResponse, texts: Iterable[str] = ()) -> VoiceResponse:
+        """The one deliberate end of a call: kind words, then hang up."""
+        self.say(response, [*texts, self.text("utter_voice_goodbye")])
+        response.hangup()
+        return response
