@@ -3,9 +3,13 @@ a real RQ worker and the fake Twilio REST API."""
 
 from __future__ import annotations
 
+import base64
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -95,18 +99,79 @@ def test_an_escalation_page_has_the_conversation_and_the_number_to_call(staff, t
     assert "Claim" in page
 
 
-def test_a_voicemail_shows_its_link_and_transcription(staff, services):
+class FakeRecordings:
+    """Twilio's recordings on loopback: answers GET with MP3 bytes to the right account."""
+
+    AUDIO = b"ID3\x03\x00fake mp3 audio"
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str]] = []
+        recordings = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                auth = self.headers.get("Authorization", "").split(" ", 1)[-1]
+                user = base64.b64decode(auth or "").decode().partition(":")[0]
+                recordings.requests.append((self.path, user))
+                ok = user == ACCOUNT_SID and self.path.endswith("/Recordings/RE1.mp3")
+                self.send_response(200 if ok else 401)
+                self.send_header("Content-Type", "audio/mpeg")
+                self.end_headers()
+                self.wfile.write(recordings.AUDIO if ok else b"")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture()
+def recordings() -> Iterator[FakeRecordings]:
+    fake = FakeRecordings()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+def voicemail(services, recording_url: str) -> str:  # type: ignore[no-untyped-def]
     escalation = services.escalations.open(
         sender_id=PATIENT, phone=PATIENT, channel="twilio_voice", reason="voicemail",
-        recording_url="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
-        recording_sid="RE1",
+        recording_url=recording_url, recording_sid="RE1",
     )
-    services.escalations.update(escalation.reference, "bot", "transcribed",
+    services.escalations.update(escalation.reference, "twilio", "transcription",
                                 fields={"transcription": "Please call me back about the shipment"})
-    page = staff.get(f"/staff/escalations/{escalation.reference}").get_data(as_text=True)
-    assert "Voicemail" in page and "Recordings/RE1" in page
-    assert "Please call me back about the shipment" in page
-    assert "phone call" in page
+    return escalation.reference
+
+
+def test_a_voicemail_plays_in_the_console_and_shows_its_transcription(
+        redis_url, engine, clock, redis_client, recordings):
+    settings = make_settings(redis_url, TWILIO_API_BASE_URL=recordings.base_url)
+    services = build_services(settings, clock=clock, engine=engine)
+    staff = StaffClient(create_app(settings, services=services))
+    add_staff(redis_client, settings)
+    staff.login()
+    reference = voicemail(
+        services, f"{recordings.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/RE1")
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "Please call me back about the shipment" in page and "phone call" in page
+    audio = f"/staff/escalations/{reference}/voicemail.mp3"
+    assert f'<audio controls preload="none" src="{audio}"' in page
+    response = staff.get(audio)
+    assert response.status_code == 200 and response.mimetype == "audio/mpeg"
+    assert response.data == FakeRecordings.AUDIO
+    assert recordings.requests == [
+        (f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/RE1.mp3", ACCOUNT_SID)]
+    assert "played voicemail" in staff.get("/staff/audit").get_data(as_text=True)
+
+
+def test_a_recording_link_off_twilio_is_never_fetched(staff, services, recordings):
+    reference = voicemail(services, f"{recordings.base_url}/2010-04-01/Recordings/RE1")
+    response = staff.get(f"/staff/escalations/{reference}/voicemail.mp3")
+    assert response.status_code == 502
+    assert "not a Twilio recording" in response.get_data(as_text=True)
+    assert recordings.requests == []
 
 
 def test_claiming_puts_my_name_on_it(staff, twilio, services):

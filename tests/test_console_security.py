@@ -10,7 +10,8 @@ from tests.conftest import make_settings
 from tests.console_server import PASSWORD, STAFF, StaffClient, add_staff, csrf_token
 from tests.helpers import PATIENT
 
-PAGES = ["/staff/", "/staff/escalations/E-1001", "/staff/refills", "/staff/refills/R-100001",
+PAGES = ["/staff/", "/staff/escalations/E-1001", "/staff/escalations/E-1001/voicemail.mp3",
+         "/staff/refills", "/staff/refills/R-100001",
          "/staff/audit", "/staff/audit?target=E-1001"]
 FORMS = ["/staff/escalations/E-1001/claim", "/staff/escalations/E-1001/reply",
          "/staff/escalations/E-1001/resolve", "/staff/refills/R-100001/processed",

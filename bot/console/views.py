@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     g,
@@ -27,11 +28,11 @@ from flask import (
 )
 from flask.sansio.blueprints import BlueprintSetupState
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.wrappers import Response
 
 from bot.console import present
 from bot.console.audit import AuditLog
 from bot.console.auth import LoginThrottle, StaffSessions
+from bot.console.recordings import RecordingUnavailable, fetch_recording
 from bot.console.users import StaffUsers
 from bot.escalation.notify import ReplyRefused, queue_staff_reply, reply_states
 from bot.settings import Settings, SettingsError
@@ -215,6 +216,19 @@ def create_blueprint(services: Services) -> Blueprint:
             reply_labels=present.REPLY_LABELS, notify_labels=present.NOTIFY_LABELS,
             opted_out=services.consent.is_opted_out(found.phone),
         )
+
+    @console.get("/escalations/<reference>/voicemail.mp3")
+    def voicemail(reference: str) -> Any:
+        found = find_escalation(reference)
+        if not found.recording_url:
+            abort(404)
+        try:
+            audio = fetch_recording(settings, found.recording_url)
+        except RecordingUnavailable as problem:
+            return render_template("console_error.html", title="Voicemail unavailable",
+                                   message=f"The recording could not be fetched: {problem}."), 502
+        record("played voicemail", reference)
+        return Response(audio, mimetype="audio/mpeg")
 
     @console.post("/escalations/<reference>/claim")
     def claim(reference: str) -> Any:
