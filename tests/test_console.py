@@ -408,6 +408,24 @@ def test_a_session_ends_after_twelve_hours_whatever_happens(staff, clock):
     assert staff.get("/staff/").status_code == 302
 
 
+def test_the_idle_timer_restarts_on_use_but_not_on_the_queues_polling(staff, redis_client,
+                                                                    services):
+    [key] = redis_client.keys(f"{services.keys.prefix}staff:session:*")
+    assert 29 * 60 < redis_client.ttl(key) <= 30 * 60
+    redis_client.expire(key, 100)
+    assert staff.get("/staff/queue.json").status_code == 200
+    assert redis_client.ttl(key) <= 100
+    assert staff.get("/staff/").status_code == 200
+    assert redis_client.ttl(key) > 29 * 60
+    redis_client.delete(key)  # the idle timeout, run out
+    assert staff.get("/staff/queue.json").status_code == 401
+    assert staff.get("/staff/").status_code == 302
+
+
+def test_the_login_page_sends_a_logged_in_member_on(staff):
+    assert staff.get("/staff/login").headers["Location"] == "/staff/"
+
+
 def test_login_takes_the_staff_member_to_the_page_they_asked_for(app, settings, redis_client):
     add_staff(redis_client, settings)
     client = StaffClient(app)

@@ -120,8 +120,9 @@ class StaffSessions:
         pipe.execute()
         return token
 
-    def find(self, token: str | None) -> StaffSession | None:
-        """The live session for this token, its idle timer restarted; None if over."""
+    def find(self, token: str | None, *, touch: bool = True) -> StaffSession | None:
+        """The live session for this token, its idle timer restarted (unless `touch` is
+        false: a page refreshing itself is not someone at the keyboard); None if over."""
         if not token:
             return None
         key = self._key(token)
@@ -132,7 +133,8 @@ class StaffSessions:
         if self.clock() - session.created > SESSION_MAX_HOURS * 3600:
             self.client.delete(key)
             return None
-        self.client.expire(key, self.idle_seconds)
+        if touch:
+            self.client.expire(key, self.idle_seconds)
         return session
 
     def end(self, token: str | None) -> None:

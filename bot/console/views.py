@@ -113,7 +113,9 @@ def create_blueprint(services: Services) -> Blueprint:
     @console.before_request
     def require_login() -> Any:
         if request.endpoint not in PUBLIC:
-            staff = sessions.find(session.get("token"))
+            # The queue's own polling does not count as activity for the idle timeout.
+            staff = sessions.find(session.get("token"),
+                                  touch=request.endpoint != "console.queue_json")
             if staff is None:
                 if request.endpoint == "console.queue_json":
                     return jsonify(error="login required"), 401
@@ -154,6 +156,8 @@ def create_blueprint(services: Services) -> Blueprint:
     @console.route("/login", methods=["GET", "POST"])
     def login() -> Any:
         if request.method == "GET":
+            if sessions.find(session.get("token")) is not None:
+                return redirect(safe_next(request.args.get("next")))
             return render_template("console_login.html", next=request.args.get("next", ""))
         name = request.form.get("name", "").strip()[:64]
         password = request.form.get("password", "")[:1024]
