@@ -210,3 +210,14 @@ def test_patient_text_is_escaped_in_pages(staff, services):
     page = staff.get(f"/staff/escalations/{escalation.reference}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_redis_outage_gives_a_plain_page_not_a_stack_trace(engine, clock, tmp_path):
+    settings = make_settings(f"unix://{tmp_path}/no-such.sock")
+    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["token"] = "a token from before the outage"
+    response = client.get("/staff/")
+    assert response.status_code == 503
+    assert "cannot reach its database" in response.get_data(as_text=True)

@@ -8,11 +8,13 @@ server-rendered; the queue refreshes itself from a small JSON endpoint.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import redis
 from flask import (
     Blueprint,
     Response,
@@ -39,6 +41,8 @@ from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from bot.app import Services
+
+log = logging.getLogger(__name__)
 
 ESCALATION = re.compile(r"^E-\d{1,12}$")
 REFILL = re.compile(r"^R-\d{1,12}$")
@@ -141,6 +145,15 @@ def create_blueprint(services: Services) -> Blueprint:
     def csrf_refused(error: CSRFError) -> Any:
         message = "This form has expired or did not come from the console. Nothing was changed."
         return render_template("console_error.html", title="Form refused", message=message), 400
+
+    @console.errorhandler(redis.RedisError)
+    def storage_down(error: redis.RedisError) -> Any:
+        log.error("console: storage unavailable (%s)", type(error).__name__)
+        return render_template(
+            "console_error.html", title="Console unavailable",
+            message="The console cannot reach its database just now. Nothing was changed. "
+                    "Try again in a minute; patients are still told how to reach the pharmacy."
+        ), 503
 
     @console.errorhandler(404)
     def not_found(error: Exception) -> Any:
