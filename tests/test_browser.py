@@ -146,6 +146,10 @@ def test_a_specialist_works_an_escalation_from_login_to_resolution(
             expect(phone.get_by_role("link", name=reference)).to_be_visible()
             assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             phone.screenshot(path=str(OUTPUT / "console-queue-phone.png"), full_page=True)
+            phone.get_by_role("link", name=reference).click()
+            expect(phone.get_by_role("button", name="Send text")).to_be_visible()
+            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            phone.screenshot(path=str(OUTPUT / "console-escalation-phone.png"), full_page=True)
             phone.close()
 
             # Claim, reply by text, see it delivered.
