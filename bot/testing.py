@@ -7,11 +7,14 @@ the real custom actions and a real Redis, under a throw-away key prefix.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START
 from bot.nlu.model import train
@@ -41,6 +44,15 @@ def cross_validate(project: Project, folds: int) -> tuple[float, list[tuple[str,
     data = load_directory(project.files_with("nlu"))
     config = project.config()
     labels = [e.intent for e in data.examples]
+    counts = Counter(labels)
+    fewest = min(counts.values(), default=0)
+    if fewest < 2:
+        scarce = sorted(intent for intent, count in counts.items() if count < 2)
+        raise ValueError(f"data: cross-validation needs at least 2 examples per intent; "
+                         f"{', '.join(scarce) or 'no intent'} has fewer")
+    if fewest < folds:
+        print(f"  (only {fewest} examples for some intent: {fewest} folds instead of {folds})")
+        folds = fewest
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
     right, errors = 0, []
     for train_index, test_index in splitter.split(labels, labels):
@@ -68,9 +80,24 @@ class Turn:
     loop: tuple[bool, str | None] = (False, None)
 
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans, as Rasa reads its files: `user: no` is the text "no", not False."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def read_test_stories(path: Path) -> list[tuple[str, list[Turn]]]:
+    read_yaml(path)  # the same checks (file exists, a mapping) and messages as for data/
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
     stories = []
-    for item in read_yaml(path).get("stories") or []:
+    for item in document.get("stories") or []:
         turns: list[Turn] = []
         for step in item.get("steps") or []:
             if "user" in step or "intent" in step:
@@ -148,8 +175,7 @@ def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> i
     project = Project(settings.project_dir)
     ok = True
     accuracy, errors = cross_validate(project, folds)
-    print(f"NLU {folds}-fold cross-validation: intent accuracy {accuracy:.1%} "
-          f"({len(errors)} errors)")
+    print(f"NLU cross-validation: intent accuracy {accuracy:.1%} ({len(errors)} errors)")
     _report_errors(errors)
     if accuracy < MIN_ACCURACY:
         print(f"  FAILED: below {MIN_ACCURACY:.0%}")
