@@ -1,0 +1,178 @@
+"""The command line as a newcomer uses it: train, validate, shell and test, each run as
+`python -m bot ...` in a subprocess against a copy of the project or the project itself."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.nlu.model import NLUModel
+from bot.project import Project
+from bot.refills import RefillStore
+from bot.store.keys import Keys
+from bot.testing import run_stories
+from tests.chat import REPO
+from tests.conftest import make_settings
+
+
+def bot(*args: str, env: dict[str, str], stdin: str = "",
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture()
+def project_dir(redis_url: str) -> Path:
+    """The project the suite runs against (BOT_PROJECT_DIR or the repository)."""
+    return make_settings(redis_url).project_dir
+
+
+@pytest.fixture()
+def cli_env(redis_url: str, project_dir: Path) -> dict[str, str]:
+    return {**os.environ, "REDIS_URL": redis_url, "BOT_PROJECT_DIR": str(project_dir),
+            "REDIS_KEY_PREFIX": f"cli{uuid.uuid4().hex[:6]}:", "SUPPORT_PHONE": "1-800-555-0100"}
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """config.yml, domain.yml and data/ copied (so they can be broken); actions/ linked."""
+    (target / "data").mkdir(parents=True)
+    for name in ("config.yml", "domain.yml"):
+        shutil.copyfile(source / name, target / name)
+    for path in sorted((source / "data").glob("*.yml")):
+        shutil.copyfile(path, target / "data" / path.name)
+    (target / "actions").symlink_to(REPO / "actions", target_is_directory=True)
+    return target
+
+
+def _edit_yaml(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    document = yaml.safe_load(path.read_text())
+    change(document)
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+
+
+# -- train -----------------------------------------------------------------------------------------
+def test_train_writes_a_model_named_by_the_hash_of_config_and_data(tmp_path, project_dir, cli_env):
+    copy = copy_project(project_dir, tmp_path / "project")
+    result = bot("train", env={**cli_env, "BOT_PROJECT_DIR": str(copy)})
+    assert result.returncode == 0, result.stderr
+    [model] = (copy / "models").glob("*.npz")
+    assert model.name == f"nlu-{Project(copy).nlu_fingerprint()}.npz"
+    assert f"models/{model.name}" in result.stdout
+    loaded = NLUModel.load(model, Project(copy).config())
+    assert loaded.parse("what is ivig")["intent"]["name"] == "ask_ivig_treatment"
+
+
+# -- validate --------------------------------------------------------------------------------------
+def test_validate_passes_on_the_project(cli_env):
+    result = bot("validate", env=cli_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "consistent" in result.stdout
+    assert "error" not in result.stdout.lower()
+
+
+def _undeclared_intent(project: Path) -> None:
+    with (project / "data" / "rules.yml").open("a") as rules:
+        rules.write("\n- rule: parking\n  steps:\n"
+                    "  - intent: ask_parking\n  - action: utter_greet\n")
+
+
+def _response_missing(project: Path) -> None:
+    _edit_yaml(project / "data" / "stories.yml", lambda stories: stories["stories"].append({
+        "story": "parking directions",
+        "steps": [{"intent": "greet"}, {"action": "utter_greet"},
+                  {"intent": "affirm"}, {"action": "utter_parking_info"}],
+    }))
+
+
+def _form_slot_without_mappings(project: Path) -> None:
+    _edit_yaml(project / "domain.yml",
+               lambda domain: domain["slots"]["date_of_birth"].update(mappings=[]))
+
+
+def _action_not_registered(project: Path) -> None:
+    _edit_yaml(project / "domain.yml",
+               lambda domain: domain["actions"].append("action_check_insurance"))
+
+
+@pytest.mark.parametrize(("breakage", "message"), [
+    (_undeclared_intent, r"intent 'ask_parking' is not in domain\.yml"),
+    (_response_missing, r"'utter_parking_info' is used but has no response"),
+    (_form_slot_without_mappings, r"slots\.date_of_birth: needs a non-empty 'mappings' list"),
+    (_action_not_registered, r"action 'action_check_insurance' is listed but not registered"),
+], ids=["intent-not-declared", "response-missing", "form-slot-without-mappings",
+        "action-not-registered"])
+def test_validate_fails_on_a_broken_copy_saying_what_is_wrong(tmp_path, project_dir, cli_env,
+                                                             breakage, message):
+    copy = copy_project(project_dir, tmp_path / "project")
+    breakage(copy)
+    result = bot("validate", env={**cli_env, "BOT_PROJECT_DIR": str(copy)})
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert re.search(message, output), output
+    assert "Traceback" not in output
+
+
+# -- shell -----------------------------------------------------------------------------------------
+def test_the_shell_answers_a_conversation_with_a_refill(cli_env, redis_client):
+    lines = ["hi", "what is ivig", "i need a refill", "1234567", "03/14/1990", "thanks", "/quit"]
+    result = bot("shell", env=cli_env, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    answers = re.findall(r"^bot> (.+)$", result.stdout, flags=re.MULTILINE)
+    assert len(answers) >= len(lines) - 1
+    assert any("IVIG" in answer for answer in answers)
+    reference = re.search(r"R-\d+", result.stdout)
+    assert reference, result.stdout
+    [request] = RefillStore(redis_client, Keys(cli_env["REDIS_KEY_PREFIX"])).recent()
+    assert (request.reference, request.date_of_birth) == (reference.group(), "1990-03-14")
+    assert "Traceback" not in result.stderr
+
+
+# -- test ------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_bot_test_passes_on_the_project(cli_env):
+    result = bot("test", env=cli_env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"cross-validation: intent accuracy \d+\.\d%", result.stdout)
+    passed = re.search(r"test stories \(test_stories\.yml\): (\d+)/(\d+) passed", result.stdout)
+    assert passed and passed.group(1) == passed.group(2) and int(passed.group(2)) > 0
+
+
+def test_a_test_story_the_bot_does_not_follow_is_reported(tmp_path, redis_url, monkeypatch):
+    # run_stories points the in-process actions at its own key prefix, through the
+    # environment; monkeypatch puts both variables back afterwards.
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("REDIS_KEY_PREFIX", "nh:")
+    stories = tmp_path / "stories.yml"
+    stories.write_text("""
+version: "3.1"
+stories:
+- story: greeting answered with the wrong thing
+  steps:
+  - user: hi
+    intent: greet
+  - action: utter_goodbye
+- story: a refill that is not stored
+  steps:
+  - user: i need a refill
+    intent: request_refill
+  - action: refill_form
+  - active_loop: refill_form
+  - slot_was_set:
+    - requested_slot: date_of_birth
+""")
+    count, failures = run_stories(make_settings(redis_url), stories)
+    assert count == 2
+    assert any("actions ['utter_greet'], expected ['utter_goodbye']" in f
+               for f in failures), failures
+    assert any("slot requested_slot='prescription_number', expected 'date_of_birth'" in f
+               for f in failures), failures
