@@ -11,10 +11,10 @@ import redis
 
 from bot.actions_runner import ActionRunner, build_runner
 from bot.dialogue.domain import Domain, load_domain
-from bot.dialogue.policies import EmergencyPolicy, PolicyEnsemble, build_policies
+from bot.dialogue.policies import EmergencyPolicy, Policy, PolicyEnsemble, build_policies
 from bot.dialogue.processor import HandoffDesk, MessageProcessor
 from bot.dialogue.responses import ResponseRenderer
-from bot.dialogue.training import load_trackers
+from bot.dialogue.training import TrainingTracker, load_trackers
 from bot.nlu.model import NLUModel, load_or_train
 from bot.project import Project, ProjectError
 from bot.settings import Settings
@@ -42,11 +42,32 @@ class Engine:
     renderer: ResponseRenderer
 
 
+def _check_actions_known(domain: Domain, trackers: list[TrainingTracker],
+                         policies: list[Policy]) -> None:
+    """Every action a rule, story or policy can predict is one the engine can run."""
+    known = domain.action_names
+    for tracker in trackers:
+        for event in tracker.events:
+            if event["event"] == "action" and event["name"] not in known:
+                kind = "rule" if tracker.is_rule else "story"
+                raise StartupError(
+                    f"{tracker.source}: {kind} '{tracker.name}' uses '{event['name']}', which "
+                    "domain.yml neither lists as an action nor has a response for"
+                )
+    for policy in policies:
+        fallback = policy.config.get("core_fallback_action_name")
+        if fallback and fallback not in known:
+            raise StartupError(f"config.yml: core_fallback_action_name '{fallback}' is not an "
+                               "action or response in domain.yml")
+
+
 def load_engine(project: Project, settings: Settings, *, nlu: NLUModel | None = None) -> Engine:
     domain = load_domain(project.domain_path)
     config = project.config()
     ensemble = PolicyEnsemble(build_policies(config), domain)
-    ensemble.train(load_trackers(project.files_with("rules"), project.files_with("stories")))
+    trackers = load_trackers(project.files_with("rules"), project.files_with("stories"))
+    _check_actions_known(domain, trackers, ensemble.policies)
+    ensemble.train(trackers)
     runner = build_runner(settings.action_server_url)
     try:
         registered = runner.names()
@@ -54,7 +75,8 @@ def load_engine(project: Project, settings: Settings, *, nlu: NLUModel | None = 
         raise StartupError(
             f"ACTION_SERVER_URL: cannot list actions at {settings.action_server_url} ({exc})"
         ) from None
-    custom = set(domain.actions)
+    # As in Rasa, an utter_ name is a response even when listed under actions.
+    custom = {name for name in domain.actions if not name.startswith("utter_")}
     missing = sorted(custom - registered)
     if missing:
         raise StartupError(

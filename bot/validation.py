@@ -45,6 +45,8 @@ def _check_domain(domain: Domain, registered: set[str], used_actions: set[str],
         if name.startswith("utter_") and name not in domain.responses:
             problems.append(f"domain.yml: '{name}' is used but has no response")
     for name in sorted(set(domain.actions) - registered):
+        if name.startswith("utter_"):
+            continue  # a response, as in Rasa
         problems.append(f"domain.yml: action '{name}' is listed but not registered in actions/")
     for name in sorted(registered - set(domain.actions) - set(DEFAULT_ACTIONS)):
         warnings.append(f"actions/: '{name}' is registered but not listed in domain.yml actions")

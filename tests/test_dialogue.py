@@ -449,6 +449,21 @@ def test_a_domain_action_that_no_rasa_sdk_action_registers_stops_start_up(start)
         start(domain={"actions": ["action_check_insurance"]})
 
 
+def test_a_rule_with_an_action_the_domain_does_not_know_stops_start_up(start):
+    with pytest.raises(StartupError) as error:
+        start(rules="- rule: parking\n  steps:\n  - intent: ask_a\n  - action: utter_parking\n")
+    assert "utter_parking" in str(error.value) and "rule 'parking'" in str(error.value)
+    assert "rules.yml" in str(error.value)
+    with pytest.raises(StartupError, match="action_my_fallback"):
+        start(policies=[{"name": "RulePolicy", "core_fallback_action_name": "action_my_fallback"}])
+
+
+def test_a_response_listed_under_actions_is_still_a_response(start):
+    chat = start(domain={"actions": ["utter_greet"]},
+                 rules="- rule: greet\n  steps:\n  - intent: greet\n  - action: utter_greet\n")
+    assert chat.say("/greet") == ["hello!"]
+
+
 def test_start_up_names_an_unknown_policy(start):
     with pytest.raises(ConfigError, match="TEDPolicy"):
         start(policies=[{"name": "RulePolicy"}, {"name": "TEDPolicy"}])
