@@ -190,7 +190,8 @@ def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> i
         _report_errors(errors)
     path = stories_path or project.test_stories_path
     count, failures = run_stories(settings, path)
-    print(f"test stories ({path.name}): {count - len({f.split(',')[0] for f in failures})}/{count} passed")
+    failed = {re.sub(r"', turn \d+ \(.*", "", failure, flags=re.DOTALL) for failure in failures}
+    print(f"test stories ({path.name}): {count - len(failed)}/{count} passed")
     for failure in failures:
         print(f"  FAILED {failure}")
     return 0 if ok and not failures else 1
