@@ -115,6 +115,11 @@ class EscalationStore:
         self.keys = keys
         self.clock = clock
         self.on_opened = on_opened
+        self._refresh_script = client.register_script(
+            "local ttl = ARGV[1] "
+            "if redis.call('HGET', KEYS[1], 'status') == 'resolved' then ttl = ARGV[2] end "
+            "for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end return 1"
+        )
         self._ack_once = client.register_script(
             "if redis.call('HGET', KEYS[1], 'ack_sent') == '1' then return 0 end "
             "redis.call('HSET', KEYS[1], 'ack_sent', '1') return 1"
@@ -160,6 +165,7 @@ class EscalationStore:
         pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
         pipe.zadd(self.keys.escalation_queue, {reference: now})
         pipe.zadd(self.keys.escalation_all, {reference: now})
+        pipe.zremrangebyscore(self.keys.escalation_all, 0, now - OPEN_TTL)
         if hand_over:
             pipe.set(self.keys.handoff(escalation.conversation), reference, ex=OPEN_TTL)
         self._expire(pipe, reference, OPEN_TTL)
@@ -207,7 +213,11 @@ class EscalationStore:
         pipe = self.client.pipeline(transaction=False)
         for reference in references:
             pipe.hgetall(self.keys.escalation(reference))
-        found = [Escalation.from_hash(data) for data in pipe.execute() if data]
+        records = pipe.execute()
+        gone = [ref for ref, data in zip(references, records, strict=True) if not data]
+        if gone:  # expired records leave the index too
+            self.client.zrem(self.keys.escalation_queue, *gone)
+        found = [Escalation.from_hash(data) for data in records if data]
         found = [e for e in found if e.status != "resolved"]
         found.sort(key=lambda e: (not e.is_urgent, e.created))
         return found
@@ -217,13 +227,21 @@ class EscalationStore:
         return value.decode() if value else None
 
     # -- changing ---------------------------------------------------------------------
-    def _expire(self, pipe: redis.client.Pipeline, reference: str, ttl: int) -> None:
-        for key in (
+    def _record_keys(self, reference: str) -> list[str]:
+        return [
             self.keys.escalation(reference),
             self.keys.escalation_transcript(reference),
             self.keys.escalation_history(reference),
-        ):
+        ]
+
+    def _expire(self, pipe: redis.client.Pipeline, reference: str, ttl: int) -> None:
+        for key in self._record_keys(reference):
             pipe.expire(key, ttl)
+
+    def _refresh(self, pipe: redis.client.Pipeline, reference: str) -> None:
+        """Renew the lifetime a change deserves: open ones stay, resolved ones still go."""
+        self._refresh_script(keys=self._record_keys(reference), args=[OPEN_TTL, RESOLVED_TTL],
+                             client=pipe)
 
     def update(self, reference: str, who: str, action: str, note: str = "",
                *, fields: dict[str, str] | None = None) -> None:
@@ -232,7 +250,7 @@ class EscalationStore:
         if fields:
             pipe.hset(self.keys.escalation(reference), mapping=fields)
         pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
-        self._expire(pipe, reference, OPEN_TTL)
+        self._refresh(pipe, reference)
         pipe.execute()
 
     def append_transcript(self, reference: str, lines: list[dict[str, Any]]) -> None:
@@ -241,7 +259,7 @@ class EscalationStore:
         pipe = self.client.pipeline(transaction=True)
         pipe.rpush(self.keys.escalation_transcript(reference), *[json.dumps(x) for x in lines])
         pipe.ltrim(self.keys.escalation_transcript(reference), -200, -1)
-        self._expire(pipe, reference, OPEN_TTL)
+        self._refresh(pipe, reference)
         pipe.execute()
 
     def mark_acknowledged(self, reference: str) -> bool:
