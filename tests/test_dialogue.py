@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from rasa_sdk import Action
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import ConversationPaused, FollowupAction
 
 from bot.agent import StartupError, build_processor, load_engine
 from bot.nlu.registry import ConfigError
@@ -49,6 +49,15 @@ class ActionRunaway(Action):
     async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         dispatcher.utter_message(text="again")
         return [FollowupAction("action_test_runaway")]
+
+
+class ActionPause(Action):
+    def name(self) -> str:
+        return "action_test_pause"
+
+    async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        dispatcher.utter_message(text="pausing")
+        return [ConversationPaused()]
 
 
 class ActionDescribeDomain(Action):
@@ -404,6 +413,24 @@ def test_the_bot_stops_after_ten_actions_for_one_message(start):
 """)
     assert chat.say("/ask_a") == ["again"] * 10
     assert chat.events()[-1] == {**chat.events()[-1], "event": "action", "name": "action_listen"}
+    assert chat.say("/greet") == ["hello!"]
+
+
+def test_a_paused_conversation_is_logged_but_not_answered_until_a_restart(start):
+    chat = start(domain={"actions": ["action_test_pause"]}, rules="""
+- rule: pause
+  steps:
+  - intent: ask_b
+  - action: action_test_pause
+- rule: greet
+  steps:
+  - intent: greet
+  - action: utter_greet
+""")
+    assert chat.say("/ask_b") == ["pausing"]
+    assert chat.say("/greet") == []
+    assert [e["text"] for e in chat.events() if e["event"] == "user"][-1] == "/greet"
+    chat.say("/restart")
     assert chat.say("/greet") == ["hello!"]
 
 

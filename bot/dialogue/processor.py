@@ -206,6 +206,11 @@ class MessageProcessor:
 
     def _predict_and_run(self, tracker: Tracker, ctx: ActionContext) -> None:
         for _ in range(MAX_ACTIONS_PER_MESSAGE):
+            if tracker.paused and tracker.latest_intent != "restart":
+                # As in Rasa: a paused conversation is logged, not answered.
+                if tracker.latest_action_name != ACTION_LISTEN:
+                    tracker.update(self._stamp({"event": "action", "name": ACTION_LISTEN}))
+                return
             prediction = self.ensemble.predict(tracker)
             action = self._action(prediction.action)
             events = action.run(tracker, ctx)
