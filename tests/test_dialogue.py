@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from rasa_sdk import Action
+from rasa_sdk import Action, ActionExecutionRejection
 from rasa_sdk.events import ConversationPaused, FollowupAction
 
 from bot.agent import StartupError, build_processor, load_engine
@@ -58,6 +58,14 @@ class ActionPause(Action):
     async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         dispatcher.utter_message(text="pausing")
         return [ConversationPaused()]
+
+
+class ActionRefuse(Action):
+    def name(self) -> str:
+        return "action_test_refuse"
+
+    async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        raise ActionExecutionRejection(self.name(), "not now")
 
 
 class ActionDescribeDomain(Action):
@@ -413,6 +421,22 @@ def test_the_bot_stops_after_ten_actions_for_one_message(start):
 """)
     assert chat.say("/ask_a") == ["again"] * 10
     assert chat.events()[-1] == {**chat.events()[-1], "event": "action", "name": "action_listen"}
+    assert chat.say("/greet") == ["hello!"]
+
+
+def test_an_action_that_refuses_to_run_is_not_tried_again_at_once(start):
+    chat = start(domain={"actions": ["action_test_refuse"]}, rules="""
+- rule: refuse
+  steps:
+  - intent: ask_a
+  - action: action_test_refuse
+- rule: greet
+  steps:
+  - intent: greet
+  - action: utter_greet
+""")
+    assert chat.say("/ask_a") == []
+    assert sum(e["event"] == "action_execution_rejected" for e in chat.events()) == 1
     assert chat.say("/greet") == ["hello!"]
 
 

@@ -215,6 +215,16 @@ def build_policies(config: dict[str, Any]) -> list[Policy]:
     return policies
 
 
+def _just_rejected(tracker: Tracker) -> str | None:
+    """The action that refused to run, if that is the last thing an action did."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action_execution_rejected":
+            return event.get("name")
+        if event.get("event") == "action":
+            return None
+    return None
+
+
 class PolicyEnsemble:
     def __init__(self, policies: list[Policy], domain: Domain) -> None:
         self.policies = policies
@@ -231,7 +241,8 @@ class PolicyEnsemble:
         states, _ = states_and_actions(tracker.applied_events(), self.domain)
         candidates = [self.safety.predict(tracker, states)]
         candidates += [policy.predict(tracker, states) for policy in self.policies]
-        found = [c for c in candidates if c is not None]
+        rejected = _just_rejected(tracker)  # as in Rasa: not predicted again straight away
+        found = [c for c in candidates if c is not None and c.action != rejected]
         if not found:
             return Prediction(ACTION_LISTEN, 0.0, "none", 0)
         return max(found, key=lambda p: (p.confidence, p.priority))
