@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import yaml
 
 from bot.nlu.model import NLUModel
@@ -135,6 +137,47 @@ def test_the_shell_answers_a_conversation_with_a_refill(cli_env, redis_client):
     [request] = RefillStore(redis_client, Keys(cli_env["REDIS_KEY_PREFIX"])).recent()
     assert (request.reference, request.date_of_birth) == (reference.group(), "1990-03-14")
     assert "Traceback" not in result.stderr
+
+
+def _read_until(process: subprocess.Popen[str], text: str) -> str:
+    """The shell's next output line that contains `text`."""
+    assert process.stdout is not None
+    while True:
+        line = process.stdout.readline()
+        assert line, f"the shell ended before saying {text!r}"
+        if text in line:
+            return line
+
+
+@pytest.mark.slow
+def test_the_embedded_redis_stops_with_the_last_shell_using_it(tmp_path, project_dir, cli_env):
+    copy = copy_project(project_dir, tmp_path / "project")
+    shutil.copytree(project_dir / "models", copy / "models")  # no need to train again
+    env = {key: value for key, value in cli_env.items() if key != "REDIS_URL"}
+    env.update(BOT_PROJECT_DIR=str(copy), PYTHONUNBUFFERED="1")
+    first = subprocess.Popen([sys.executable, "-m", "bot", "shell"], cwd=REPO, env=env, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert first.stdin is not None
+        first.stdin.write("what is nh\n")
+        first.stdin.flush()
+        _read_until(first, "bot> ")
+        socket = json.loads((copy / "var" / "redis.db.settings").read_text())["unixsocket"]
+        # A second shell joins the same server and leaves: the first keeps its Redis.
+        second = bot("shell", env=env, stdin="what is nh\n")
+        assert second.returncode == 0 and "bot> " in second.stdout, second.stderr
+        first.stdin.write("what is ivig\n")
+        first.stdin.flush()
+        assert _read_until(first, "IVIG").startswith("bot> ")
+        first.stdin.close()
+        assert first.wait(timeout=30) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+    # The last one out stopped the server; the conversation data stays under var/.
+    with pytest.raises(redis.ConnectionError):
+        redis.Redis(unix_socket_path=socket, socket_connect_timeout=1).ping()
+    assert (copy / "var" / "appendonly.aof").exists()
 
 
 # -- test ------------------------------------------------------------------------------------------

