@@ -111,8 +111,10 @@ class MessageProcessor:
     def handle_message(self, message: UserMessage) -> TurnResult:
         parse_data = self.parse(message.text)
         intent = parse_data["intent"]["name"]
-        with self.lock.hold(message.sender_id):
-            loaded = self.store.load(message.sender_id, message.message_id)
+        sender, message_id = message.sender_id, message.message_id
+        with self.lock.hold(sender, prefetch=lambda p: self.store.queue_load(p, sender, message_id)) as lease:
+            assert lease.prefetched is not None
+            loaded = self.store.loaded(lease.prefetched, message_id)
             if loaded.duplicate:
                 return TurnResult([], intent, duplicate=True)
             tracker = Tracker(message.sender_id, self.domain, loaded.events)
@@ -132,7 +134,9 @@ class MessageProcessor:
                 tracker.new_events,
                 replace=tracker.replaced,
                 message_id=message.message_id,
+                also=lease.queue_release,
             )
+            lease.released = True
         if reply is not None:
             return TurnResult(reply, intent, handed_off=True)
         messages = self._emergency_first([self._message(e) for e in tracker.latest_bot_utterances()])

@@ -4,7 +4,8 @@ Each waiter joins a queue (a Redis list) and holds a lease (a sorted-set score: 
 time it expires). The head of the queue owns the lock. A waiter or owner that dies
 stops renewing its lease and is skipped once the lease runs out, so a crashed process
 never blocks a conversation for longer than one lease. Both steps are Lua scripts, so
-each is atomic on the server; acquiring an uncontended lock is one round trip.
+each is atomic on the server. Acquiring an uncontended lock travels with the
+conversation's load, and releasing it with the save: no round trip of its own.
 
 redis-py's own `Lock` is not fair: with three messages waiting, the third may run
 before the second. Patients' texts must be answered in the order they arrived.
@@ -16,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import redis
 
@@ -62,6 +64,24 @@ class LockTimeout(Exception):
     """The conversation stayed busy for longer than the acquire timeout."""
 
 
+Queue = Callable[[redis.client.Pipeline], None]
+
+
+class Lease:
+    """A held lock: what was read with it, and a way to release it with a later write."""
+
+    def __init__(self, lock: ConversationLock, keys: list[str], token: str) -> None:
+        self._lock = lock
+        self._keys = keys
+        self._token = token
+        self.prefetched: list[Any] | None = None
+        self.released = False
+
+    def queue_release(self, pipe: redis.client.Pipeline) -> None:
+        """Release in the caller's pipeline (the save), saving a round trip."""
+        pipe.eval(_RELEASE, 2, *self._keys, self._token)
+
+
 class ConversationLock:
     def __init__(
         self,
@@ -84,25 +104,44 @@ class ConversationLock:
         base = self.keys.lock(conversation_id(sender_id))
         return [f"{base}:queue", f"{base}:leases"]
 
+    def _attempt(self, keys: list[str], token: str, prefetch: Queue | None) -> tuple[bool, list[Any] | None]:
+        """One round trip: try to acquire, and read `prefetch` alongside (kept if acquired).
+
+        EVAL rather than EVALSHA: the server caches the compiled script either way, and a
+        restarted server never answers NOSCRIPT in the middle of a pipeline."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.eval(_ACQUIRE, 2, *keys, token, self.lease_ms)
+        if prefetch is not None:
+            prefetch(pipe)
+        results = pipe.execute()
+        acquired = bool(results[0])
+        return acquired, (results[1:] if acquired and prefetch is not None else None)
+
     @contextmanager
-    def hold(self, sender_id: str) -> Iterator[None]:
+    def hold(self, sender_id: str, *, prefetch: Queue | None = None) -> Iterator[Lease]:
+        """Hold the conversation's lock. Reads queued by `prefetch` travel with the
+        acquiring request; their results are in `lease.prefetched`."""
         keys = self._keys(sender_id)
         token = uuid.uuid4().hex
+        lease = Lease(self, keys, token)
         deadline = time.monotonic() + self.acquire_timeout_ms / 1000
         pause = 0.001
         try:
-            while not self._acquire(keys=keys, args=[token, self.lease_ms]):
+            acquired, lease.prefetched = self._attempt(keys, token, prefetch)
+            while not acquired:
                 if time.monotonic() >= deadline:
                     raise LockTimeout("conversation busy")
                 self._sleep(pause)
                 pause = min(pause * 2, 0.025)
+                acquired, lease.prefetched = self._attempt(keys, token, prefetch)
         except BaseException:
             self._try_release(keys, token)
             raise
         try:
-            yield
+            yield lease
         finally:
-            self._try_release(keys, token)
+            if not lease.released:
+                self._try_release(keys, token)
 
     def _try_release(self, keys: list[str], token: str) -> None:
         try:

@@ -34,18 +34,26 @@ class RedisTrackerStore:
         self.ttl = ttl_seconds
         self.seen_ttl = seen_ttl_seconds
 
-    def load(self, sender_id: str, message_id: str | None = None) -> Loaded:
+    def queue_load(self, pipe: redis.client.Pipeline, sender_id: str,
+                   message_id: str | None = None) -> None:
+        """Queue the reads of a load on someone else's pipeline (the lock's acquire)."""
         conv = conversation_id(sender_id)
-        pipe = self.client.pipeline(transaction=False)
         pipe.lrange(self.keys.events(conv), 0, -1)
         pipe.get(self.keys.handoff(conv))
         if message_id:
             pipe.exists(self.keys.seen(conv, message_id))
-        results = pipe.execute()
+
+    @staticmethod
+    def loaded(results: list[Any], message_id: str | None = None) -> Loaded:
         events = [json.loads(raw) for raw in results[0]]
         handoff = results[1].decode() if results[1] else None
         duplicate = bool(results[2]) if message_id else False
         return Loaded(events, handoff, duplicate)
+
+    def load(self, sender_id: str, message_id: str | None = None) -> Loaded:
+        pipe = self.client.pipeline(transaction=False)
+        self.queue_load(pipe, sender_id, message_id)
+        return self.loaded(pipe.execute(), message_id)
 
     def save(
         self,
