@@ -37,6 +37,7 @@ def _width(message: Message) -> int:
 @register
 class LogisticRegressionClassifier(Component):
     name = "LogisticRegressionClassifier"
+    learns_from_messages = True
     defaults: ClassVar[dict[str, Any]] = {
         "max_iter": 100,
         "solver": "lbfgs",

@@ -78,6 +78,7 @@ class CountVectorsFeaturizer(Component):
     """
 
     name = "CountVectorsFeaturizer"
+    learns_from_messages = True
     defaults: ClassVar[dict[str, Any]] = {
         "use_shared_vocab": False,
         "analyzer": "word",
@@ -158,8 +159,7 @@ class CountVectorsFeaturizer(Component):
                     if n >= length:  # as sklearn: a short word counts once, whole
                         yield padded
                         break
-                    for i in range(length - n + 1):
-                        yield padded[i : i + n]
+                    yield from [padded[i : i + n] for i in range(length - n + 1)]
         else:
             text = _SPACES.sub(" ", document)
             for n in range(low, high + 1):
@@ -167,8 +167,15 @@ class CountVectorsFeaturizer(Component):
                     yield text[i : i + n]
 
     # -- training and serving -----------------------------------------------------------
+    def _counts(self, message: Message) -> Counter[str]:
+        return Counter(self.ngrams(self._document(message)))
+
+    @property
+    def _cache_key(self) -> str:
+        return f"ngrams:{id(self)}"
+
     def train(self, messages: list[Message], data: TrainingData) -> None:
-        documents = [Counter(self.ngrams(self._document(m))) for m in messages]
+        documents = [self._counts(m) for m in messages]
         document_frequency: Counter[str] = Counter()
         term_frequency: Counter[str] = Counter()
         for counts in documents:
@@ -183,14 +190,14 @@ class CountVectorsFeaturizer(Component):
             terms.sort(key=lambda t: (-term_frequency[t], t))
             terms = terms[: self.config["max_features"]]
         self.vocabulary = {term: index for index, term in enumerate(sorted(terms))}
+        if not self._oov_token:  # the same n-grams serve `process` on these messages
+            for message, counts in zip(messages, documents, strict=True):
+                message.extra[self._cache_key] = counts
 
     def process(self, message: Message) -> None:
-        values: dict[int, float] = {}
+        counts = message.extra.pop(self._cache_key, None) or self._counts(message)
         vocabulary = self.vocabulary
-        for gram in self.ngrams(self._document(message)):
-            index = vocabulary.get(gram)
-            if index is not None:
-                values[index] = values.get(index, 0.0) + 1.0
+        values = {vocabulary[gram]: float(n) for gram, n in counts.items() if gram in vocabulary}
         message.features.append(SparseFeatures(values, len(vocabulary), self.name))
 
     def persist(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

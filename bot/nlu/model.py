@@ -102,10 +102,13 @@ def train(config: dict[str, Any], data: TrainingData, fingerprint: str = "") -> 
         message = Message(text=example.text)
         message.extra["training_intent"] = example.intent
         messages.append(message)
-    for component in components:
+    # Messages only need processing up to the last component that learns from them.
+    last_learner = max((i for i, c in enumerate(components) if c.learns_from_messages), default=-1)
+    for index, component in enumerate(components):
         component.train(messages, data)
-        for message in messages:
-            component.process(message)
+        if index < last_learner:
+            for message in messages:
+                component.process(message)
     return NLUModel(components, fingerprint)
 
 

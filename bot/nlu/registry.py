@@ -19,6 +19,8 @@ class Component:
 
     name: ClassVar[str]
     defaults: ClassVar[dict[str, Any]] = {}
+    # Whether `train` learns from the messages as processed by the earlier components.
+    learns_from_messages: ClassVar[bool] = False
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.defaults, **config}
