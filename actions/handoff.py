@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.refill import clear_form
+from bot.nlu import safety
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ class ActionEmergency(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        if safety.check(tracker.latest_message.get("text") or "").group == "self-harm":
+            dispatcher.utter_message(response="utter_emergency_crisis")
         try:
             escalation, _ = services.escalations().open_or_raise_urgency(
                 sender_id=tracker.sender_id,
