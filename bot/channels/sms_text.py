@@ -42,8 +42,13 @@ def segments(text: str) -> int:
     return 1 if units <= 70 else -(-units // 67)
 
 
+_GSM7_ALL = frozenset(GSM7_BASIC | GSM7_EXTENDED)
+
+
 def to_gsm7(text: str) -> str:
     """Replace typographic characters; drop anything GSM-7 cannot carry."""
+    if _GSM7_ALL.issuperset(text):  # the usual case: nothing to do
+        return text
     for bad, good in _REPLACEMENTS.items():
         text = text.replace(bad, good)
     out = []

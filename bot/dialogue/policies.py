@@ -18,7 +18,7 @@ from bot.dialogue.domain import (
     ACTION_SESSION_START,
     Domain,
 )
-from bot.dialogue.states import NOT_SET, START, State, states_and_actions
+from bot.dialogue.states import NOT_SET, START, LiveStates, State, states_and_actions
 from bot.dialogue.tracker import Tracker
 from bot.dialogue.training import TrainingTracker
 from bot.nlu.registry import ConfigError
@@ -46,6 +46,13 @@ class Policy:
 
     def predict(self, tracker: Tracker, states: list[State]) -> Prediction | None:
         raise NotImplementedError
+
+
+def _prev_action(state: State) -> str | None:
+    for feature in state:
+        if feature[0] == "prev_action":
+            return feature[1]  # type: ignore[no-any-return]
+    return None
 
 
 def _mentions_loop(state: State) -> bool:
@@ -90,6 +97,21 @@ class RulePolicy(Policy):
         self.rules = [(key, action, name) for key, (action, name) in seen.items()]
         # The longest, then most specific, rule wins (Rasa compares feature-key length).
         self.rules.sort(key=lambda rule: (-len(rule[0]), -sum(len(state) for state in rule[0])))
+        self._index_rules()
+
+    def _index_rules(self) -> None:
+        """Rules by the previous action their last state requires, in winning order, so a
+        prediction only checks rules that can apply after the action just taken."""
+        required = [_prev_action(key[-1]) for key, _, _ in self.rules]
+        self._any = [rule for rule, prev in zip(self.rules, required, strict=True) if prev is None]
+        self._by_prev: dict[str, list[tuple[tuple[State, ...], str, str]]] = {}
+        for prev in {p for p in required if p is not None}:
+            self._by_prev[prev] = [rule for rule, p in zip(self.rules, required, strict=True)
+                                   if p in (None, prev)]
+
+    def _candidates(self, states: list[State]) -> list[tuple[tuple[State, ...], str, str]]:
+        prev = _prev_action(states[-1]) if states else None
+        return self._by_prev.get(prev, self._any) if prev is not None else self._any
 
     def _add(self, seen: dict[tuple[State, ...], tuple[str, str]], key: tuple[State, ...],
              action_name: str, tracker: TrainingTracker) -> None:
@@ -115,7 +137,7 @@ class RulePolicy(Policy):
                 return self._prediction(loop)
             return self._prediction(ACTION_LISTEN)
 
-        for key, action_name, rule in self.rules:
+        for key, action_name, rule in self._candidates(states):
             if len(key) > len(states):
                 continue
             if all(part <= whole for part, whole in zip(reversed(key), reversed(states), strict=False)):
@@ -235,10 +257,18 @@ class PolicyEnsemble:
         for policy in self.policies:
             policy.train(trackers, self.domain)
 
+    def tracker_states(self, tracker: Tracker) -> list[State]:
+        """The tracker's states, kept on the tracker and extended as events are appended:
+        a turn predicts several actions, and each would otherwise replay the session."""
+        cached = tracker.cache.get("states")
+        if cached is None or cached.domain is not self.domain:
+            cached = tracker.cache["states"] = LiveStates(self.domain)
+        return cached.of(tracker)
+
     def predict(self, tracker: Tracker) -> Prediction:
         if tracker.followup_action:
             return Prediction(tracker.followup_action, 1.0, "FollowupAction", 100)
-        states, _ = states_and_actions(tracker.applied_events(), self.domain)
+        states = self.tracker_states(tracker)
         candidates = [self.safety.predict(tracker, states)]
         candidates += [policy.predict(tracker, states) for policy in self.policies]
         rejected = _just_rejected(tracker)  # as in Rasa: not predicted again straight away

@@ -86,3 +86,36 @@ def states_and_actions(
         builder.apply(event)
     states.append(builder.current())
     return states, actions
+
+
+_RESETS = {"restart", "session_started", "rewind", "undo"}
+
+
+class LiveStates:
+    """The states of a live tracker, extended as its events grow instead of replayed.
+
+    Anything that rewrites history (restart, new session, rewind, undo) or a new event
+    list (a replaced session) starts the replay over from the tracker's applied events.
+    """
+
+    def __init__(self, domain: Domain) -> None:
+        self.domain = domain
+        self._events: list[Event] | None = None
+        self._seen = 0
+        self._builder = StateBuilder(domain)
+        self._states: list[State] = []
+
+    def of(self, tracker: Any) -> list[State]:
+        events = tracker.events
+        fresh = events[self._seen:] if events is self._events else None
+        if fresh is None or any(e.get("event") in _RESETS for e in fresh):
+            self._builder = StateBuilder(self.domain)
+            self._states = []
+            fresh = tracker.applied_events()
+            self._events = events
+        for event in fresh:
+            if event.get("event") == "action":
+                self._states.append(self._builder.current())
+            self._builder.apply(event)
+        self._seen = len(events)
+        return [*self._states, self._builder.current()]

@@ -23,6 +23,7 @@ class Tracker:
         self.events: list[Event] = []
         self.new_events: list[Event] = []
         self.replaced = False  # the stored session must be overwritten, not appended to
+        self.cache: dict[str, Any] = {}  # derived data others keep up to date (policy states)
         self._reset()
         for event in events:
             self.events.append(event)

@@ -1,8 +1,8 @@
 """The tracker store: one Redis list of JSON events per conversation's current session.
 
 A turn costs one round trip to load (events, hand-off flag and the duplicate check in
-one pipeline) and one to save (a MULTI that appends the turn's events, refreshes the
-lifetime and marks the message id as processed). Older sessions are not kept: a new
+one pipeline) and one to save (a MULTI that appends the turn's events as one list
+element, refreshes the lifetime and marks the message id as processed). Older sessions are not kept: a new
 session replaces the list, so a conversation holds only what it needs.
 """
 
@@ -45,7 +45,13 @@ class RedisTrackerStore:
 
     @staticmethod
     def loaded(results: list[Any], message_id: str | None = None) -> Loaded:
-        events = [json.loads(raw) for raw in results[0]]
+        events: list[Event] = []
+        for raw in results[0]:  # one element per turn: a JSON array of that turn's events
+            item = json.loads(raw)
+            if isinstance(item, list):
+                events.extend(item)
+            else:
+                events.append(item)
         handoff = results[1].decode() if results[1] else None
         duplicate = bool(results[2]) if message_id else False
         return Loaded(events, handoff, duplicate)
@@ -71,7 +77,7 @@ class RedisTrackerStore:
         if replace:
             pipe.delete(key)
         if new_events:
-            pipe.rpush(key, *[json.dumps(e, separators=(",", ":")) for e in new_events])
+            pipe.rpush(key, json.dumps(new_events, separators=(",", ":")))
         pipe.expire(key, self.ttl)
         if message_id:
             pipe.set(self.keys.seen(conv, message_id), 1, ex=self.seen_ttl)
