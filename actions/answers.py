@@ -60,11 +60,11 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
         if intent in OFFERS_A_SPECIALIST:
             response, reason = OFFERS_A_SPECIALIST[intent]
             dispatcher.utter_message(response=response)
             return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
-        response = choose_answer(intent, tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(response=response or "utter_default")
+        answer = choose_answer(intent, tracker.latest_message.get("text") or "")
+        dispatcher.utter_message(response=answer or "utter_default")
         return []

@@ -5,7 +5,6 @@ escalation is stored; if it cannot be stored, they are given the number to call.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet

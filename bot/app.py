@@ -16,8 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.agent import Engine, build_processor, load_engine
 from bot.channels import rest, twilio_sms, twilio_voice
-from bot.console import views as console
 from bot.channels.twilio_auth import TwilioSignatureCheck
+from bot.console import views as console
 from bot.dialogue.processor import MessageProcessor
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.notify import enqueue_staff_notification

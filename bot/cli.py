@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def run(args: argparse.Namespace) -> int:
-    configure_logging(os.environ.get("LOG_LEVEL", "WARNING" if args.command in {"shell", "test", "validate"} else "INFO"))
+    quiet = args.command in {"shell", "test", "validate"}
+    configure_logging(os.environ.get("LOG_LEVEL", "WARNING" if quiet else "INFO"))
     commands = {
         "serve": serve,
         "shell": shell,

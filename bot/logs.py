@@ -44,5 +44,5 @@ def configure_logging(level: str | None = None) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
-    for handler in root.handlers:
-        handler.addFilter(RedactingFilter())
+    for existing in root.handlers:
+        existing.addFilter(RedactingFilter())

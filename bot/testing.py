@@ -25,7 +25,10 @@ from bot.settings import Settings
 MIN_ACCURACY = 0.90
 
 
-def _accuracy(config: dict[str, Any], train_data: TrainingData, test_data: TrainingData) -> tuple[int, list[tuple[str, str, str]]]:
+Errors = list[tuple[str, str, str]]  # (gold intent, predicted intent, text)
+
+
+def _accuracy(config: dict[str, Any], train_data: TrainingData, test_data: TrainingData) -> tuple[int, Errors]:
     model = train(config, train_data)
     errors = []
     right = 0

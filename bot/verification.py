@@ -90,9 +90,10 @@ def date_of_birth(text: str | None, today: date | None = None) -> str | None:
         return found.isoformat() if found else None
     for pattern, month_group, day_group in ((_MONTH_FIRST, 1, 2), (_DAY_FIRST, 2, 1)):
         for match in pattern.finditer(lowered):
-            month = _MONTHS.get(match.group(month_group))
-            if month is None:
+            found_month = _MONTHS.get(match.group(month_group))
+            if found_month is None:
                 continue
+            month = found_month
             found = _valid(_year(match.group(3), today), month, int(match.group(day_group)), today)
             if found:
                 return found.isoformat()

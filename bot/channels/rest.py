@@ -52,7 +52,7 @@ def create_blueprint(processor: MessageProcessor) -> Blueprint:
         sender = data.get("sender")
         if not isinstance(sender, str) or not sender.strip() or len(sender) > 200:
             raise BadRequest("'sender' must be a non-empty string")
-        metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        metadata: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
         message = UserMessage(
             text=_text(data, "message"),
             sender_id=sender,

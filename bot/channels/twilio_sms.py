@@ -118,7 +118,9 @@ class SmsChannel:
             if not body.strip():
                 return self.twiml(notices) if self.first_delivery(message_sid) else self.twiml([])
         elif not body.strip():
-            return self.twiml([self.text("utter_please_rephrase")]) if self.first_delivery(message_sid) else self.twiml([])
+            if not self.first_delivery(message_sid):
+                return self.twiml([])
+            return self.twiml([self.text("utter_please_rephrase")])
 
         result = self.processor.handle_message(
             UserMessage(

@@ -199,7 +199,7 @@ class MessageProcessor:
     def _start_session_if_needed(self, tracker: Tracker, ctx: ActionContext, metadata: dict[str, Any]) -> None:
         if not self._session_expired(tracker):
             return
-        first = [{"event": "slot", "name": SESSION_STARTED_METADATA, "value": metadata or None}]
+        first: list[Event] = [{"event": "slot", "name": SESSION_STARTED_METADATA, "value": metadata or None}]
         previous = Tracker(tracker.sender_id, self.domain, [*tracker.events, *first])
         action = self._action(ACTION_SESSION_START)
         events = action.run(previous, ctx)

@@ -22,7 +22,7 @@ def fill(text: str, values: Mapping[str, Any]) -> str:
 
 def _condition_holds(condition: list[dict[str, Any]] | None, slots: Mapping[str, Any]) -> bool:
     for item in condition or []:
-        if item.get("type", "slot") == "slot" and slots.get(item.get("name")) != item.get("value"):
+        if item.get("type", "slot") == "slot" and slots.get(str(item.get("name"))) != item.get("value"):
             return False
     return True
 

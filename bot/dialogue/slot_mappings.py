@@ -61,10 +61,11 @@ def extract_value(slot: Slot, mapping: dict[str, Any], tracker: Tracker, domain:
         return message.get("text")
     if kind == "from_intent":
         return mapping.get("value")
-    if kind == "from_trigger_intent":
-        # Fills when the message activates a form that lists this slot.
-        if tracker.active_loop_name is None and any(slot.name in req for req in domain.forms.values()):
-            return mapping.get("value")
+    activates_a_form = tracker.active_loop_name is None and any(
+        slot.name in required for required in domain.forms.values()
+    )
+    if kind == "from_trigger_intent" and activates_a_form:
+        return mapping.get("value")
     return None
 
 

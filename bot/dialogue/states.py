@@ -106,8 +106,8 @@ class LiveStates:
         self._states: list[State] = []
 
     def of(self, tracker: Any) -> list[State]:
-        events = tracker.events
-        fresh = events[self._seen:] if events is self._events else None
+        events: list[Event] = tracker.events
+        fresh: list[Event] | None = events[self._seen:] if events is self._events else None
         if fresh is None or any(e.get("event") in _RESETS for e in fresh):
             self._builder = StateBuilder(self.domain)
             self._states = []

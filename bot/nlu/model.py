@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.nlu import classifiers, extractors, featurizers, tokenizers  # noqa: F401 (register)
-from bot.nlu import safety
+from bot.nlu import classifiers, extractors, featurizers, safety, tokenizers  # noqa: F401 (register)
 from bot.nlu.message import Message
 from bot.nlu.registry import Component, ConfigError, build_component
 from bot.nlu.training_data import TrainingData, load_directory
@@ -73,7 +72,7 @@ class NLUModel:
                 arrays[f"{index}.{key}"] = array
         meta = json.dumps({"fingerprint": self.fingerprint, "components": states})
         temporary = path.with_suffix(".tmp.npz")
-        np.savez(temporary, __meta__=np.array(meta), **arrays)
+        np.savez(temporary, __meta__=np.array(meta), **arrays)  # type: ignore[arg-type]
         temporary.replace(path)  # atomic: a concurrent loader never sees half a model
 
     @classmethod

@@ -1,0 +1,1 @@
+"""NH Support Line: a patient-support bot on Twilio with a Rasa-format dialogue engine."""
