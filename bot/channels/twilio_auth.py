@@ -51,7 +51,9 @@ class TwilioSignatureCheck:
         if not self.enabled:
             return True
         signature = req.headers.get("X-Twilio-Signature", "")
-        if not signature or not self.validators:
+        # A signature is base64: anything else is refused here, before compare_digest
+        # (which raises TypeError on non-ASCII text and would turn a 403 into an error).
+        if not signature or not signature.isascii() or not self.validators:
             return False
         url = self.url_for(req)
         params = req.form if req.mimetype == "application/x-www-form-urlencoded" else {}
