@@ -18,7 +18,10 @@ MAX_TEXT = 5000
 
 
 def _json_object() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes (silent= covers ValueError only)
+        data = None
     if data is None:
         raise BadRequest("body must be JSON with Content-Type: application/json")
     if not isinstance(data, dict):
