@@ -8,6 +8,7 @@ patient gets valid TwiML with an apology and the number to call, never an error 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,10 +154,12 @@ class SmsChannel:
 
 
 def _number(value: Any) -> float:
+    """A numeric field; anything that is not a finite number ("nan", "1e400") counts as 0."""
     try:
-        return float(value or 0)
+        number = float(value or 0)
     except (TypeError, ValueError):
         return 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def create_blueprint(channel: SmsChannel, signature: TwilioSignatureCheck) -> Blueprint:
