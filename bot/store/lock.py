@@ -13,9 +13,9 @@ before the second. Patients' texts must be answered in the order they arrived.
 
 from __future__ import annotations
 
-import contextlib
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -100,6 +100,10 @@ class ConversationLock:
         self._sleep = sleep
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
+        # Releases that failed because Redis was gone: sent again with this process's
+        # next attempt, so a conversation is not held up for a whole lease once Redis is
+        # back (the lease still frees it if this process never comes back).
+        self._unreleased: deque[tuple[list[str], str]] = deque(maxlen=256)
 
     def _keys(self, sender_id: str) -> list[str]:
         base = self.keys.lock(conversation_id(sender_id))
@@ -111,10 +115,18 @@ class ConversationLock:
         EVAL rather than EVALSHA: the server caches the compiled script either way, and a
         restarted server never answers NOSCRIPT in the middle of a pipeline."""
         pipe = self.client.pipeline(transaction=False)
+        unreleased = list(self._unreleased)
+        self._unreleased.clear()
+        for old_keys, old_token in unreleased:
+            pipe.eval(_RELEASE, 2, *old_keys, old_token)
         pipe.eval(_ACQUIRE, 2, *keys, token, self.lease_ms)
         if prefetch is not None:
             prefetch(pipe)
-        results = pipe.execute()
+        try:
+            results = pipe.execute()[len(unreleased):]
+        except redis.RedisError:
+            self._unreleased.extend(unreleased)
+            raise
         acquired = bool(results[0])
         return acquired, (results[1:] if acquired and prefetch is not None else None)
 
@@ -145,6 +157,7 @@ class ConversationLock:
                 self._try_release(keys, token)
 
     def _try_release(self, keys: list[str], token: str) -> None:
-        # If Redis is gone the lease runs out by itself; the next waiter then proceeds.
-        with contextlib.suppress(redis.RedisError):
+        try:
             self._release(keys=keys, args=[token])
+        except redis.RedisError:
+            self._unreleased.append((keys, token))  # Redis is gone: released later
