@@ -21,6 +21,7 @@ import requests
 from bot.dialogue.domain import Domain
 from bot.dialogue.processor import MessageProcessor, UserMessage
 from tests.helpers import PATIENT
+from tests.sensitive import SENSITIVE
 
 REPO = Path(__file__).resolve().parent.parent
 _PLACEHOLDER = re.compile(r"\{\w+\}")
@@ -107,6 +108,7 @@ def serving(command: list[str], env: dict[str, str], log: Path, port: int, ready
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(process, f"http://127.0.0.1:{port}", log)
+    SENSITIVE.watch_file(log)  # its output must hold no PHI either
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -20,9 +20,28 @@ from bot.project import Project
 from bot.settings import Settings
 from bot.store.connection import client_for_url
 from tests.helpers import FakeClock, FakeTwilioApi, TwilioClient
+from tests.sensitive import LOGS, SENSITIVE
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 SUPPORT_PHONE = "1-800-555-0100"
+
+
+# -- no PHI in any log of the session (tests/sensitive.py) ---------------------------------
+def pytest_configure(config: pytest.Config) -> None:
+    LOGS.install()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a patient's words, number, birth date or Rx number was logged."""
+    leaks = SENSITIVE.leaks(LOGS.records)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("")  # after the progress line
+        for line in SENSITIVE.report(leaks, len(LOGS.records)):
+            reporter.write_line(line, red=bool(leaks))
+    if leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

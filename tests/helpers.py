@@ -15,6 +15,8 @@ from urllib.parse import parse_qs
 
 from twilio.request_validator import RequestValidator
 
+from tests.sensitive import SENSITIVE
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PATIENT = "+15551234567"
 SUPPORT_LINE = "+15005550006"
@@ -83,6 +85,7 @@ class TwilioClient:
     def post(self, path: str, params: dict[str, str], *, signed_url: str | None = None,
              headers: dict[str, str] | None = None, signature: str | None = None) -> Twiml:
         url = signed_url or f"{self.base_url}{path}"
+        SENSITIVE.add_request(params)  # what a patient sent must not reach a log
         all_headers = {"X-Twilio-Signature": signature if signature is not None else self.sign(url, params)}
         all_headers.update(headers or {})
         response = self.client.post(path, data=params, headers=all_headers,
