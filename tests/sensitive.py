@@ -102,7 +102,8 @@ class SensitiveValues:
 
     def watch_file(self, path: Path) -> None:
         """The output of a process a test started, read at the end of the session."""
-        self.files.append(path)
+        if path not in self.files:
+            self.files.append(path)
 
     # -- looking for them -----------------------------------------------------------------------
     def leaks(self, records: Iterable[tuple[str, str]], *, files: bool = True) -> list[Leak]:
