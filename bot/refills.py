@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from bot.privacy import mask_phone
 from bot.store.keys import Keys
 
 REFILL_TTL = 30 * 24 * 3600  # staff process requests within days; then the record goes
+SAME_REQUEST_WINDOW = 24 * 3600  # the same patient and Rx again within a day: one request
 
 
 @dataclass
@@ -52,8 +54,20 @@ class RefillStore:
         self.keys = keys
         self.clock = clock
 
+    def _same_request_key(self, phone: str, prescription_number: str, date_of_birth: str) -> str:
+        digest = hashlib.sha256(f"{phone}|{prescription_number}|{date_of_birth}".encode()).hexdigest()
+        return self.keys.dedup("refill", digest[:32])
+
     def create(self, *, phone: str, prescription_number: str, date_of_birth: str,
                channel: str) -> RefillRequest:
+        """File a request, or return the one already waiting for the same patient and
+        prescription (asked again after an error, or twice in a day): staff see it once."""
+        same = self._same_request_key(phone, prescription_number, date_of_birth)
+        earlier = self.client.get(same)
+        if earlier:
+            waiting = self.get(earlier.decode())
+            if waiting is not None and waiting.status == "new":
+                return waiting
         number = int(self.client.incr(self.keys.refill_counter))
         request = RefillRequest(
             reference=f"R-{100000 + number}",
@@ -78,6 +92,7 @@ class RefillStore:
         pipe.expire(key, REFILL_TTL)
         pipe.zadd(self.keys.refill_index, {request.reference: request.created})
         pipe.expire(self.keys.refill_index, REFILL_TTL)
+        pipe.set(same, request.reference, ex=SAME_REQUEST_WINDOW)
         pipe.execute()
         return request
 

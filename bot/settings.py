@@ -74,8 +74,10 @@ class Settings:
     # Lifetimes of what we keep in Redis, in seconds (see README "Data lifetimes").
     conversation_ttl: int = 7 * 24 * 3600
     dedup_ttl: int = 48 * 3600
+    # A conversation held by a process that died is free after one lease; waiting a
+    # little longer than that still answers within Twilio's 15 s.
     lock_lease_ms: int = 10_000
-    lock_acquire_timeout_ms: int = 8_000
+    lock_acquire_timeout_ms: int = 12_000
     max_body_bytes: int = 64 * 1024
 
     extra: Mapping[str, str] = field(default_factory=dict)

@@ -298,8 +298,10 @@ def run_worker(settings: Settings) -> int:
     # twilio's client logs every request at INFO; ours say what matters without PHI.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     try:
+        # Maintenance every minute: a job left by a worker that died is noticed in
+        # about 90 s (its heartbeat) plus this, not RQ's default ten minutes.
         worker = Worker([Queue(queue_name(settings.key_prefix), connection=client)],
-                        connection=client)
+                        connection=client, maintenance_interval=60)
         worker.work(with_scheduler=True)
     finally:
         if embedded is not None:

