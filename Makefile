@@ -33,6 +33,8 @@ shell: $(STAMP)
 	$(PY) -m bot shell
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
 	$(PY) -m bench
 
 lint: $(STAMP)

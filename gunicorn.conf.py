@@ -3,7 +3,9 @@
 import os
 
 bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "5005"))
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# One more worker than cores: while one waits on Redis (which flushes every write to
+# disk), another uses the CPU. Measured in BENCHMARKS.md.
+workers = int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) + 1)))
 worker_class = "sync"
 # Load the model and the rules once in the master; workers fork with them in memory.
 preload_app = True

@@ -1,0 +1,1 @@
+"""`make bench`: measure the bot on this machine and write BENCHMARKS.md."""
