@@ -247,6 +247,15 @@ def test_a_trained_pipeline_falls_back_when_unsure():
     assert model.parse("what is ivig")["intent"]["name"] == "ask_ivig_treatment"
 
 
+
+@pytest.mark.parametrize("text", ["?", "\U0001F62D\U0001F62D", "\u4ec0\u4e48\u662f", "\u0645\u0627 \u0647\u0648", ""])
+def test_a_message_with_no_known_feature_is_a_fallback_not_the_likeliest_intent(app, text):
+    """Punctuation, emoji or another script share nothing with the training data: the
+    intercepts alone would say `affirm`, and an emoji would accept an offer."""
+    parsed = app.test_client().post("/model/parse", json={"text": text}).get_json()
+    assert parsed["intent"]["name"] == "nlu_fallback"
+    assert parsed["intent_ranking"][1]["confidence"] < 0.2
+
 # -- RegexEntityExtractor and EntitySynonymMapper ----------------------------------------------
 ENTITY_NLU = r"""
 version: "3.1"

@@ -88,9 +88,12 @@ class LogisticRegressionClassifier(Component):
 
     def probabilities(self, message: Message) -> np.ndarray:
         columns, values = _feature_columns(message)
-        scores = self.bias.copy()
-        if len(columns):
-            scores += values @ self.weights[columns]
+        if not len(columns):
+            # Not one known word or character n-gram ("?", emoji, another script): the
+            # intercepts alone would name the most frequent intent (often `affirm`) with
+            # confidence, and a stray emoji would accept an offer. No evidence, no intent.
+            return np.full(len(self.classes), 1.0 / len(self.classes))
+        scores = self.bias + values @ self.weights[columns]
         scores -= scores.max()
         exp = np.exp(scores)
         return exp / exp.sum()
