@@ -8,7 +8,7 @@ speech recognition mishears them, and a parent who says they want to harm themse
 
 A sign is not taken as an emergency now when the message only asks about warning signs
 in general, imagines one, or remembers a past one, unless something in it says it is
-happening now ("right now", "she's ...", "still", ...).
+happening now ("right now", "she's ...", "ten minutes ago", ...).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:poop|stool|diaper|nappy)\s+(?:\w+\s+){0,4}(?:bloody|blood|black)\b",
         r"\bblood in (?:\w+\s+){0,2}(?:poop|stool|diaper|nappy)\b|\bblack (?:tarry )?(?:poop|stool)\b|\btarry\b",
         r"\bpregnant\b.{0,20}\bbleed\w*|\bbleed\w*\b.{0,20}\bpregnant\b|\bpassing (?:big |large )?clots\b",
-        r"\bcoffee grounds?\b|\bgushing\b|\bthroat\s+(?:is\s+)?clos\w*",
+        r"\bcoffee grounds?\b|\bgushing\b|\bthroat\s+(?:is\s+)?clos\w*|\bthroat\b.{0,20}\bclosing\b",
         r"\bblood everywhere\b|\bbleed\w*\s+(?:bright|red|really|so much|so bad)\b",
         r"\bblood\s+(?:coming|pouring|gushing|running|dripping)\b",
         r"\b(?:a lot of|lots of|so much|tons of|too much|heavy)\s+(?:\w+\s+)?(?:blood|bleeding)\b",
@@ -121,7 +121,9 @@ SIGNS: dict[str, list[str]] = {
         r"\bemergency\s*(?:!|please|help|now|my|with)",
         r"^(?:its an? |this is an? )?emergency[!.? ]*$",
         r"(?<!yes )(?<!yeah )(?<!ok )(?<!sure )\bplease help(?: (?:me|us))?(?: now| asap)?[!. ]*$",
-        r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! me (?:understand|with|find|figure|get|know))",
+        # "financial help please" or "refill help asap" ask for the pharmacy, not for 911.
+        r"(?<!financial )(?<!money )(?<!copay )(?<!co pay )(?<!billing )(?<!insurance )(?<!refill )(?<!payment )"
+        r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! (?:me |us )?(?:understand|with|find|figure|get|know|pay))",
         r"\bsend help\b|\bneed help (?:right )?now\b|\bhurry\b|^urgent(?: please| help|[!.]|$)",
         r"(?<!no )(?<!not an )(?<!not a )\bemer+g+ency[!. ]*$",
         r"\b(?:urine|pee) is (?:almost )?nothing\b|\bdizzy\b.{0,25}\bcant (?:stand|walk)\b",
@@ -130,12 +132,20 @@ SIGNS: dict[str, list[str]] = {
         r"\bsomething(?:s| is)? (?:really |very |seriously |terribly )?wrong with (?:my|the|our) (?:baby|son|daughter|newborn)\b",
         r"\bdying\b|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
     ],
+    # Families who write in Spanish get the 911 line too, even though the bot answers in English.
+    "spanish": [
+        r"\bno (?:puede |puedo |est[aá] |esta )?respir\w*|\bdej[oó] de respirar\b|\bconvulsi\w*",
+        r"\bemergencia\b|\binconsciente\b|\bno (?:se )?despierta\b|\bse desmay\w*",
+        r"\b(?:se )?(?:puso|est[aá] poniendo|esta poniendo|est[aá]|esta) (?:azul|morad[oa]|gris)\b",
+        r"\bsangr(?:a|ando|ado|e)\b|\bhemorragia\b|\bayuda\b.{0,25}\b(?:beb[eé]|hij[oa]|esposa|mam[aá])\b",
+    ],
 }
 
 # Something in the message says it is happening now.
 _NOW = re.compile(
     r"\b(?:now|right now|currently|today|tonight|this (?:morning|afternoon|evening)"
-    r"|at the moment|hurry|asap|please help|help me)\b"
+    r"|at the moment|hurry|asap|please help|help me|just now|just started|keeps"
+    r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago)\b"
     r"|\bwhat (?:do|should) (?:i|we) do\b(?! if)"
     r"|\b(?:shes|hes|theyre|she is|he is|baby is|babys|my \w+ is|my \w+ isnt|she isnt|he isnt)\b"
     r"|\b(?:im|i am) (?!a |an |the |\d|so sorry|sorry|just|wondering|curious|asking|scared|afraid|worried)"
