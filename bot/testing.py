@@ -73,6 +73,36 @@ def _report_errors(errors: list[tuple[str, str, str]], limit: int = 10) -> None:
         print(f"    {count:3d} x {gold} -> {predicted}")
 
 
+def _held_out_sets(folder: Path) -> list[Path]:
+    """NLU files under tests/nlu/ (Rasa format, with an `nlu:` key) that training never sees."""
+    sets = []
+    for path in sorted(folder.glob("*.yml")):
+        content = read_yaml(path)
+        if isinstance(content, dict) and "nlu" in content:
+            sets.append(path)
+    return sets
+
+
+def _report_held_out(model: Any, path: Path) -> None:
+    """Accuracy on one held-out set, and the two errors that matter most to a patient."""
+    examples = load_training_data(path).examples
+    errors = []
+    for example in examples:
+        predicted = model.parse(example.text)["intent"]["name"]
+        if predicted != example.intent:
+            errors.append((example.intent, predicted, example.text))
+    right = len(examples) - len(errors)
+    print(f"NLU held-out set ({path.name}): intent accuracy {right / len(examples):.1%} of {len(examples)}")
+    missed = sum(1 for gold, _, _ in errors if gold == "report_emergency")
+    emergencies = sum(1 for e in examples if e.intent == "report_emergency")
+    routed = sum(1 for gold, predicted, _ in errors
+                 if gold == "out_of_scope" and predicted not in {"nlu_fallback", "out_of_scope"})
+    out_of_scope = sum(1 for e in examples if e.intent == "out_of_scope")
+    print(f"    emergencies missed: {missed} of {emergencies}; "
+          f"out-of-scope sent to a topic: {routed} of {out_of_scope}")
+    _report_errors(errors)
+
+
 # -- test stories -----------------------------------------------------------------------
 @dataclass
 class Turn:
@@ -183,14 +213,11 @@ def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> i
     if accuracy < MIN_ACCURACY:
         print(f"  FAILED: below {MIN_ACCURACY:.0%}")
         ok = False
-    holdout_path = project.root / "tests" / "nlu" / "holdout.yml"
-    if holdout_path.exists():
-        data = load_directory(project.files_with("nlu"))
-        holdout = load_training_data(holdout_path)
-        right, errors = _accuracy(project.config(), data, holdout)
-        print(f"NLU held-out set ({holdout_path.name}): intent accuracy "
-              f"{right / len(holdout.examples):.1%} of {len(holdout.examples)}")
-        _report_errors(errors)
+    held_out = _held_out_sets(project.root / "tests" / "nlu")
+    if held_out:
+        model = train(project.config(), load_directory(project.files_with("nlu")))
+        for path in held_out:
+            _report_held_out(model, path)
     path = stories_path or project.test_stories_path
     count, failures = run_stories(settings, path)
     failed = {re.sub(r"', turn \d+ \(.*", "", failure, flags=re.DOTALL) for failure in failures}
