@@ -33,7 +33,9 @@ ANSWERS: dict[str, list[tuple[str, str]]] = {
          "utter_ivig_newborn"),
         (r"side effect|safe|reaction|clot|kidney|headache|fever|allerg|tolerat|risks? of"
          r"|hurt the baby|harm", "utter_ivig_side_effects"),
-        (r"work|effective|success|chance|guarantee|odds|percent|%|study|studies|prevent"
+        # "does it work" asks whether; "how does it work" is the overview.
+        (r"(?<!how )\b(?:does|do|will|did|would) (?:\w+ ){0,2}(?:really |actually )?work\b"
+         r"|works? (?:well|at all|every time)|effective|success|chance|guarantee|odds|percent|%|study|studies|prevent"
          r"|help(s)? (at all|really)", "utter_ivig_effectiveness"),
         (r"when|start|week|schedule|how often|how long|until|weekly|every|frequen|timing"
          r"|trimester", "utter_ivig_schedule"),

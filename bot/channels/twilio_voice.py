@@ -130,7 +130,10 @@ class VoiceIvr:
         if self.person.available():  # a person, if one is there; no action: Twilio goes on below
             self.script.say(response, [self.script.text("utter_voice_error_connecting")])
             self.person.dial(response, action=None)
-        self.script.say(response, [self.script.text("utter_voice_error")])
+            # Heard after the specialist hangs up too, so it must not say something failed.
+            self.script.say(response, [self.script.text("utter_voice_error_after_dial")])
+        else:
+            self.script.say(response, [self.script.text("utter_voice_error")])
         response.hangup()
         return str(response)
 
@@ -180,6 +183,9 @@ class VoiceIvr:
                 return self.converse(step, MENU_TOPICS[heard.digits])
             keys = {"5": self.refill.start, "0": self.transfer, "9": self.ask_menu}
             return self._key(step, keys, self.ask_menu)
+        if heard.meaning == "no":
+            # Nothing was asked that "no" could answer: a stray word must not end the call.
+            return self.missed(step, self.ask_menu)
         return self.on_words(step, self.ask_menu)
 
     def _key(self, step: Step, keys: Mapping[str, Callable[[Step], VoiceResponse]],
@@ -199,7 +205,7 @@ class VoiceIvr:
             return self.transfer(step)
         if heard.meaning == "repeat":
             return ask_again(step, [])
-        if heard.meaning in {"menu", "yes"}:
+        if heard.meaning in {"menu", "yes"} or heard.intent == "greet":
             return self.ask_menu(step)
         if heard.intent in REFILL_INTENTS:
             return self.refill.start(step)
