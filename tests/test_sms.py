@@ -165,7 +165,7 @@ def test_stop_then_silence_then_start(twilio, services):
     assert twilio.sms("what is nh").messages
 
 
-@pytest.mark.parametrize("word", ["STOPALL", "unsubscribe", "Cancel", "END", "quit!", "REVOKE", "optout"])
+@pytest.mark.parametrize("word", ["STOPALL", "unsubscribe", "Cancel", "END", "quit!", "REVOKE", "optout", "STOP!!"])
 def test_every_opt_out_keyword_opts_out(twilio, services, word):
     assert twilio.sms(word).messages == []
     assert services.consent.is_opted_out(PATIENT)
@@ -187,6 +187,59 @@ def test_plain_language_revocation_gets_one_confirmation(twilio, services):
     assert twilio.sms("stop texting me").messages == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["stop please", "please stop", "stop now", "Stop it", "stop. please", "I said STOP",
+     "I don't want these texts", "I don\u2019t want these texts", "i dont want any more texts",
+     "cease contact", "leave me alone", "take me off your list", "remove me from this list",
+     "no more messages please", "Stop sending me these", "unsubscribe me", "I want to opt out",
+     "STOP TEXTING ME!!!"],
+)
+def test_plain_language_revocations_opt_out_with_one_confirmation(twilio, services, text):
+    twilio.say("hi")
+    reply = twilio.sms(text)
+    _check_sms_shape(reply)
+    assert len(reply.messages) == 1 and "unsubscribed" in reply.messages[0] and "START" in reply.messages[0]
+    assert services.consent.is_opted_out(PATIENT)
+    assert twilio.sms("what is nh").messages == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Can you stop sending my refill to my old address? I moved.",
+     "Please stop sending the shipment until I call",
+     "remove me from the waitlist for the copay program",
+     "I want to unsubscribe from paper bills",
+     "stop the refill", "can i stop ivig", "when do i stop the infusions", "cancel my refill",
+     "I want to stop taking ivig", "can you text me when my refill ships"],
+)
+def test_stopping_something_other_than_the_texts_is_a_question_for_the_bot(twilio, services, text):
+    twilio.say("hi")
+    reply = twilio.sms(text)
+    _check_sms_shape(reply)
+    assert reply.messages and "unsubscribed" not in " ".join(reply.messages)
+    assert not services.consent.is_opted_out(PATIENT)
+    assert "liver" in " ".join(twilio.say("what is neonatal hemochromatosis"))
+
+
+def test_start_from_a_number_that_never_opted_out_is_no_welcome_back(twilio, services):
+    for word in ("start", "UNSTOP"):
+        reply = twilio.sms(word)
+        _check_sms_shape(reply)
+        assert len(reply.messages) == 1
+        text = reply.messages[0]
+        assert "subscribed" in text and "STOP" in text and "welcome back" not in text.lower()
+    assert not services.consent.is_opted_out(PATIENT)
+
+
+@pytest.mark.parametrize("answer", ["yes", "Yes!", "YES."])
+def test_yes_answers_the_bots_question_when_never_opted_out(twilio, services, answer):
+    assert "Reply YES or NO" in " ".join(twilio.say("can i get help paying my copay"))
+    reply = " ".join(twilio.say(answer))
+    assert re.search(r"E-\d+", reply) and "Welcome back" not in reply
+    assert len(services.escalations.open_queue()) == 1
+
+
 def test_help_names_the_program_a_person_and_the_rules(twilio):
     text = " ".join(twilio.say("Help"))
     for required in ("NH Support Line", SUPPORT_PHONE, "Reply STOP to opt out", "Msg & data rates may apply"):
@@ -197,6 +250,17 @@ def test_an_opted_out_patients_emergency_still_reaches_staff_silently(twilio, se
     twilio.sms("STOP")
     reply = twilio.sms("my baby is not breathing and turning blue")
     assert reply.messages == []
+    queue = services.escalations.open_queue()
+    assert len(queue) == 1 and queue[0].urgency == "urgent"
+
+
+def test_an_emergency_in_a_plain_language_opt_out_gets_911_first_and_reaches_staff(twilio, services):
+    reply = twilio.sms("stop texting me, my baby is not breathing")
+    _check_sms_shape(reply)
+    said = "\n".join(reply.messages)
+    assert said.startswith("If this is an emergency, call 911")
+    assert "unsubscribed" in said.split("call 911", 1)[1]
+    assert services.consent.is_opted_out(PATIENT)
     queue = services.escalations.open_queue()
     assert len(queue) == 1 and queue[0].urgency == "urgent"
 
@@ -252,6 +316,17 @@ def test_pictures_are_neither_fetched_nor_stored(twilio, redis_client):
         redis_client.dump(key) or b"" for key in redis_client.scan_iter()
     )
     assert b"ME33333333333333333333333333333333" not in dump
+
+
+def test_a_first_text_with_a_picture_still_gets_its_answer(twilio, engine):
+    params = json.loads((FIXTURES / "sms_inbound_mms.json").read_text())
+    reply = twilio.post("/twilio/sms", {**params, "Body": "How can I get help paying for this?"})
+    _check_sms_shape(reply)
+    text = " ".join(reply.messages)
+    answer = engine.renderer.render("utter_copay_help", "twilio_sms", {})
+    assert answer is not None and answer["text"] in text
+    assert "cannot view pictures" in text
+    assert "automated" in text and "not medical advice" in text  # the intro, cut short
 
 
 @pytest.mark.parametrize(

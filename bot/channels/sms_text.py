@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 
 # The GSM 03.38 basic character set (one septet each).
 GSM7_BASIC = set(
@@ -64,8 +66,8 @@ def to_gsm7(text: str) -> str:
 def pack(texts: list[str]) -> list[str]:
     """Join short replies so a turn needs as few messages as possible.
 
-    Each result is GSM-7 and at most two segments. More than two results means the
-    turn said too much for SMS: the caller decides (tests keep every flow within two).
+    Each result is GSM-7 and at most two segments (when each text is). More than two
+    results means the turn said too much for SMS: `fit_turn` decides what gives way.
     """
     packed: list[str] = []
     for raw in texts:
@@ -77,3 +79,29 @@ def pack(texts: list[str]) -> list[str]:
         else:
             packed.append(text)
     return packed
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def fit_turn(texts: list[str], expendable: Sequence[str] = ()) -> list[str]:
+    """A turn's replies as at most MAX_MESSAGES_PER_TURN messages, joined where they fit.
+
+    `expendable` names texts of the turn that may give way, least important first (the
+    introduction, then a notice): each is cut to its first sentences, or left out, until
+    the turn fits. Anything else (the answer) is always kept. Should the turn still not
+    fit, only its first messages are sent, and the log says so.
+    """
+    kept = list(texts)
+    for text in expendable:
+        if len(pack(kept)) <= MAX_MESSAGES_PER_TURN:
+            break
+        if text not in kept:
+            continue
+        where = kept.index(text)
+        sentences = _SENTENCE_END.split(text.strip())
+        for count in range(len(sentences) - 1, -1, -1):  # the longest start that fits, or nothing
+            kept[where] = " ".join(sentences[:count])
+            if len(pack(kept)) <= MAX_MESSAGES_PER_TURN:
+                break
+    return pack(kept)

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import sms_keywords
-from bot.channels.sms_text import MAX_MESSAGES_PER_TURN, pack
+from bot.channels.sms_text import MAX_MESSAGES_PER_TURN, fit_turn
 from bot.channels.twilio_auth import TwilioSignatureCheck
 from bot.dialogue.processor import MessageProcessor, UserMessage
 from bot.dialogue.responses import ResponseRenderer
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "twilio_sms"
 DEDUP_TTL = 48 * 3600
 MAX_BODY = 1600
+INTRO = "utter_intro"  # the first text of a conversation: gives way first when a turn is long
 
 
 @dataclass
@@ -49,9 +50,10 @@ class SmsChannel:
         message = self.renderer.render(response, CHANNEL, {}, {"support_phone": self.support_phone})
         return (message or {}).get("text") or ""
 
-    def twiml(self, texts: list[str]) -> Response:
+    def twiml(self, texts: list[str], expendable: list[str] | None = None) -> Response:
+        """TwiML for a turn; `expendable` texts (least important first) may be cut to fit."""
         reply = MessagingResponse()
-        messages = pack(texts)
+        messages = fit_turn(texts, expendable or [])
         if len(messages) > MAX_MESSAGES_PER_TURN:
             log.warning("a turn produced %d SMS messages; sending the first %d",
                         len(messages), MAX_MESSAGES_PER_TURN)
@@ -92,12 +94,13 @@ class SmsChannel:
             self.consent.opt_out(sender, "keyword")
             log.info("opt-out (keyword) from %s", mask_phone(sender))
             return self.twiml([])  # Twilio sends the carrier confirmation itself
-        if word == sms_keywords.START and (opted_out or body.strip().upper() != "YES"):
+        # YES opts back in only after an opt-out; otherwise it answers the bot's question.
+        if word == sms_keywords.START and (opted_out or sms_keywords.bare_word(body) != "YES"):
             if not self.first_delivery(message_sid):
                 return self.twiml([])
             self.consent.opt_in(sender, "keyword")
             log.info("opt-in from %s", mask_phone(sender))
-            return self.twiml([self.text("utter_opt_in_confirm")])
+            return self.twiml([self.text("utter_opt_in_confirm" if opted_out else "utter_already_subscribed")])
         if opted_out:
             self._while_opted_out(sender, message_sid, body)
             return self.twiml([])
@@ -110,6 +113,10 @@ class SmsChannel:
                 return self.twiml([])
             self.consent.opt_out(sender, "plain language")
             log.info("opt-out (plain language) from %s", mask_phone(sender))
+            if safety.check(body).matched:  # "stop texting me, my baby is not breathing"
+                self._alert_staff(sender, body)
+                # This one reply still goes out: 911 must come before the goodbye.
+                return self.twiml([self.text("utter_emergency"), self.text("utter_opt_out_confirm")])
             return self.twiml([self.text("utter_opt_out_confirm")])
 
         notices = []
@@ -135,14 +142,21 @@ class SmsChannel:
         if result.duplicate:
             return self.twiml([])
         texts = [m["text"] for m in result.messages if m.get("text")]
+        # Too long for two texts: the introduction gives way first, then the notices,
+        # never the answer.
+        expendable = [m["text"] for m in result.messages if m.get("text") and m.get("response") == INTRO]
+        expendable += notices
         if result.emergency:
-            return self.twiml(texts + notices)
-        return self.twiml(notices + texts)
+            return self.twiml(texts + notices, expendable)
+        return self.twiml(notices + texts, expendable)
 
     def _while_opted_out(self, sender: str, message_sid: str, body: str) -> None:
         """Nothing may be texted back; an emergency still reaches the staff."""
-        if not safety.check(body).matched or not self.first_delivery(message_sid):
-            return
+        if safety.check(body).matched and self.first_delivery(message_sid):
+            self._alert_staff(sender, body)
+
+    def _alert_staff(self, sender: str, body: str) -> None:
+        """An urgent escalation for staff to call a patient who may not be texted."""
         self.escalations.open_or_raise_urgency(
             sender_id=sender,
             phone=sender,
