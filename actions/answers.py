@@ -10,8 +10,23 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 # (pattern on the patient's words, response); first match wins, the last is the default.
+# Asking us to say whether a baby has NH (safety rule 3: never diagnose or rule it out).
+DIAGNOSIS = (r"\b(?:does|do|did|could|might) (?:my|our|the|this) (?!next|future|later|second|other|another)"
+             r"(?:\w+ )?(?:baby|son|daughter|newborn|fetus|one)"
+             r" (?:\w+ )?(?:have|had|has|be getting)\b|\b(?:is|could) (?:it|this|that) (?:be )?(?:nh|gald)\b"
+             r"|\bdoes (?:that|this|it) mean (?:\w+ )?(?:nh|gald|it)\b|\bferritin\b"
+             r"|\b(?:my|our|her|his) (?:test|lab|blood) (?:results?|work|tests?)\b"
+             r"|\bultrasound (?:showed|shows|found)\b|\bdiagnos")
+PARTNER = (r"partner|husband|father|dad\b|donor|ivf|sperm|\begg|new (?:guy|man|boyfriend)"
+           r"|different (?:guy|man|dad)")
+WARNING_SIGNS = r"warning signs?|signs? (?:of|to watch|to look)|watch (?:out )?for|look out for|red flags?"
+
 ANSWERS: dict[str, list[tuple[str, str]]] = {
     "ask_what_is_nh": [
+        (DIAGNOSIS, "utter_cannot_diagnose"),
+        (WARNING_SIGNS + r"|symptoms? in (?:a |the |my )?(?:newborn|baby)", "utter_newborn_warning_signs"),
+        (r"same (?:thing )?as (?:the )?(?:\w+ )?hemochromatosis|hemochromatosis (?:my|that my|in my|like my)",
+         "utter_nh_not_genetic"),
         (r"genetic|inherit|\bgenes?\b|hereditary|hfe|runs? in (the |our )?family|adult|dna|carrier",
          "utter_nh_not_genetic"),
         (r"cause|why did|why does|why do|how does .* happen|gald|alloimmune|antibod|fault|blame"
@@ -20,13 +35,21 @@ ANSWERS: dict[str, list[tuple[str, str]]] = {
         (r"", "utter_what_is_nh"),
     ],
     "ask_recurrence_risk": [
-        (r"partner|husband|father|dad|donor|ivf|sperm|\begg|surrogat|new (guy|man|boyfriend)"
-         r"|different (guy|man|dad)", "utter_recurrence_partner"),
+        (DIAGNOSIS, "utter_cannot_diagnose"),
+        # A gestational carrier is beyond what nh-facts.md covers: no guessing.
+        (r"surrogat|gestational carrier|someone else carr", "utter_ask_care_team"),
+        (PARTNER, "utter_recurrence_partner"),
         (r"\bmfm\b|maternal|specialist|what should (i|we) do|next step|plan|prepare|when should"
          r"|who should|see a|doctor", "utter_recurrence_next_steps"),
         (r"", "utter_recurrence_risk"),
     ],
     "ask_ivig_treatment": [
+        (r"\b(?:skip|delay|postpone|push back|move|miss|double|stop|reschedule|change) (?:\w+ ){0,2}"
+         r"(?:infusions?|doses?|treatments?|ivig|appointments?)\b|\b(?:skip|delay|postpone) (?:it|one)\b",
+         "utter_ivig_schedule_change"),
+        (DIAGNOSIS, "utter_cannot_diagnose"),
+        (PARTNER, "utter_recurrence_partner"),
+        (WARNING_SIGNS + r"|what to expect after", "utter_ivig_side_effects"),
         (r"dose|dosage|how much|g ?/ ?kg|grams?\b|\bmg\b|per kilo|weight", "utter_ivig_dose"),
         (r"newborn|nicu|exchange|transfusion|after (he|she|baby) (was|is) born|sick baby"
          r"|baby (is|was) sick|transplant|treat(ed|ment)? (for |of )?(the |a |my |our )?baby",
@@ -44,7 +67,8 @@ ANSWERS: dict[str, list[tuple[str, str]]] = {
         (r"", "utter_ivig_overview"),
     ],
 }
-OFFERS_A_SPECIALIST = {"ask_copay_help": ("utter_copay_help", "copay help")}
+# intent: (the answer with a yes/no offer of a specialist, the reason, the answer mid-form)
+OFFERS_A_SPECIALIST = {"ask_copay_help": ("utter_copay_help", "copay help", "utter_copay_help_later")}
 
 
 def choose_answer(intent: str, text: str) -> str | None:
@@ -63,8 +87,12 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if intent in OFFERS_A_SPECIALIST and (tracker.active_loop or {}).get("name"):
+            # Mid-refill, a yes/no offer would compete with the form's own question.
+            dispatcher.utter_message(response=OFFERS_A_SPECIALIST[intent][2])
+            return []
         if intent in OFFERS_A_SPECIALIST:
-            response, reason = OFFERS_A_SPECIALIST[intent]
+            response, reason, _ = OFFERS_A_SPECIALIST[intent]
             dispatcher.utter_message(response=response)
             return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
         answer = choose_answer(intent, tracker.latest_message.get("text") or "")

@@ -54,7 +54,11 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response="utter_handoff_failed",
                                      support_phone=services.settings().support_phone)
             return events
-        dispatcher.utter_message(response="utter_handoff_done", escalation_reference=reference)
+        if services.open_now(tracker):
+            dispatcher.utter_message(response="utter_handoff_done", escalation_reference=reference)
+        else:
+            dispatcher.utter_message(response="utter_handoff_done_closed", escalation_reference=reference,
+                                     support_phone=services.settings().support_phone)
         return [*events, SlotSet("escalation_reference", reference)]
 
 

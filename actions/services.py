@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 
 from bot.escalation.notify import enqueue_staff_notification
 from bot.escalation.store import EscalationStore
+from bot.hours import BusinessHours
 from bot.refills import RefillStore
 from bot.settings import Settings
 from bot.store.connection import client_for_url
@@ -67,3 +68,13 @@ def transcript(tracker: Tracker, turns: int = 20) -> list[dict[str, Any]]:
         if e.get("event") in {"user", "bot"} and e.get("text")
     ]
     return lines[-turns * 2 :]
+
+
+def open_now(tracker: Tracker) -> bool:
+    """Is the pharmacy open at the time of the patient's latest message?"""
+    current = settings()
+    hours = BusinessHours.parse(current.business_hours, current.timezone)
+    stamps = [e.get("timestamp") for e in tracker.events if e.get("event") == "user" and e.get("timestamp")]
+    if not stamps:
+        return True  # no time to go by: say nothing about being closed
+    return hours.is_open_at(float(stamps[-1]))

@@ -54,9 +54,15 @@ class Services:
 def build_services(settings: Settings, *, clock: Callable[[], float] = time.time,
                    engine: Engine | None = None) -> Services:
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
-    # In-process custom actions reach Redis through the same environment variable an
-    # action server would use.
-    os.environ["REDIS_URL"] = url
+    # In-process custom actions read their settings from the same environment variables
+    # an action server would use: make them agree with the settings given here.
+    os.environ.update({
+        "REDIS_URL": url,
+        "REDIS_KEY_PREFIX": settings.key_prefix,
+        "SUPPORT_PHONE": settings.support_phone,
+        "BUSINESS_HOURS": settings.business_hours,
+        "TIMEZONE": settings.timezone,
+    })
     client = client_for_url(url)
     keys = Keys(settings.key_prefix)
     hours = BusinessHours.parse(settings.business_hours, settings.timezone)

@@ -40,10 +40,10 @@ def test_after_the_specialist_took_the_call_the_failure_answer_does_not_say_it_f
     at(clock, "2026-11-24 10:00")
     settings = make_settings("redis://127.0.0.1:1/0")  # Redis is down
     app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
-    caller = VoiceCaller(TwilioClient(app.test_client(), AUTH_TOKEN))
-    turn = caller.start()
+    call = VoiceCaller(TwilioClient(app.test_client(), AUTH_TOKEN))
+    turn = call.start()
     assert "something went wrong" in turn.text and turn.waiting == "Dial"
-    rest = caller.dial_result("completed")
+    rest = call.dial_result("completed")
     assert rest.hung_up
     assert "went wrong" not in rest.text
     assert SUPPORT_PHONE in rest.text and "911" in rest.text

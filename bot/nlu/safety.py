@@ -114,6 +114,12 @@ SIGNS: dict[str, list[str]] = {
         r"\bwanna die\b|\bend it\b|\bkeep myself safe\b|\btake all (?:my|the|of my) pills\b",
         r"\bend(?:ing)?\s+(?:my life|it all)\b|\bsuicid\w*\b|\bno reason to live\b",
         r"\b(?:took|taken|swallowed) (?:a bunch of|all my|a lot of|too many) pills\b|\boverdos\w*\b",
+        # How grief says it: no plan named, but a parent who writes this needs 988 now.
+        r"\b(?:whats|what is) the point (?:of|in) (?:living|life|going on|being here|anything)\b",
+        r"\bno point (?:in )?(?:living|going on|being here)\b|\bcant (?:go on|keep going) (?:without|like this|anymore)\b",
+        r"\bcant do this anymore\b|\bcant live without (?:him|her|them|my|our)\b",
+        r"\bwant to be with (?:my|our) (?:baby|son|daughter|angel|boy|girl) again\b|\bjoin (?:my|our) (?:baby|son|daughter|angel)\b",
+        r"\bbetter off without me\b|\bdont want to be here anymore\b|\bwish i (?:was|were) dead\b",
     ],
     "explicit": [
         r"\b911\b|\bambulance\b|\bparamedics?\b",
@@ -148,7 +154,11 @@ _NOW = re.compile(
     r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago)\b"
     r"|\bwhat (?:do|should) (?:i|we) do\b(?! if)"
     r"|\b(?:shes|hes|theyre|she is|he is|baby is|babys|my \w+ is|my \w+ isnt|she isnt|he isnt)\b"
-    r"|\b(?:im|i am) (?!a |an |the |\d|so sorry|sorry|just|wondering|curious|asking|scared|afraid|worried)"
+    r"|\b(?:im|i am) (?!a |an |the |\d|so sorry|sorry|just|wondering|curious|asking|scared|afraid|worried"
+    r"|pregnant again|expecting again|trying)"
+    # A new baby named beside a lost one: "our first baby had NH. the new one is yellow".
+    r"|\b(?:this|the new|our new|my new|new) (?:baby|one|newborn|little one)\b|\b(?:my|our) newborns?\b"
+    r"|\bborn (?:yesterday|today|last night|this week|\w+ days ago)\b|\b(?:one|newborn) is\b"
 )
 # Asking about warning signs in general, or imagining one.
 _GENERAL = re.compile(
