@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# PORT (from the environment or `make run PORT=5105`) reaches `bot serve`; default 5005.
 run: $(STAMP)
 	BOT_ENV=$${BOT_ENV:-development} $(PY) -m bot serve
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -49,10 +50,16 @@ def refills() -> RefillStore:
     return RefillStore(_redis(), Keys(settings().key_prefix))
 
 
+_PHONE_NUMBER = re.compile(r"^\+\d{6,15}$")
+
+
 def patient_phone(tracker: Tracker) -> str:
-    """The patient's number: the message metadata a channel added, else the sender id."""
+    """The patient's number: the message metadata a Twilio channel added, else the sender
+    id if it is a phone number; "" for a web chat or the shell, which have no number."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
-    return str(metadata.get("phone") or tracker.sender_id)
+    if metadata.get("phone"):
+        return str(metadata["phone"])
+    return tracker.sender_id if _PHONE_NUMBER.match(tracker.sender_id or "") else ""
 
 
 def channel(tracker: Tracker) -> str:

@@ -14,7 +14,8 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = commands.add_parser("serve", help="run the web server (all routes)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5005)
+    serve.add_argument("--port", type=int, default=None,
+                       help="default: the PORT environment variable, else 5005")
     serve.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: 2)")
     serve.add_argument("--no-worker", action="store_true",
                        help="do not start a background job worker alongside")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import itertools
 import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from bot.logs import configure_logging
 from bot.project import Project, ProjectError
@@ -58,12 +61,31 @@ def train(args: argparse.Namespace) -> int:
 
 
 # -- serve ----------------------------------------------------------------------------
+DEFAULT_PORT = 5005
+
+
+def serve_port(given: int | None, env: Mapping[str, str]) -> int:
+    """--port, else PORT (as the Procfile's gunicorn reads it), else 5005."""
+    if given is None:
+        raw = env.get("PORT", "").strip()
+        if not raw:
+            return DEFAULT_PORT
+        try:
+            given = int(raw)
+        except ValueError:
+            raise SettingsError(f"PORT must be a whole number, got {raw!r}") from None
+    if not 1 <= given <= 65535:
+        raise SettingsError(f"the port must be between 1 and 65535, got {given}")
+    return given
+
+
 def serve(args: argparse.Namespace) -> int:
     """Train if needed, start the embedded Redis if no REDIS_URL, then gunicorn (the
     Procfile's `web`) and, unless told not to, the job worker (the Procfile's `worker`)."""
     from bot.nlu.model import load_or_train
     from bot.store.connection import resolve_redis_url
 
+    port = serve_port(args.port, os.environ)
     settings = _settings()
     load_or_train(Project(settings.project_dir), settings.model_dir)
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
@@ -73,7 +95,7 @@ def serve(args: argparse.Namespace) -> int:
     gunicorn = [
         sys.executable, "-m", "gunicorn",
         "--config", str(settings.project_dir / "gunicorn.conf.py"),
-        "--bind", f"{args.host}:{args.port}",
+        "--bind", f"{args.host}:{port}",
     ]
     if args.workers:
         gunicorn += ["--workers", str(args.workers)]
@@ -81,7 +103,7 @@ def serve(args: argparse.Namespace) -> int:
     if not args.no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env,
                                          cwd=settings.project_dir))
-    print(f"NH Support Line on http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
+    print(f"NH Support Line on http://{args.host}:{port}  (Ctrl-C to stop)", flush=True)
 
     def stop(*_: object) -> None:
         for child in children:
@@ -118,15 +140,29 @@ def _development_secret(var_dir: Path) -> str:
 
 
 # -- shell ----------------------------------------------------------------------------
+SHELL_CHANNEL = "cmdline"
+
+
 def shell(args: argparse.Namespace) -> int:
+    """Chat in the terminal. `/restart` starts a new conversation (a new sender id), so it
+    works even when the last one was handed to a specialist, whose escalation stays open."""
     from bot.app import build_services
     from bot.dialogue.processor import UserMessage
 
     settings = _settings()
     services = build_services(settings)
-    sender = f"shell-{getpass.getuser()}-{os.getpid()}"
+    processor = services.processor
+    base = f"shell-{getpass.getuser()}-{os.getpid()}"
+    numbers = itertools.count(2)
+    sender = base
+    metadata = {"channel": SHELL_CHANNEL}
     interactive = sys.stdin.isatty()
     bold, dim, reset = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
+
+    def say(messages: list[dict[str, Any]]) -> None:
+        for message in messages:
+            print(f"{bold}bot>{reset} {message.get('text') or ''}")
+
     print(f"{dim}NH Support Line shell. Type a message; /restart starts over, /quit leaves.{reset}")
     try:
         while True:
@@ -141,14 +177,21 @@ def shell(args: argparse.Namespace) -> int:
                 break
             if not interactive:
                 print(f"you> {text}")
-            result = services.processor.handle_message(
-                UserMessage(text=text, sender_id=sender, input_channel="cmdline",
-                            metadata={"channel": "cmdline"})
+            if text == "/restart":
+                handed_to = processor.store.load(sender).handoff
+                sender = f"{base}-{next(numbers)}"
+                kept = f"; {handed_to} stays with a pharmacy specialist" if handed_to else ""
+                print(f"{dim}(a new conversation{kept}){reset}")
+                say(processor.start_session(sender, SHELL_CHANNEL, metadata))
+                continue
+            result = processor.handle_message(
+                UserMessage(text=text, sender_id=sender, input_channel=SHELL_CHANNEL,
+                            metadata=metadata)
             )
-            for message in result.messages:
-                print(f"{bold}bot>{reset} {message.get('text') or ''}")
+            say(result.messages)
             if not result.messages and result.handed_off:
-                print(f"{dim}(your message was passed to a pharmacy specialist){reset}")
+                print(f"{dim}(your message was passed to a pharmacy specialist; "
+                      f"/restart starts a new conversation){reset}")
     finally:
         if services.embedded is not None:
             services.embedded.stop()
@@ -157,27 +200,38 @@ def shell(args: argparse.Namespace) -> int:
 
 # -- test and validate ------------------------------------------------------------------
 def test(args: argparse.Namespace) -> int:
+    """The project's checks first (as `validate`): a story run cannot see a response that
+    only the code uses, or a placeholder that is never filled."""
     from bot.testing import run_tests
 
     settings = _settings()
+    if _report_validation(settings, show_warnings=False):
+        print("not testing an inconsistent project (see `python -m bot validate`)")
+        return 1
     stories = Path(args.stories) if args.stories else None
     return run_tests(settings, folds=args.folds, stories_path=stories)
 
 
 def validate(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if _report_validation(settings, show_warnings=True):
+        return 1
+    print("config.yml, domain.yml, data/ and actions/ are consistent")
+    return 0
+
+
+def _report_validation(settings: Settings, *, show_warnings: bool) -> int:
+    """Print what `validate_project` finds; the number of problems."""
     from bot.validation import validate_project
 
-    settings = _settings()
     problems, warnings = validate_project(Project(settings.project_dir), settings)
-    for warning in warnings:
+    for warning in warnings if show_warnings else []:
         print(f"warning: {warning}")
     for problem in problems:
         print(f"error: {problem}")
     if problems:
         print(f"{len(problems)} problem(s) found")
-        return 1
-    print("config.yml, domain.yml, data/ and actions/ are consistent")
-    return 0
+    return len(problems)
 
 
 # -- staff and worker -------------------------------------------------------------------

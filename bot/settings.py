@@ -63,6 +63,8 @@ class Settings:
 
     secret_key: str | None = None
     action_server_url: str | None = None
+    # The Rasa REST channel and /model/parse ask for this bearer token when it is set.
+    rest_api_token: str | None = field(default=None, repr=False)
 
     # The staff console: session cookie, idle timeout, login throttling.
     console_secure_cookies: bool = True
@@ -119,6 +121,7 @@ class Settings:
             "console_base_url": (env.get("CONSOLE_BASE_URL") or "").rstrip("/") or None,
             "secret_key": env.get("SECRET_KEY") or None,
             "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
+            "rest_api_token": (env.get("REST_API_TOKEN") or "").strip() or None,
             # Secure cookies everywhere but a local `make run`, which may be reached over
             # plain http from another device on the network.
             "console_secure_cookies": _flag(

@@ -1,6 +1,17 @@
-"""`python -m bot validate`: cross-check config.yml, domain.yml, data/ and actions/."""
+"""`python -m bot validate`: cross-check config.yml, domain.yml, data/ and actions/.
+
+Besides the stories and rules, the Python code names responses too (`response=
+"utter_..."` in actions/, the channels' own texts in bot/): every name it spells out
+must be in domain.yml, and every `{placeholder}` in a response must be something that
+is filled in, a slot or one of TEMPLATE_VARIABLES.
+"""
 
 from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from pathlib import Path
 
 from bot.actions_runner import build_runner
 from bot.dialogue.domain import DEFAULT_ACTIONS, Domain, load_domain
@@ -68,6 +79,73 @@ def _check_domain(domain: Domain, registered: set[str], used_actions: set[str],
                     problems.append(f"domain.yml: slot '{slot}' maps from unknown entity '{entity}'")
 
 
+BOT_PACKAGE = Path(__file__).resolve().parent
+# Placeholders the code fills in when it renders a response, besides the domain's slots
+# (which every response may use). Keep in step with the callers named here.
+TEMPLATE_VARIABLES: dict[str, str] = {
+    "support_phone": "SUPPORT_PHONE: the SMS, REST and phone channels and actions/",
+    "escalation_reference": "actions/handoff.py, bot/channels/voice_person.py",
+    "refill_reference": "actions/refill.py, bot/channels/voice_refill.py",
+}
+# Spelled like response names in the code but not required in domain.yml: Rasa's
+# metadata key for the response a bot message came from, and the responses Rasa's
+# default actions (action_restart, action_back) say only when the domain has them.
+NOT_REQUIRED = frozenset({"utter_action", "utter_restart", "utter_back"})
+_RESPONSE_NAME = re.compile(r"utter_[a-z0-9_]*[a-z0-9]")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")  # as bot/dialogue/responses.py fills them
+
+
+def response_names_in_code(files: Iterable[tuple[Path, Path]]) -> dict[str, list[str]]:
+    """Every string constant that is a whole response name -> where (`file:line`), for
+    (folder, file) pairs; the file is named from its folder.
+
+    Names built at run time are not seen and so not checked: f-strings
+    (`f"utter_ask_{slot}"`, the form's questions, which `_check_domain` checks), joined
+    strings and prefixes (`"utter_voice_"`: a name cannot end in `_`). Docstrings and
+    messages that mention a name among other words are not names.
+    """
+    found: dict[str, list[str]] = {}
+    for root, path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        built = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+                 for part in node.values}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in built and _RESPONSE_NAME.fullmatch(node.value)):
+                found.setdefault(node.value, []).append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def _python_files(project: Project) -> list[tuple[Path, Path]]:
+    """actions/*.py of the project and bot/**/*.py of this package."""
+    actions = sorted((project.root / "actions").glob("*.py"))
+    return [*((project.root, path) for path in actions),
+            *((BOT_PACKAGE.parent, path) for path in sorted(BOT_PACKAGE.rglob("*.py")))]
+
+
+def _check_code_responses(domain: Domain, project: Project, problems: list[str]) -> None:
+    try:
+        used = response_names_in_code(_python_files(project))
+    except (OSError, SyntaxError, ValueError) as exc:
+        problems.append(f"cannot read the code for the responses it uses ({type(exc).__name__}: {exc})")
+        return
+    for name in sorted(set(used) - set(domain.responses) - NOT_REQUIRED):
+        where = used[name]
+        more = f" (and {len(where) - 1} more places)" if len(where) > 1 else ""
+        problems.append(f"{where[0]}{more}: response '{name}' is used but not in domain.yml responses")
+
+
+def _check_placeholders(domain: Domain, problems: list[str]) -> None:
+    known = set(domain.slots) | set(TEMPLATE_VARIABLES)
+    for name, variations in domain.responses.items():
+        texts = " ".join(str(variation.get("text") or "") for variation in variations)
+        for placeholder in sorted(set(_PLACEHOLDER.findall(texts)) - known):
+            problems.append(
+                f"domain.yml: response '{name}' uses {{{placeholder}}}, which is neither a slot "
+                f"nor a variable the code fills in ({', '.join(sorted(TEMPLATE_VARIABLES))})"
+            )
+
+
 def validate_project(project: Project, settings: Settings) -> tuple[list[str], list[str]]:
     """All problems (errors) and warnings found; an empty error list means consistent."""
     problems: list[str] = []
@@ -83,6 +161,8 @@ def validate_project(project: Project, settings: Settings) -> tuple[list[str], l
         return [str(exc)], warnings
     _check_nlu(domain, data, problems, warnings)
     _check_stories(domain, trackers, problems)
+    _check_code_responses(domain, project, problems)
+    _check_placeholders(domain, problems)
     try:
         PolicyEnsemble(policies, domain).train(trackers)
     except ValueError as exc:

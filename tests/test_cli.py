@@ -23,7 +23,7 @@ from bot.project import Project
 from bot.refills import RefillStore
 from bot.store.keys import Keys
 from bot.testing import run_stories
-from tests.chat import REPO
+from tests.chat import REPO, free_port, serving
 from tests.conftest import make_settings
 
 
@@ -106,13 +106,42 @@ def _action_not_registered(project: Path) -> None:
                lambda domain: domain["actions"].append("action_check_insurance"))
 
 
+def _emergency_response_deleted(project: Path) -> None:
+    _edit_yaml(project / "domain.yml", lambda domain: domain["responses"].pop("utter_emergency"))
+
+
+def _placeholder_renamed(project: Path) -> None:
+    def rename(domain: dict[str, Any]) -> None:
+        for variation in domain["responses"]["utter_refill_submitted"]:
+            variation["text"] = variation["text"].replace("{refill_reference}", "{refill_ref}")
+
+    _edit_yaml(project / "domain.yml", rename)
+
+
+def _response_renamed_in_an_action(project: Path) -> None:
+    (project / "actions").unlink()  # a copy of its own to break, instead of the link
+    shutil.copytree(REPO / "actions", project / "actions",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    refill = project / "actions" / "refill.py"
+    code = refill.read_text()
+    assert 'response="utter_refill_cancelled"' in code
+    refill.write_text(code.replace('response="utter_refill_cancelled"', 'response="utter_refill_canceled"'))
+
+
 @pytest.mark.parametrize(("breakage", "message"), [
     (_undeclared_intent, r"intent 'ask_parking' is not in domain\.yml"),
     (_response_missing, r"'utter_parking_info' is used but has no response"),
     (_form_slot_without_mappings, r"slots\.date_of_birth: needs a non-empty 'mappings' list"),
     (_action_not_registered, r"action 'action_check_insurance' is listed but not registered"),
+    (_emergency_response_deleted,
+     r"actions/handoff\.py:\d+.*: response 'utter_emergency' is used but not in domain\.yml responses"),
+    (_placeholder_renamed,
+     r"response 'utter_refill_submitted' uses \{refill_ref\}, which is neither a slot nor a variable"),
+    (_response_renamed_in_an_action,
+     r"actions/refill\.py:\d+: response 'utter_refill_canceled' is used but not in domain\.yml responses"),
 ], ids=["intent-not-declared", "response-missing", "form-slot-without-mappings",
-        "action-not-registered"])
+        "action-not-registered", "response-used-by-code-deleted", "placeholder-renamed",
+        "response-renamed-in-an-action"])
 def test_validate_fails_on_a_broken_copy_saying_what_is_wrong(tmp_path, project_dir, cli_env,
                                                              breakage, message):
     copy = copy_project(project_dir, tmp_path / "project")
@@ -122,6 +151,36 @@ def test_validate_fails_on_a_broken_copy_saying_what_is_wrong(tmp_path, project_
     output = result.stdout + result.stderr
     assert re.search(message, output), output
     assert "Traceback" not in output
+
+
+def test_bot_test_refuses_a_project_that_does_not_validate(tmp_path, project_dir, cli_env):
+    copy = copy_project(project_dir, tmp_path / "project")
+    _emergency_response_deleted(copy)
+    result = bot("test", env={**cli_env, "BOT_PROJECT_DIR": str(copy)})
+    assert result.returncode == 1
+    assert "response 'utter_emergency' is used but not in domain.yml responses" in result.stdout
+    assert "cross-validation" not in result.stdout  # stopped before the slow part
+
+
+# -- serve -----------------------------------------------------------------------------------------
+def test_serve_listens_on_port_from_the_environment(tmp_path, cli_env):
+    port = free_port()
+    command = [sys.executable, "-m", "bot", "serve", "--no-worker", "--workers", "1"]
+    env = {**cli_env, "PORT": str(port), "BOT_ENV": "test", "SECRET_KEY": "test-secret-key",
+           "PYTHONUNBUFFERED": "1"}
+    with serving(command, env, tmp_path / "serve.log", port, "/healthz") as server:
+        assert f"http://127.0.0.1:{port}" in server.output()
+
+
+@pytest.mark.parametrize(("args", "port", "message"), [
+    (["--port", "70000"], "5005", "the port must be between 1 and 65535, got 70000"),
+    ([], "http", "PORT must be a whole number, got 'http'"),
+    ([], "0", "the port must be between 1 and 65535, got 0"),
+])
+def test_serve_refuses_a_port_it_cannot_use(cli_env, args, port, message):
+    result = bot("serve", *args, env={**cli_env, "PORT": port}, timeout=30)
+    assert result.returncode == 2
+    assert message in result.stderr
 
 
 # -- shell -----------------------------------------------------------------------------------------
@@ -137,6 +196,21 @@ def test_the_shell_answers_a_conversation_with_a_refill(cli_env, redis_client):
     [request] = RefillStore(redis_client, Keys(cli_env["REDIS_KEY_PREFIX"])).recent()
     assert (request.reference, request.date_of_birth) == (reference.group(), "1990-03-14")
     assert "Traceback" not in result.stderr
+
+
+def test_restart_in_the_shell_starts_over_after_a_hand_off(cli_env):
+    lines = ["i want to talk to a person", "what is nh", "/restart", "what is nh", "/quit"]
+    result = bot("shell", env=cli_env, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    before, restarted, after = re.split(r"^(\(a new conversation.*\))$", result.stdout,
+                                        flags=re.MULTILINE)
+    reference = re.search(r"E-\d+", before)
+    assert reference, before
+    assert "Neonatal hemochromatosis" not in before  # the specialist has that conversation
+    assert f"{reference.group()} stays with a pharmacy specialist" in restarted
+    greeting, answer = after.split("you> what is nh")
+    assert "automated assistant" in greeting
+    assert "Neonatal hemochromatosis" in answer
 
 
 def _read_until(process: subprocess.Popen[str], text: str) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
 
 from bot.app import build_services, create_app
-from tests.conftest import make_settings
+from bot.channels.rest import conversation_sender
+from bot.escalation.notify import ReplyRefused, queue_staff_reply
+from tests.chat import said
+from tests.conftest import SUPPORT_PHONE, make_settings
 from tests.helpers import PATIENT
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -46,6 +50,61 @@ def test_the_webhook_carries_a_conversation_across_requests(client):
     assert other != replies  # another sender is another conversation
 
 
+# -- a REST sender is not a phone number -----------------------------------------------------------
+def _escalations(services) -> list[str]:  # type: ignore[no-untyped-def]
+    return [r.decode() for r in services.redis.zrange(services.keys.escalation_all, 0, -1)]
+
+
+def test_a_rest_sender_cannot_finish_a_refill_begun_by_sms(client, twilio, services):
+    twilio.say("i need a refill")
+    assert "date of birth" in " ".join(twilio.say("1234567")).lower()
+    replies = client.post(WEBHOOK, json={"sender": PATIENT, "message": "02/13/1991"}).get_json()
+    assert all(reply["recipient_id"] == PATIENT for reply in replies)
+    assert not re.search(r"R-\d+", " ".join(reply.get("text", "") for reply in replies))
+    assert services.refills.recent() == []
+    # The patient's own conversation still waits for their date of birth.
+    assert re.search(r"R-\d+", " ".join(twilio.say("02/13/1991")))
+
+
+def test_a_rest_yes_does_not_accept_an_offer_made_by_sms(client, twilio, services):
+    assert "Reply YES or NO" in " ".join(twilio.say("can i get help paying my copay"))
+    client.post(WEBHOOK, json={"sender": PATIENT, "message": "yes"})
+    assert _escalations(services) == []
+
+
+def test_rest_messages_stay_out_of_an_opted_out_patients_sms_conversation(client, twilio, services):
+    twilio.sms("STOP")
+    assert services.consent.is_opted_out(PATIENT)
+    replies = client.post(WEBHOOK, json={"sender": PATIENT, "message": "what is nh"}).get_json()
+    assert replies and all(reply["recipient_id"] == PATIENT for reply in replies)
+    sms_events = services.processor.store.load(PATIENT).events
+    assert not any(event.get("input_channel") == "rest" for event in sms_events)
+    rest_events = services.processor.store.load(conversation_sender(PATIENT)).events
+    assert any(event.get("text") == "what is nh" for event in rest_events)
+
+
+def test_records_from_the_rest_channel_carry_no_phone_number_even_if_the_client_claims_one(
+        client, services):
+    def say(text: str) -> str:
+        body = {"sender": PATIENT, "message": text, "metadata": {"phone": PATIENT, "channel": "twilio_sms"}}
+        return " ".join(reply.get("text", "") for reply in client.post(WEBHOOK, json=body).get_json())
+
+    say("i need a refill")
+    say("1234567")
+    assert re.search(r"R-\d+", say("03/14/1990"))
+    [refill] = services.refills.recent()
+    assert refill.channel == "rest" and refill.phone == ""
+    reference = re.search(r"E-\d+", say("i want to talk to a person"))
+    assert reference, "no escalation reference"
+    escalation = services.escalations.get(reference.group())
+    assert escalation.channel == "rest" and escalation.phone == ""
+    assert escalation.sender_id == conversation_sender(PATIENT)
+    # Staff cannot text a web chat: there is no number, and nothing is queued for Twilio.
+    with pytest.raises(ReplyRefused, match="no phone number"):
+        queue_staff_reply(services.escalations, escalation=escalation, who="ana", text="Hello",
+                          opted_out=services.consent.is_opted_out)
+
+
 def test_a_repeated_message_id_is_answered_once(client):
     body = {"sender": PATIENT, "message": "what is nh", "message_id": "m-1"}
     assert client.post(WEBHOOK, json=body).get_json()
@@ -63,6 +122,19 @@ def test_malformed_json_is_a_400_json_error(client, body):
     _assert_json_error(client.post("/model/parse", data=body, content_type="application/json"), 400)
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    ({"sender": PATIENT, "message": ""}, "'message' must not be empty"),
+    ({"sender": PATIENT, "message": " \n\t "}, "'message' must not be empty"),
+    ({"sender": "+1555" * 1000, "message": "hi"}, "'sender' is longer than 200 characters"),
+    ({"sender": "  ", "message": "hi"}, "'sender' must be a non-empty string"),
+])
+def test_the_400_says_what_is_wrong(client, services, body, message):
+    response = client.post(WEBHOOK, json=body)
+    _assert_json_error(response, 400)
+    assert response.get_json()["message"] == message
+    assert _escalations(services) == []
+
+
 @pytest.mark.parametrize("body", [
     {"message": "hi"},
     {"sender": PATIENT},
@@ -74,6 +146,57 @@ def test_malformed_json_is_a_400_json_error(client, body):
 ])
 def test_missing_or_wrong_fields_are_a_400_json_error(client, body):
     _assert_json_error(client.post(WEBHOOK, json=body), 400)
+
+
+# -- REST_API_TOKEN --------------------------------------------------------------------------------
+TOKEN = "rest-token-0123456789"
+
+
+@pytest.fixture()
+def locked(redis_url, engine, clock, redis_client):  # type: ignore[no-untyped-def]
+    settings = make_settings(redis_url, REST_API_TOKEN=TOKEN)
+    return create_app(settings, services=build_services(settings, clock=clock, engine=engine)).test_client()
+
+
+@pytest.mark.parametrize("path", [WEBHOOK, "/model/parse"])
+@pytest.mark.parametrize("auth", [
+    {},
+    {"headers": {"Authorization": "Bearer wrong-token"}},
+    {"headers": {"Authorization": TOKEN}},
+    {"headers": {"Authorization": f"Basic {TOKEN}"}},
+    {"query_string": {"token": "wrong-token"}},
+    {"headers": {"Authorization": "Bearer wrong-token"}, "query_string": {"token": TOKEN}},
+], ids=["none", "wrong-bearer", "no-scheme", "basic", "wrong-query", "wrong-header-wins"])
+def test_with_a_token_set_a_request_without_it_is_a_401_json_error(locked, path, auth):
+    response = locked.post(path, json={"sender": PATIENT, "message": "hi", "text": "hi"}, **auth)
+    _assert_json_error(response, 401)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("auth", [
+    {"headers": {"Authorization": f"Bearer {TOKEN}"}},
+    {"headers": {"Authorization": f"bearer  {TOKEN}"}},
+    {"query_string": {"token": TOKEN}},  # Rasa's HTTP API: ?token=
+], ids=["bearer", "bearer-lower-case", "query"])
+def test_with_a_token_set_the_right_token_is_answered(locked, auth):
+    replies = locked.post(WEBHOOK, json={"sender": PATIENT, "message": "what is nh"}, **auth)
+    assert replies.status_code == 200 and replies.get_json()[0]["recipient_id"] == PATIENT
+    parsed = locked.post("/model/parse", json={"text": "what is nh"}, **auth)
+    assert parsed.status_code == 200 and parsed.get_json()["intent"]["name"] == "ask_what_is_nh"
+
+
+def test_the_token_is_checked_before_the_body_is_read(locked):
+    _assert_json_error(locked.post(WEBHOOK, data=b"{broken", content_type="application/json"), 401)
+
+
+@pytest.mark.parametrize(("token", "warned"), [(None, True), (TOKEN, False)])
+def test_production_without_a_token_warns_at_start_up_that_the_rest_channel_is_open(
+        redis_url, engine, clock, caplog, token, warned):
+    overrides = {"BOT_ENV": "production", **({"REST_API_TOKEN": token} if token else {})}
+    settings = make_settings(redis_url, **overrides)
+    with caplog.at_level(logging.WARNING, logger="bot.channels.rest"):
+        create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    assert any("REST_API_TOKEN is not set" in r.getMessage() for r in caplog.records) == warned
 
 
 def test_model_parse_needs_a_text(client):
@@ -118,13 +241,30 @@ def _assert_json_error_or_status(response, status: int) -> None:  # type: ignore
     assert not TRACEBACK.search(response.get_data(as_text=True))
 
 
-def test_with_redis_down_a_message_gets_a_503_json_error(app_without_redis):
+def _failure_texts(response, status: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """A failed turn: the status says so, the body is still the channel's list of messages."""
+    _assert_json_error_or_status(response, status)
+    replies = response.get_json()
+    assert isinstance(replies, list) and all(reply["recipient_id"] == PATIENT for reply in replies)
+    return [reply["text"] for reply in replies]
+
+
+def test_with_redis_down_a_message_gets_a_503_with_whom_to_call(app_without_redis, engine):
     client = app_without_redis.test_client()
-    response = client.post(WEBHOOK, json={"sender": PATIENT, "message": "hi"})
-    _assert_json_error(response, 503)
+    texts = _failure_texts(client.post(WEBHOOK, json={"sender": PATIENT, "message": "hi"}), 503)
+    assert len(texts) == 1 and said(engine.domain, texts, "utter_error_apology")
+    assert SUPPORT_PHONE in texts[0]
     # Parsing needs no Redis.
     parsed = app_without_redis.test_client().post("/model/parse", json={"text": "hi"})
     assert parsed.status_code == 200
+
+
+def test_with_redis_down_an_emergency_is_told_to_call_911_first(app_without_redis, engine):
+    client = app_without_redis.test_client()
+    body = {"sender": PATIENT, "message": "my baby is not breathing"}
+    texts = _failure_texts(client.post(WEBHOOK, json=body), 503)
+    assert said(engine.domain, texts[:1], "utter_emergency_alert_failed") and "911" in texts[0]
+    assert said(engine.domain, texts[1:], "utter_error_apology") and SUPPORT_PHONE in texts[1]
 
 
 # -- no stack traces, anywhere ---------------------------------------------------------------------
@@ -136,6 +276,10 @@ def test_an_unexpected_error_is_a_plain_500_without_details(app, services, monke
 
     monkeypatch.setattr(services.processor, "handle_message", broken)
     response = app.test_client().post(WEBHOOK, json={"sender": PATIENT, "message": "hi"})
+    assert "secret detail" not in response.get_data(as_text=True)
+    assert SUPPORT_PHONE in _failure_texts(response, 500)[0]
+    monkeypatch.setattr(services.processor, "parse", broken)
+    response = app.test_client().post("/model/parse", json={"text": "hi"})
     _assert_json_error(response, 500)
     assert "secret detail" not in response.get_data(as_text=True)
 

@@ -20,6 +20,7 @@ import requests
 
 from bot.agent import build_processor
 from bot.app import build_services, create_app
+from bot.channels.rest import conversation_sender
 from bot.refills import RefillStore
 from bot.store.connection import client_for_url
 from bot.store.keys import Keys, conversation_id
@@ -269,13 +270,14 @@ def test_concurrent_messages_to_two_app_processes_are_handled_one_at_a_time_in_o
         store = RedisTrackerStore(redis_client, Keys(prefix), 3600, 600)
         lock = ConversationLock(redis_client, Keys(prefix), lease_ms=30_000,
                                 acquire_timeout_ms=1000)
-        queue = f"{Keys(prefix).lock(conversation_id(PATIENT))}:queue"
+        conversation = conversation_sender(PATIENT)  # the REST channel's own namespace
+        queue = f"{Keys(prefix).lock(conversation_id(conversation))}:queue"
 
         # 1. A refill, its four messages arriving alternately at the two processes while
         #    the conversation is busy: they queue, then run in the order they arrived.
         refill = ["i need a refill", "1234567", "03/14/1990", "thanks"]
         with ThreadPoolExecutor(max_workers=4) as pool:
-            with lock.hold(PATIENT):
+            with lock.hold(conversation):
                 futures = []
                 for number, text in enumerate(refill):
                     futures.append(pool.submit(_post, servers[number % 2], PATIENT, text))
@@ -287,7 +289,7 @@ def test_concurrent_messages_to_two_app_processes_are_handled_one_at_a_time_in_o
         assert said(domain, answers[1], "utter_ask_date_of_birth")
         assert said(domain, answers[2], "utter_refill_submitted")
         assert said(domain, answers[3], "utter_thank")
-        events = store.load(PATIENT).events
+        events = store.load(conversation).events
         assert [text for text, _ in _turns(events)] == refill
         _check_processed_whole(events, dict(zip(refill, answers, strict=True)))
         assert len(RefillStore(redis_client, Keys(prefix)).recent()) == 1
@@ -306,7 +308,7 @@ def test_concurrent_messages_to_two_app_processes_are_handled_one_at_a_time_in_o
         with ThreadPoolExecutor(max_workers=len(burst)) as pool:
             answers = list(pool.map(fire, range(len(burst))))
         assert all(answers), answers
-        _check_processed_whole(store.load(sender).events, dict(zip(burst, answers, strict=True)))
+        _check_processed_whole(store.load(conversation_sender(sender)).events, dict(zip(burst, answers, strict=True)))
         for server in (first, second):
             assert "Traceback" not in server.output()
 
@@ -318,7 +320,7 @@ def test_a_conversation_busy_for_too_long_answers_503_and_the_message_is_not_los
     client = create_app(settings, services=services).test_client()
     busy = ConversationLock(redis_client, Keys(settings.key_prefix), lease_ms=10_000,
                             acquire_timeout_ms=1000)
-    with busy.hold(PATIENT):
+    with busy.hold(conversation_sender(PATIENT)):
         response = client.post("/webhooks/rest/webhook", json={"sender": PATIENT, "message": "hi"})
     assert response.status_code == 503
     assert "busy" in response.get_json()["error"]

@@ -1,20 +1,56 @@
-"""Rasa-compatible JSON routes: the REST channel and `/model/parse`."""
+"""Rasa-compatible JSON routes: the REST channel and `/model/parse`.
+
+A REST conversation lives in its own namespace: the tracker behind sender `S` is
+`rest:S`, so a REST client can never reach an SMS conversation (keyed by the phone
+number) or a call (keyed by its CallSid), whatever sender it claims; answers still name
+`S` as `recipient_id`. Nothing a client sends is taken as a verified phone number: its
+metadata cannot set `phone` or `channel`. With REST_API_TOKEN set, both routes need
+`Authorization: Bearer <token>` (or Rasa's `?token=<token>`).
+
+If a message cannot be handled, the answer is still a list of messages in the channel's
+shape (the status says what went wrong): 911 first if it reads as an emergency, then
+who to call, as the SMS channel answers.
+"""
 
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+import redis
+from flask import Blueprint, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
+from flask.sansio.app import App
 from werkzeug.exceptions import BadRequest
 
 from bot.dialogue.processor import MessageProcessor, UserMessage
+from bot.nlu import safety
+from bot.settings import Settings
 from bot.store.lock import LockTimeout
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "rest"
+WEBHOOK = "/webhooks/rest/webhook"
+SENDER_NAMESPACE = "rest:"
 MAX_TEXT = 5000
+MAX_SENDER = 200
+# The channel sets these itself: a client cannot claim a phone number or another channel.
+RESERVED_METADATA = frozenset({"phone", "channel"})
+# What a patient is told when their message could not be handled (as by SMS).
+APOLOGY = "utter_error_apology"
+EMERGENCY_APOLOGY = "utter_emergency_alert_failed"
+
+
+def conversation_sender(sender: str) -> str:
+    """The tracker's sender id for a REST sender, in the REST channel's own namespace."""
+    return SENDER_NAMESPACE + sender
+
+
+def _settings(app: App) -> Settings:
+    settings: Settings = app.extensions["nh_support"].settings
+    return settings
 
 
 def _json_object() -> dict[str, Any]:
@@ -38,8 +74,66 @@ def _text(data: dict[str, Any], key: str) -> str:
     return value
 
 
+def _sender(data: dict[str, Any]) -> str:
+    sender = data.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        raise BadRequest("'sender' must be a non-empty string")
+    if len(sender) > MAX_SENDER:
+        raise BadRequest(f"'sender' is longer than {MAX_SENDER} characters")
+    return sender
+
+
+def _given_token() -> str:
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return credentials.strip()
+    return request.args.get("token", "")
+
+
+def _authorized(expected: str) -> bool:
+    return hmac.compare_digest(_given_token().encode(), expected.encode())
+
+
 def create_blueprint(processor: MessageProcessor) -> Blueprint:
     rest = Blueprint("rest", __name__)
+    missing = [name for name in (APOLOGY, EMERGENCY_APOLOGY)
+               if not processor.renderer.variations(name, CHANNEL, {})]
+    if missing:
+        raise LookupError(f"domain.yml: the REST channel needs responses {', '.join(missing)}")
+
+    @rest.record_once
+    def warn_when_open(state: BlueprintSetupState) -> None:
+        settings = _settings(state.app)
+        if settings.environment == "production" and not settings.rest_api_token:
+            log.warning("REST_API_TOKEN is not set: %s and /model/parse answer anyone who can "
+                        "reach this server", WEBHOOK)
+
+    @rest.before_request
+    def require_token() -> Any:
+        token = _settings(current_app).rest_api_token
+        if token and not _authorized(token):
+            log.warning("REST request to %s refused: missing or wrong token", request.path)
+            return (jsonify(error="Unauthorized",
+                            message="a valid token is required: Authorization: Bearer <token>"),
+                    401, {"WWW-Authenticate": 'Bearer realm="rest"'})
+        return None
+
+    def answer(sender: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        replies = []
+        for reply in messages:
+            item: dict[str, Any] = {"recipient_id": sender}
+            if reply.get("text"):
+                item["text"] = reply["text"]
+            item.update({k: v for k, v in reply.get("data", {}).items() if k in {"buttons", "image", "custom"}})
+            replies.append(item)
+        return replies
+
+    def apology(sender: str, text: str) -> list[dict[str, Any]]:
+        """Something broke: 911 first if it reads as an emergency, then who to call."""
+        names = [EMERGENCY_APOLOGY, APOLOGY] if safety.check(text).matched else [APOLOGY]
+        values = {"support_phone": _settings(current_app).support_phone}
+        rendered = [processor.renderer.render(name, CHANNEL, {}, values) for name in names]
+        return answer(sender, [{"text": message["text"]} for message in rendered if message])
 
     @rest.post("/model/parse")
     def parse() -> Any:
@@ -49,31 +143,30 @@ def create_blueprint(processor: MessageProcessor) -> Blueprint:
             result["message_id"] = str(data["message_id"])
         return jsonify(result)
 
-    @rest.post("/webhooks/rest/webhook")
+    @rest.post(WEBHOOK)
     def webhook() -> Any:
         data = _json_object()
-        sender = data.get("sender")
-        if not isinstance(sender, str) or not sender.strip() or len(sender) > 200:
-            raise BadRequest("'sender' must be a non-empty string")
-        metadata: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
+        sender = _sender(data)
+        text = _text(data, "message")
+        if not text.strip():
+            raise BadRequest("'message' must not be empty")
+        metadata = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
         message = UserMessage(
-            text=_text(data, "message"),
-            sender_id=sender,
+            text=text,
+            sender_id=conversation_sender(sender),
             input_channel=CHANNEL,
             message_id=str(data["message_id"]) if data.get("message_id") else None,
-            metadata={**metadata, "channel": CHANNEL},
+            metadata={**{k: v for k, v in metadata.items() if k not in RESERVED_METADATA},
+                      "channel": CHANNEL},
         )
         try:
             result = processor.handle_message(message)
         except LockTimeout:
             return jsonify({"error": "this conversation is busy, try again"}), 503
-        replies = []
-        for reply in result.messages:
-            item: dict[str, Any] = {"recipient_id": sender}
-            if reply.get("text"):
-                item["text"] = reply["text"]
-            item.update({k: v for k, v in reply.get("data", {}).items() if k in {"buttons", "image", "custom"}})
-            replies.append(item)
-        return jsonify(replies)
+        except Exception as exc:  # the patient still learns whom to call
+            log.error("REST message failed: %s", type(exc).__name__)
+            status = 503 if isinstance(exc, redis.RedisError) else 500
+            return jsonify(apology(sender, text)), status
+        return jsonify(answer(sender, result.messages))
 
     return rest
