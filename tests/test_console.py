@@ -9,7 +9,9 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -30,6 +32,7 @@ from tests.console_server import (
     use_worker_environment,
 )
 from tests.helpers import PATIENT
+from tests.voice_caller import VoiceCaller
 
 OTHER = "+15557654321"
 
@@ -246,7 +249,7 @@ def test_an_opt_out_after_queueing_is_honoured_by_the_worker(staff, twilio, serv
     run_jobs(redis_client, settings)
     assert worker_env.bodies_to(PATIENT) == []
     page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
-    assert "Text NOT SENT: not sent: the patient has opted out of texts (STOP)" in page
+    assert "Text NOT SENT: the patient has opted out of texts (STOP)" in page
 
 
 @pytest.mark.parametrize(("message", "error"), [
@@ -285,6 +288,76 @@ def test_resolving_needs_a_note_and_gives_the_conversation_back_to_the_bot(staff
     escalation = services.escalations.get(reference)
     assert escalation.status == "resolved" and escalation.resolved_note == note
     assert twilio.say("what is nh")  # the bot answers again
+
+
+# -- a caller texted back -----------------------------------------------------------------------
+def leave_a_voicemail(twilio, clock) -> str:  # type: ignore[no-untyped-def]
+    """A Saturday-night call: 0 for a person goes straight to voicemail; its reference."""
+    clock.now = datetime(2026, 11, 28, 22, 0, tzinfo=ZoneInfo("America/Los_Angeles")).timestamp()
+    caller = VoiceCaller(twilio)
+    caller.start()
+    assert caller.press("0").waiting == "Record"
+    saved = caller.leave_voicemail()
+    match = re.search(r"E, (\d), (\d), (\d), (\d)", saved.text)
+    assert saved.hung_up and match, saved.text
+    return "E-" + "".join(match.groups())
+
+
+def test_a_caller_texted_back_from_a_voicemail_answers_the_specialist_not_the_bot(
+        staff, twilio, services, clock, redis_client, settings, worker_env):
+    reference = leave_a_voicemail(twilio, clock)
+    staff.get(f"/staff/escalations/{reference}")
+    staff.post(f"/staff/escalations/{reference}/reply",
+               {"message": "Hi, this is Dana returning your call. When can I call you?"})
+    run_jobs(redis_client, settings)
+    assert worker_env.bodies_to(PATIENT) == [
+        "Hi, this is Dana returning your call. When can I call you?"]
+
+    answer = twilio.say("Any time after 3pm works")
+    assert len(answer) == 1 and "specialist" in answer[0]  # the acknowledgement, no intro
+    assert twilio.say("what is nh") == []  # kept for the specialist
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "Any time after 3pm works" in page and "what is nh" in page
+    queue = staff.get("/staff/").get_data(as_text=True)
+    assert reference in queue and mask_phone(PATIENT) in queue and PATIENT not in queue
+    assert [e.reference for e in services.escalations.open_queue()] == [reference]
+
+    staff.get(f"/staff/escalations/{reference}")
+    staff.post(f"/staff/escalations/{reference}/resolve", {"note": "Called back at 3pm."})
+    assert "NH" in " ".join(twilio.say("what is nh"))  # the bot answers again
+    lines = services.escalations.get(reference, with_lines=True).transcript
+    assert sum(line["text"] == "what is nh" for line in lines) == 1
+
+
+def test_a_staff_text_leaves_a_conversation_another_open_escalation_has(
+        staff, twilio, services, clock, redis_client, settings, worker_env):
+    by_text = ask_for_a_person(twilio)
+    by_phone = leave_a_voicemail(twilio, clock)
+    assert by_text != by_phone
+    staff.get(f"/staff/escalations/{by_phone}")
+    staff.post(f"/staff/escalations/{by_phone}/reply", {"message": "Dana here, returning your call."})
+    run_jobs(redis_client, settings)
+    assert worker_env.bodies_to(PATIENT) == ["Dana here, returning your call."]
+
+    twilio.say("I already texted you about this")
+    texted = services.escalations.get(by_text, with_lines=True).transcript
+    called = services.escalations.get(by_phone, with_lines=True).transcript
+    assert texted[-1]["text"] == "I already texted you about this"
+    assert all(line["text"] != "I already texted you about this" for line in called)
+
+
+def test_once_resolved_a_new_emergency_from_an_opted_out_patient_opens_a_new_escalation(
+        staff, twilio, services):
+    twilio.sms("STOP", OptOutType="STOP")
+    twilio.say("my baby is not breathing")
+    [first] = services.escalations.open_queue()
+    staff.get(f"/staff/escalations/{first.reference}")
+    staff.post(f"/staff/escalations/{first.reference}/resolve", {"note": "Called: EMS came."})
+    assert services.escalations.open_queue() == []
+    twilio.say("she is turning blue again")
+    [second] = services.escalations.open_queue()
+    assert second.reference != first.reference and second.urgency == URGENT
+    assert services.escalations.get(first.reference).status == "resolved"
 
 
 def test_a_resolved_escalation_takes_no_reply(staff, twilio, services, redis_client, settings):

@@ -121,6 +121,13 @@ def test_every_console_form_carries_a_token(staff, records):
 
 
 # -- guessing -------------------------------------------------------------------------------------
+def test_the_wait_after_wrong_passwords_reads_as_plain_english(staff, clock):
+    for _ in range(4):
+        staff.login(STAFF, "wrong password!")
+    page = staff.login(STAFF, PASSWORD).get_data(as_text=True)
+    assert "Wait 1 second and try again." in page and "1 seconds" not in page
+
+
 def test_wrong_passwords_slow_down_then_lock_the_name_out(staff, clock):
     for _ in range(3):
         assert staff.login(STAFF, "wrong password!").status_code == 401

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from twilio.base.exceptions import TwilioRestException
 from bot.escalation import jobs
 from bot.escalation.notify import RETRY_INTERVALS, reply_states
 from bot.escalation.store import URGENT
+from tests.conftest import AUTH_TOKEN
 from tests.console_server import (
     ACCOUNT_SID,
     STAFF_NUMBERS,
@@ -27,7 +29,7 @@ from tests.console_server import (
     run_jobs,
     use_worker_environment,
 )
-from tests.helpers import PATIENT
+from tests.helpers import PATIENT, TwilioClient
 
 MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 
@@ -93,6 +95,50 @@ def test_an_urgent_escalation_says_so_and_raising_urgency_texts_again(twilio, se
     urgent = [m.form["Body"] for m in api.sent[len(STAFF_NUMBERS):]]
     assert all(f"URGENT escalation {reference}" in body for body in urgent)
     assert services.escalations.get(reference).urgency == URGENT
+
+
+def test_an_opted_out_patients_emergency_texts_make_one_escalation_and_page_staff_once(
+        twilio, services, redis_client, settings, api):
+    twilio.sms("STOP", OptOutType="STOP")
+    texts = ["my baby is not breathing", "she is turning blue", "please help she is not waking up"]
+    for text in texts:
+        assert twilio.say(text) == []  # nothing may be texted to them
+    [escalation] = services.escalations.open_queue()
+    assert escalation.urgency == URGENT and "opted out" in escalation.reason
+    lines = services.escalations.get(escalation.reference, with_lines=True).transcript
+    assert [line["text"] for line in lines] == texts
+    run_jobs(redis_client, settings)
+    assert sorted(m.form["To"] for m in api.sent) == sorted(STAFF_NUMBERS)
+    assert all(f"URGENT escalation {escalation.reference}" in m.form["Body"] for m in api.sent)
+
+
+def test_emergency_texts_arriving_at_once_still_make_one_escalation(app, twilio, services,
+                                                                    redis_client, settings, api):
+    twilio.sms("STOP", OptOutType="STOP")  # so the texts do not wait for each other's turn
+    texts = [f"my baby is not breathing {n}" for n in range(8)]
+
+    def send(text: str) -> list[str]:
+        return TwilioClient(app.test_client(), AUTH_TOKEN).say(text)
+
+    with ThreadPoolExecutor(max_workers=len(texts)) as pool:
+        assert list(pool.map(send, texts)) == [[]] * len(texts)
+    [escalation] = services.escalations.open_queue()
+    lines = services.escalations.get(escalation.reference, with_lines=True).transcript
+    assert sorted(line["text"] for line in lines) == sorted(texts)
+    run_jobs(redis_client, settings)
+    assert sorted(m.form["To"] for m in api.sent) == sorted(STAFF_NUMBERS)
+
+
+def test_a_second_emergency_text_goes_onto_the_urgent_escalation_without_a_second_page(
+        twilio, services, redis_client, settings, api):
+    twilio.say("my baby is not breathing")
+    run_jobs(redis_client, settings)
+    assert twilio.say("she's turning blue now")[0].startswith("If this is an emergency, call 911")
+    run_jobs(redis_client, settings)
+    [escalation] = services.escalations.open_queue()
+    lines = services.escalations.get(escalation.reference, with_lines=True).transcript
+    assert lines[-1]["text"] == "she's turning blue now"
+    assert sorted(m.form["To"] for m in api.sent) == sorted(STAFF_NUMBERS)
 
 
 # -- never twice ------------------------------------------------------------------------------

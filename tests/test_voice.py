@@ -15,6 +15,7 @@ import yaml
 from bot.app import build_services, create_app
 from bot.channels.voice_calls import CallLog
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
+from tests.console_server import STAFF_NUMBERS, run_jobs, use_worker_environment
 from tests.helpers import PATIENT, TwilioClient
 from tests.voice_caller import VoiceCaller, check_document
 
@@ -389,6 +390,51 @@ def test_an_emergency_at_the_menu_and_silence_after_it_ends_the_call_with_911(ca
     end = caller.silence()
     assert end.hung_up and "dial 911" in end.text
     assert [e.urgency for e in services.escalations.open_queue()] == ["urgent"]
+
+
+def test_a_second_emergency_in_one_call_goes_onto_its_escalation_and_pages_staff_once(
+        caller, services, redis_client, settings, monkeypatch, fake_twilio_api, redis_url):
+    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
+    caller.start()
+    caller.say("help my baby is having a seizure")
+    again = caller.say("she's still seizing")
+    assert again.said[0].startswith("If this is an emergency, call 911")
+    [escalation] = services.escalations.open_queue()
+    assert escalation.urgency == "urgent"
+    lines = services.escalations.get(escalation.reference, with_lines=True).transcript
+    assert [line["text"] for line in lines if line["from"] == "patient"][-2:] == [
+        "help my baby is having a seizure", "she's still seizing"]
+    run_jobs(redis_client, settings)
+    assert sorted(m.form["To"] for m in fake_twilio_api.sent) == sorted(STAFF_NUMBERS)
+
+
+def test_a_callback_request_then_an_emergency_in_one_call_is_one_escalation_made_urgent(
+        caller, services, redis_client, settings, monkeypatch, fake_twilio_api, redis_url):
+    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
+    caller.start()
+    caller.press("4")
+    assert "E, 1, 0, 0, 1" in caller.press("1").text  # the copay team will call back
+    run_jobs(redis_client, settings)
+    turn = caller.say("my baby is not breathing")
+    assert turn.said[0].startswith("If this is an emergency, call 911")
+    [escalation] = services.escalations.open_queue()
+    assert (escalation.reference, escalation.reason, escalation.urgency) == (
+        "E-1001", "copay help", "urgent")
+    run_jobs(redis_client, settings)  # raised to urgent: the staff are texted again, once
+    bodies = [m.form["Body"] for m in fake_twilio_api.sent]
+    assert len(bodies) == 2 * len(STAFF_NUMBERS)
+    assert all("URGENT escalation E-1001" in body for body in bodies[len(STAFF_NUMBERS):])
+
+
+def test_a_voicemail_after_an_emergency_in_one_call_joins_its_escalation(caller, services):
+    caller.start()
+    caller.say("my baby is not breathing")
+    caller.press("0")  # a person: the specialist line does not answer
+    caller.dial_result("no-answer")
+    saved = caller.leave_voicemail("RE" + "8" * 32)
+    assert saved.hung_up and "E, 1, 0, 0, 1" in saved.text
+    [escalation] = services.escalations.open_queue()
+    assert escalation.urgency == "urgent" and escalation.recording_sid == "RE" + "8" * 32
 
 
 # -- security, privacy and failure --------------------------------------------------------

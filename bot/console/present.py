@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.escalation.jobs import channel_label
-from bot.escalation.store import Escalation
+from bot.escalation.record import Escalation
 
 NOTIFY_LABELS = {
     "pending": "Staff text queued",
@@ -24,6 +24,11 @@ REPLY_LABELS = {
     "failed": "NOT SENT",
     "unconfirmed": "UNCONFIRMED",
 }
+
+
+def count(number: int, noun: str) -> str:
+    """`1 second`, `2 seconds`."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def age(seconds: float) -> str:

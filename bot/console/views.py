@@ -179,8 +179,9 @@ def create_blueprint(services: Services) -> Blueprint:
         if wait:
             audit.record(name or "?", "login refused (too many tries)", "", address())
             minutes = -(-wait // 60)
-            error = (f"Too many tries. Wait {wait} seconds and try again." if wait < 60 else
-                     f"Too many tries: login is locked for {minutes} minutes.")
+            error = (f"Too many tries. Wait {present.count(wait, 'second')} and try again."
+                     if wait < 60 else
+                     f"Too many tries: login is locked for {present.count(minutes, 'minute')}.")
             return render_template("console_login.html", error=error, name=name, next=target), 429
         if not name or not users.check(name, password):
             throttle.failed(name, address())

@@ -2,7 +2,8 @@
 
 - `notify_staff`: each number in STAFF_NOTIFY_NUMBERS gets a text with no PHI at all
   (reference, channel, urgency, console link).
-- `send_staff_reply`: a specialist's reply from the console, to the patient.
+- `send_staff_reply`: a specialist's reply from the console, to the patient; their text
+  replies then go to the escalation (even one opened by a phone call).
 
 Sending has no idempotency key at Twilio, so every text is recorded before it is sent
 and after: intent (`sending`), then the result. A retry never sends again what Twilio
@@ -24,6 +25,7 @@ import redis
 
 from bot.escalation import notify
 from bot.escalation.notify import ATTEMPTS, queue_name, reply_field
+from bot.escalation.record import Escalation
 from bot.escalation.store import EscalationStore
 from bot.privacy import mask_phone
 from bot.settings import Settings
@@ -242,12 +244,11 @@ def send_staff_reply(reference: str, reply_id: str) -> str:
     # Consent is checked again here: the patient may have texted STOP since it was queued.
     if ConsentLedger(ctx.client, ctx.keys).is_opted_out(escalation.phone):
         return _reply_result(ctx, reference, reply_id, notify.FAILED,
-                             "not sent: the patient has opted out of texts (STOP)",
+                             "the patient has opted out of texts (STOP)",
                              "reply not sent")
     problem = _configuration_problem(ctx.settings)
     if problem:
-        return _reply_result(ctx, reference, reply_id, notify.FAILED, f"not sent: {problem}",
-                             "reply not sent")
+        return _reply_result(ctx, reference, reply_id, notify.FAILED, problem, "reply not sent")
     text = _text(ctx.client.hget(key, reply_field(reply_id, "text")))
     try:
         sid = send_text(twilio_client(ctx.settings), to=escalation.phone,
@@ -256,14 +257,35 @@ def send_staff_reply(reference: str, reply_id: str) -> str:
         ctx.client.hset(key, reply_field(reply_id, "status"), notify.RETRYING)
         raise
     except Refused as exc:
-        return _reply_result(ctx, reference, reply_id, notify.FAILED, f"not sent: {exc}",
+        return _reply_result(ctx, reference, reply_id, notify.FAILED, str(exc),
                              "reply not sent")
     except Unconfirmed as exc:
-        return _reply_result(ctx, reference, reply_id, notify.UNCONFIRMED,
-                             f"{exc}; it may have arrived: check with the patient before "
-                             "sending it again", "reply unconfirmed")
+        status = _reply_result(ctx, reference, reply_id, notify.UNCONFIRMED,
+                               f"{exc}; it may have arrived: check with the patient before "
+                               "sending it again", "reply unconfirmed")
+        _answers_come_here(ctx, escalation)  # it may have arrived, and an answer with it
+        return status
     log.info("staff reply on %s sent to %s (%s)", reference, mask_phone(escalation.phone), sid)
-    return _reply_result(ctx, reference, reply_id, notify.SENT, "", "reply sent")
+    status = _reply_result(ctx, reference, reply_id, notify.SENT, "", "reply sent")
+    _answers_come_here(ctx, escalation)
+    return status
+
+
+def _answers_come_here(ctx: Context, escalation: Escalation) -> None:
+    """The patient may text back: their SMS conversation (keyed by their number, as
+    bot/channels/twilio_sms.py keys it) goes to this escalation, unless another open
+    escalation has it. A phone call's escalation needs this; an SMS one has it already.
+    Never raises: the text is out, and a failed job would be retried and send it again."""
+    try:
+        taken = ctx.store.hand_over_conversation(escalation.reference, escalation.phone,
+                                                 "worker")
+    except redis.RedisError as exc:
+        log.error("texts from %s NOT handed to %s: %s", mask_phone(escalation.phone),
+                  escalation.reference, type(exc).__name__)
+        return
+    if not taken:
+        log.info("texts from %s stay with another open escalation than %s",
+                 mask_phone(escalation.phone), escalation.reference)
 
 
 def record_reply_failure(job: Any, connection: Any, exc_type: Any, exc_value: Any,

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.sms_text import MAX_MESSAGE, septets, to_gsm7
-from bot.escalation.store import Escalation, EscalationStore
+from bot.escalation.record import Escalation
+from bot.escalation.store import EscalationStore
 from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,9 @@ def queue_staff_reply(
     for the worker; its id. Raises ReplyRefused with a message for the staff."""
     if escalation.status == "resolved":
         raise ReplyRefused("This escalation is resolved: the bot has the conversation again.")
+    if not escalation.phone:
+        raise ReplyRefused("Not sent: this conversation has no phone number to text "
+                           "(it came through the web chat).")
     if opted_out(escalation.phone):
         raise ReplyRefused("Not sent: the patient has opted out of texts (STOP). "
                            "Call them instead if they need an answer.")

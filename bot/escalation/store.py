@@ -6,6 +6,13 @@ one and handing the conversation over (the `handoff` flag the processor reads) h
 in one MULTI transaction, so the bot never stops answering a conversation that no
 specialist can see, and never tells a patient "a specialist will contact you" before
 the record exists.
+
+A conversation has at most one open escalation: it is found again by the `handoff`
+key, or, for a conversation the bot keeps answering (a phone call, an opted-out
+patient's emergency texts), by `conv:{id}:escalation`. Both live as long as an open
+escalation and are removed when it is resolved. A second emergency, a callback request
+or a voicemail in the same conversation goes onto that escalation (WATCH/MULTI, so two
+at once cannot open two); staff are texted again only if it became urgent.
 """
 
 from __future__ import annotations
@@ -13,93 +20,23 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import redis
 
-from bot.privacy import mask_phone
+from bot.escalation.record import NORMAL, URGENT, Escalation
 from bot.store.keys import Keys, conversation_id
 
 OPEN_TTL = 90 * 24 * 3600  # refreshed on every change while open or claimed
 RESOLVED_TTL = 30 * 24 * 3600  # kept for the audit trail, then gone
-STATUSES = ("open", "claimed", "resolved")
-URGENT, NORMAL = "urgent", "normal"
+
+# Delete each key that still names this escalation (and only those).
+_RELEASE = ("for _, key in ipairs(KEYS) do "
+            "if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end end return 1")
 
 
-@dataclass
-class Escalation:
-    reference: str
-    channel: str
-    reason: str
-    urgency: str
-    phone: str
-    conversation: str
-    sender_id: str
-    created: float
-    status: str = "open"
-    assignee: str = ""
-    recording_sid: str = ""
-    recording_url: str = ""
-    transcription: str = ""
-    notify_status: str = "pending"
-    notify_detail: str = ""
-    ack_sent: bool = False
-    resolved_note: str = ""
-    transcript: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
-
-    @property
-    def is_urgent(self) -> bool:
-        return self.urgency == URGENT
-
-    def to_hash(self) -> dict[str, str]:
-        return {
-            "reference": self.reference,
-            "channel": self.channel,
-            "reason": self.reason,
-            "urgency": self.urgency,
-            "phone": self.phone,
-            "conversation": self.conversation,
-            "sender_id": self.sender_id,
-            "created": repr(self.created),
-            "status": self.status,
-            "assignee": self.assignee,
-            "recording_sid": self.recording_sid,
-            "recording_url": self.recording_url,
-            "transcription": self.transcription,
-            "notify_status": self.notify_status,
-            "notify_detail": self.notify_detail,
-            "ack_sent": "1" if self.ack_sent else "0",
-            "resolved_note": self.resolved_note,
-        }
-
-    @classmethod
-    def from_hash(cls, data: dict[bytes, bytes]) -> Escalation:
-        values = {k.decode(): v.decode() for k, v in data.items()}
-        return cls(
-            reference=values["reference"],
-            channel=values.get("channel", ""),
-            reason=values.get("reason", ""),
-            urgency=values.get("urgency", NORMAL),
-            phone=values.get("phone", ""),
-            conversation=values.get("conversation", ""),
-            sender_id=values.get("sender_id", ""),
-            created=float(values.get("created", "0")),
-            status=values.get("status", "open"),
-            assignee=values.get("assignee", ""),
-            recording_sid=values.get("recording_sid", ""),
-            recording_url=values.get("recording_url", ""),
-            transcription=values.get("transcription", ""),
-            notify_status=values.get("notify_status", ""),
-            notify_detail=values.get("notify_detail", ""),
-            ack_sent=values.get("ack_sent") == "1",
-            resolved_note=values.get("resolved_note", ""),
-        )
+def _text(value: Any) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 class EscalationStore:
@@ -126,7 +63,17 @@ class EscalationStore:
         )
 
     # -- opening ----------------------------------------------------------------------
-    def open(
+    def open(self, **details: Any) -> Escalation:
+        """The conversation's escalation: a new one, or the one already open for it (see
+        `open_or_join`)."""
+        return self.open_or_join(**details)[0]
+
+    def open_or_raise_urgency(self, **details: Any) -> tuple[Escalation, bool]:
+        """An urgent escalation: the conversation's open one made urgent, or a new one.
+        Returns the escalation and whether it is new."""
+        return self.open_or_join(**{**details, "urgency": URGENT})
+
+    def open_or_join(
         self,
         *,
         sender_id: str,
@@ -138,58 +85,127 @@ class EscalationStore:
         hand_over: bool = True,
         recording_sid: str = "",
         recording_url: str = "",
-    ) -> Escalation:
-        """Store a new escalation (and hand the conversation over) in one transaction."""
-        number = self.client.incr(self.keys.escalation_counter)
-        reference = f"E-{1000 + int(number)}"
-        now = self.clock()
-        escalation = Escalation(
-            reference=reference,
-            channel=channel,
-            reason=reason,
-            urgency=urgency,
-            phone=phone,
-            conversation=conversation_id(sender_id),
-            sender_id=sender_id,
-            created=now,
-            recording_sid=recording_sid,
-            recording_url=recording_url,
-        )
-        entry = {"time": now, "who": "bot", "action": "opened", "note": reason}
-        pipe = self.client.pipeline(transaction=True)
-        key = self.keys.escalation(reference)
-        pipe.hset(key, mapping=escalation.to_hash())
-        lines = [json.dumps(line) for line in (transcript or [])]
+    ) -> tuple[Escalation, bool]:
+        """At most one open escalation per conversation (an SMS conversation, a phone call):
+        if one is open, the newest transcript line and a history entry go to it, and it
+        becomes urgent if this is; otherwise a new one is stored. Either way the
+        conversation is handed over if `hand_over`, in the same transaction. Staff are
+        texted for a new escalation and for one that became urgent, not again otherwise.
+        Returns the escalation and whether it is new."""
+        conversation = conversation_id(sender_id)
+        pointers = [self.keys.handoff(conversation), self._open_index(conversation)]
+        lines = list(transcript or [])
+
+        def attempt(pipe: redis.client.Pipeline) -> tuple[Escalation, bool, bool]:
+            current, found_by = self._open_for(pipe, pointers)
+            if current is None or (recording_sid and current.recording_sid
+                                   and current.recording_sid != recording_sid):
+                number = pipe.incr(self.keys.escalation_counter)  # a retry skips a number
+                escalation = Escalation(
+                    reference=f"E-{1000 + int(number)}", channel=channel, reason=reason,
+                    urgency=urgency, phone=phone, conversation=conversation,
+                    sender_id=sender_id, created=self.clock(), recording_sid=recording_sid,
+                    recording_url=recording_url,
+                )
+                pipe.multi()
+                self._stage_new(pipe, escalation, lines)
+                pipe.set(pointers[0 if hand_over else 1], escalation.reference, ex=OPEN_TTL)
+                return escalation, True, True
+            raised = urgency == URGENT and not current.is_urgent
+            fields = {"urgency": URGENT} if raised else {}
+            if recording_sid:
+                fields.update(recording_sid=recording_sid, recording_url=recording_url)
+            pipe.multi()
+            self._stage_join(pipe, current.reference, lines[-1:], fields,
+                             "urgent" if raised else "reported again", reason)
+            pipe.expire(found_by, OPEN_TTL)
+            if hand_over:
+                pipe.set(pointers[0], current.reference, ex=OPEN_TTL)
+            current.urgency = URGENT if raised else current.urgency
+            current.recording_sid = recording_sid or current.recording_sid
+            current.recording_url = recording_url or current.recording_url
+            return current, False, raised
+
+        outcome = self.client.transaction(attempt, *pointers, value_from_callable=True)
+        escalation, new, notify = cast(tuple[Escalation, bool, bool], outcome)
+        if notify and self.on_opened is not None:
+            self.on_opened(escalation.reference)
+        return escalation, new
+
+    def _open_index(self, conversation: str) -> str:
+        """conversation -> its open escalation, for one not handed over (a phone call, an
+        opted-out patient's emergency texts); handed-over ones are found by their handoff
+        key. It lives as long as an open escalation (OPEN_TTL) and goes on resolution."""
+        return self.keys.open_escalation(conversation)
+
+    def _open_for(self, pipe: redis.client.Pipeline,
+                  pointers: list[str]) -> tuple[Escalation | None, str]:
+        """The open escalation the first (watched) pointer names, and that pointer; its
+        record is watched too."""
+        for pointer in pointers:
+            reference = _text(pipe.get(pointer))
+            if not reference:
+                continue
+            pipe.watch(self.keys.escalation(reference))
+            data = pipe.hgetall(self.keys.escalation(reference))
+            if data and data.get(b"status") != b"resolved":
+                return Escalation.from_hash(data), pointer
+        return None, ""
+
+    def _stage_new(self, pipe: redis.client.Pipeline, escalation: Escalation,
+                   lines: list[dict[str, Any]]) -> None:
+        reference, now = escalation.reference, escalation.created
+        entry = {"time": now, "who": "bot", "action": "opened", "note": escalation.reason}
+        pipe.hset(self.keys.escalation(reference), mapping=escalation.to_hash())
         if lines:
-            pipe.rpush(self.keys.escalation_transcript(reference), *lines)
+            pipe.rpush(self.keys.escalation_transcript(reference),
+                       *[json.dumps(line) for line in lines])
         pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
         pipe.zadd(self.keys.escalation_queue, {reference: now})
         pipe.zadd(self.keys.escalation_all, {reference: now})
         pipe.zremrangebyscore(self.keys.escalation_all, 0, now - OPEN_TTL)
-        if hand_over:
-            pipe.set(self.keys.handoff(escalation.conversation), reference, ex=OPEN_TTL)
         self._expire(pipe, reference, OPEN_TTL)
-        pipe.execute()
-        escalation.transcript = list(transcript or [])
+        escalation.transcript = list(lines)
         escalation.history = [entry]
-        if self.on_opened is not None:
-            self.on_opened(reference)
-        return escalation
 
-    def open_or_raise_urgency(self, *, sender_id: str, reason: str, **kwargs: Any) -> tuple[Escalation, bool]:
-        """An urgent escalation: the open one for this conversation made urgent, or a new
-        one. Returns the escalation and whether it is new."""
-        existing = self.client.get(self.keys.handoff(conversation_id(sender_id)))
-        if existing:
-            escalation = self.get(existing.decode())
-            if escalation and escalation.status != "resolved":
-                self.update(escalation.reference, "bot", "urgent", reason,
-                            fields={"urgency": URGENT})
-                self.append_transcript(escalation.reference, kwargs.get("transcript", [])[-1:])
-                if self.on_opened is not None:
-                    self.on_opened(escalation.reference)
-                return escalation, False
-        return self.open(sender_id=sender_id, reason=reason, urgency=URGENT, **kwargs), True
+    def _stage_join(self, pipe: redis.client.Pipeline, reference: str,
+                    lines: list[dict[str, Any]], fields: dict[str, str], action: str,
+                    note: str) -> None:
+        entry = {"time": self.clock(), "who": "bot", "action": action, "note": note}
+        if fields:
+            pipe.hset(self.keys.escalation(reference), mapping=fields)
+        if lines:
+            transcript = self.keys.escalation_transcript(reference)
+            pipe.rpush(transcript, *[json.dumps(line) for line in lines])
+            pipe.ltrim(transcript, -200, -1)
+        pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
+        self._expire(pipe, reference, OPEN_TTL)
+
+    def hand_over_conversation(self, reference: str, sender_id: str, who: str) -> bool:
+        """Give the conversation of `sender_id` to this open escalation (its messages go to
+        the transcript, the bot keeps quiet but for emergencies and STOP/HELP) unless
+        another open escalation has it. True when the conversation is with this one."""
+        pointer = self.keys.handoff(conversation_id(sender_id))
+        record = self.keys.escalation(reference)
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            if _text(pipe.hget(record, "status")) in {None, "resolved"}:
+                return False
+            holder = _text(pipe.get(pointer))
+            if holder and holder != reference:
+                pipe.watch(self.keys.escalation(holder))
+                if _text(pipe.hget(self.keys.escalation(holder), "status")) not in {None, "resolved"}:
+                    return False
+            pipe.multi()
+            pipe.set(pointer, reference, ex=OPEN_TTL)
+            if holder != reference:
+                entry = {"time": self.clock(), "who": who, "action": "texts come here",
+                         "note": "the patient's text replies go to this escalation"}
+                pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
+                self._expire(pipe, reference, OPEN_TTL)
+            return True
+
+        return bool(self.client.transaction(attempt, pointer, record, value_from_callable=True))
 
     # -- reading ----------------------------------------------------------------------
     def get(self, reference: str, *, with_lines: bool = False) -> Escalation | None:
@@ -223,8 +239,7 @@ class EscalationStore:
         return found
 
     def handoff_reference(self, sender_id: str) -> str | None:
-        value = self.client.get(self.keys.handoff(conversation_id(sender_id)))
-        return value.decode() if value else None
+        return _text(self.client.get(self.keys.handoff(conversation_id(sender_id))))
 
     # -- changing ---------------------------------------------------------------------
     def _record_keys(self, reference: str) -> list[str]:
@@ -280,11 +295,11 @@ class EscalationStore:
                   mapping={"status": "resolved", "resolved_note": note})
         pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
         pipe.zrem(self.keys.escalation_queue, reference)
-        handoff = self.keys.handoff(escalation.conversation)
-        # Only release the conversation if it is still handed to this escalation.
-        pipe.eval(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-            1, handoff, reference,
-        )
+        # Give back what still points here: the conversation it was opened from, and the
+        # SMS conversation with the patient's number (a staff reply may have taken it).
+        pointers = [key for conversation in {escalation.conversation,
+                                             conversation_id(escalation.phone)}
+                    for key in (self.keys.handoff(conversation), self._open_index(conversation))]
+        pipe.eval(_RELEASE, len(pointers), *pointers, reference)
         self._expire(pipe, reference, RESOLVED_TTL)
         pipe.execute()

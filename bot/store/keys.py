@@ -23,6 +23,10 @@ class Keys:
     def handoff(self, conv: str) -> str:
         return f"{self.prefix}conv:{{{conv}}}:handoff"
 
+    def open_escalation(self, conv: str) -> str:
+        """A conversation not handed over (a call, an opted-out patient) -> its open escalation."""
+        return f"{self.prefix}conv:{{{conv}}}:escalation"
+
     def lock(self, conv: str) -> str:
         return f"{self.prefix}conv:{{{conv}}}:lock"
 
