@@ -16,7 +16,8 @@ DIAGNOSIS = (r"\b(?:does|do|did|could|might) (?:my|our|the|this) (?!next|future|
              r" (?:\w+ )?(?:have|had|has|be getting)\b|\b(?:is|could) (?:it|this|that) (?:be )?(?:nh|gald)\b"
              r"|\bdoes (?:that|this|it) mean (?:\w+ )?(?:nh|gald|it)\b|\bferritin\b"
              r"|\b(?:my|our|her|his) (?:test|lab|blood) (?:results?|work|tests?)\b"
-             r"|\bultrasound (?:showed|shows|found)\b|\bdiagnos")
+             r"|\bultrasound (?:showed|shows|found)\b|\bdiagnos|\b(?:liver )?enzymes\b|\bbilirubin\b"
+             r"|\b(?:does|do|could|might|did) (?:he|she|they) (?:\w+ )?(?:have|has|had)\b")
 PARTNER = (r"partner|husband|father|dad\b|donor|ivf|sperm|\begg|new (?:guy|man|boyfriend)"
            r"|different (?:guy|man|dad)")
 WARNING_SIGNS = r"warning signs?|signs? (?:of|to watch|to look)|watch (?:out )?for|look out for|red flags?"

@@ -47,7 +47,19 @@ OFFERS = {"utter_copay_help", "utter_offer_specialist", "utter_refill_too_many_a
 NOT_SPOKEN = {"utter_anything_else"}  # the call asks this itself, with its keys
 REFILL_INTENTS = {"request_refill", "inform"}
 _REPEAT = re.compile(r"\b(repeat|say (that|it) again|hear (that|it) again|one more time)\b")
-_MENU = re.compile(r"\b(main menu|menu|options|start over)\b")
+# Asking for the menu itself, not a question that mentions options ("my copay options").
+_MENU = re.compile(r"^(?:(?:go )?(?:back )?(?:to )?(?:the )?(?:main )?(?:menu|options)|start (?:over|again))"
+                   r"(?: please)?$")
+# A key said aloud ("two", "press zero", "9"): the same as pressing it.
+_NUMBERS = {"zero": "0", "one": "1", "won": "1", "two": "2", "to": "2", "too": "2", "three": "3",
+            "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "ate": "8",
+            "nine": "9", **{str(n): str(n) for n in range(10)}}
+_SPOKEN_KEY = re.compile(r"^(?:(?:press|push|option|number|key|dial)\s+)?(\w+)(?:\s+please)?$")
+# Sounds, not words: a no-match, asked again (and counted towards a person).
+_FILLER = re.compile(r"^(?:u+[mh]+|e+r+m*|h+m+|m+h*m*|a+h+|u+h+ h+u+h+|hello\?*)$")
+_HELP_COMING = re.compile(r"\b(?:already )?(?:called|dialed|rang|phoned) (?:9 ?1 ?1|nine one one|an ambulance)\b"
+                          r"|\b(?:ambulance|paramedics|911) (?:is|are) (?:here|coming|on (?:the|their|its) way)\b")
+_SHORT_NO = 4  # words: "no thanks", "no that's all"; longer "no"-sounding sentences are asked again
 
 Prompt = Callable[[Step, list[str]], VoiceResponse]  # asks again, after these lead texts
 
@@ -143,8 +155,14 @@ class VoiceIvr:
         speech = str(step.form.get("SpeechResult") or "").strip().lstrip("/")[:MAX_SPEECH]
         if digits or not speech:
             return Heard(digits=digits)
+        plain = re.sub(r"[^\w\s]", "", speech.lower()).strip()
+        key = _SPOKEN_KEY.match(plain)
+        if key and key.group(1) in _NUMBERS:
+            return Heard(digits=_NUMBERS[key.group(1)])
+        if _FILLER.match(plain):
+            return Heard(speech=speech, intent="nlu_fallback")
         intent = self.processor.parse(speech)["intent"]["name"]
-        lowered, short = speech.lower(), len(speech.split()) <= 6
+        lowered, short = plain, len(speech.split()) <= 6
         meaning = {EMERGENCY_INTENT: "emergency", "request_specialist": "specialist",
                    "affirm": "yes", "deny": "no", "cancel": "cancel"}.get(intent)
         if meaning != "emergency" and short and _REPEAT.search(lowered):
@@ -205,8 +223,12 @@ class VoiceIvr:
             return self.transfer(step)
         if heard.meaning == "repeat":
             return ask_again(step, [])
-        if heard.meaning in {"menu", "yes"} or heard.intent == "greet":
+        if heard.meaning == "menu":
             return self.ask_menu(step)
+        if heard.meaning == "yes" or heard.intent == "greet":
+            # "yes, something else" at "anything else?"; at the menu it answers nothing,
+            # and counts towards a person so that no caller loops on the menu.
+            return self.missed(step, ask_again) if ask_again == self.ask_menu else self.ask_menu(step)
         if heard.intent in REFILL_INTENTS:
             return self.refill.start(step)
         if heard.intent == "nlu_fallback":
@@ -258,6 +280,9 @@ class VoiceIvr:
             keys = {"1": self.ask_menu, "2": lambda s: self.script.goodbye(VoiceResponse()),
                     "0": self.transfer}
             return self._key(step, keys, self.ask_more)
+        if heard.meaning == "no" and len(heard.speech.split()) > _SHORT_NO:
+            # "I'm not sure what that means" reads as a no; a confused caller is asked again.
+            return self.missed(step, self.ask_more)
         return self.on_words(step, self.ask_more)
 
     def ask_offer(self, step: Step, lead: list[str] | None = None) -> VoiceResponse:
@@ -280,6 +305,9 @@ class VoiceIvr:
             return self.emergency(step)
         if heard.meaning == "specialist":
             return self.transfer(step)
+        if heard.intent in REFILL_INTENTS:  # by keypad, never the text form's questions
+            self.converse(step, "/deny")  # the offer is declined, not left standing
+            return self.refill.start(step)
         return self.converse(step, heard.speech)
 
     # -- emergencies --------------------------------------------------------------------
@@ -303,6 +331,9 @@ class VoiceIvr:
 
     def on_emergency(self, step: Step) -> VoiceResponse:
         heard = step.heard
+        if heard.speech and _HELP_COMING.search(heard.speech.lower()):
+            # "I called 911 already": not a new emergency; the 911 message again would loop.
+            return self.ask_menu(step, [self.script.text("utter_voice_help_coming")])
         if heard.meaning == "emergency":
             return self.emergency(step)
         if heard.digits == "9" or heard.meaning == "repeat":
@@ -310,14 +341,21 @@ class VoiceIvr:
             self.script.say(response, step.state.said)
             return self.script.gather(response, step.next_url("emergency"),
                                       [self.script.text("utter_voice_after_emergency")])
-        if heard.digits == "1" or heard.meaning == "menu":
+        if heard.digits == "1" or heard.meaning in {"menu", "yes"}:
             return self.ask_menu(step)
         if heard.digits == "0" or heard.meaning == "specialist":
             return self.transfer(step)
-        response = VoiceResponse()
-        self.script.say(response, [self.script.text("utter_voice_emergency_goodbye")])
-        response.hangup()
-        return response
+        # Silence after an emergency: the caller is busy with it; end with 911, do not ask again.
+        if heard.silence or heard.meaning == "no" or heard.intent == "goodbye" or step.misses_before >= 1:
+            response = VoiceResponse()
+            self.script.say(response, [self.script.text("utter_voice_emergency_goodbye")])
+            response.hangup()
+            return response
+        return self.missed(step, self.ask_after_emergency)
+
+    def ask_after_emergency(self, step: Step, lead: list[str] | None = None) -> VoiceResponse:
+        texts = [*(lead or []), self.script.text("utter_voice_after_emergency")]
+        return self.script.gather(VoiceResponse(), step.next_url("emergency"), texts)
 
 
 def _xml(twiml: str) -> Response:

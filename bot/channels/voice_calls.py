@@ -26,7 +26,9 @@ from typing import Any
 
 import redis
 
+from bot.escalation.record import URGENT
 from bot.escalation.store import EscalationStore
+from bot.nlu import safety
 from bot.store.keys import conversation_id
 
 CALL_TTL = 2 * 3600
@@ -202,6 +204,21 @@ class Voicemails:
         self.escalations.append_transcript(
             reference, [{"from": "patient", "text": text, "time": self.escalations.clock(),
                          "kind": "voicemail transcription"}]
+        )
+        if safety.check(text).matched:
+            self._raise_urgency(reference, recording_sid)
+
+    def _raise_urgency(self, reference: str, recording_sid: str) -> None:
+        """A voicemail that reads as an emergency (safety rule 1): urgent, and staff paged."""
+        found = self.escalations.get(reference)
+        if found is None:
+            return
+        self.escalations.open_or_join(
+            sender_id=found.sender_id, phone=found.phone, channel=found.channel,
+            reason="emergency in a voicemail", urgency=URGENT, hand_over=False,
+            recording_sid=recording_sid,
+            transcript=[{"from": "bot", "time": self.escalations.clock(),
+                         "text": "The voicemail reads as an emergency: marked urgent."}],
         )
 
 
