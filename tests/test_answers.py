@@ -106,3 +106,16 @@ def test_a_hand_off_in_business_hours_does_not_say_closed(twilio, clock):
     at(clock, "2026-11-24 10:00")  # a Tuesday morning
     said = reply(twilio, "can i talk to a real person")
     assert "will contact you" in said and "closed" not in said
+
+
+def test_the_specialist_sees_what_the_bot_told_the_patient(twilio, services, clock):
+    at(clock, "2026-11-28 22:00")
+    reply(twilio, "can i talk to a real person")
+    reply(twilio, "my son has a fever since the infusion")
+    [escalation] = services.escalations.open_queue()
+    lines = services.escalations.get(escalation.reference, with_lines=True).transcript
+    said = [(line["from"], line["text"]) for line in lines]
+    handoff = next(i for i, (who, text) in enumerate(said) if who == "bot" and "closed now" in text)
+    assert said[handoff - 1] == ("patient", "can i talk to a real person")
+    # The acknowledgement of the next message is there too, after the patient's words.
+    assert said[-2][0] == "patient" and said[-1][0] == "bot" and "next business day" in said[-1][1]

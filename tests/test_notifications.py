@@ -137,7 +137,9 @@ def test_a_second_emergency_text_goes_onto_the_urgent_escalation_without_a_secon
     run_jobs(redis_client, settings)
     [escalation] = services.escalations.open_queue()
     lines = services.escalations.get(escalation.reference, with_lines=True).transcript
-    assert lines[-1]["text"] == "she's turning blue now"
+    # The patient's words, then what the bot told them: the specialist sees both.
+    assert [(line["from"], line["text"][:20]) for line in lines[-2:]] == [
+        ("patient", "she's turning blue n"), ("bot", "If this is an emerge")]
     assert sorted(m.form["To"] for m in api.sent) == sorted(STAFF_NUMBERS)
 
 

@@ -419,7 +419,7 @@ def test_a_callback_request_then_an_emergency_in_one_call_is_one_escalation_made
     assert turn.said[0].startswith("If this is an emergency, call 911")
     [escalation] = services.escalations.open_queue()
     assert (escalation.reference, escalation.reason, escalation.urgency) == (
-        "E-1001", "copay help", "urgent")
+        "E-1001", "emergency reported; opened for: copay help", "urgent")
     run_jobs(redis_client, settings)  # raised to urgent: the staff are texted again, once
     bodies = [m.form["Body"] for m in fake_twilio_api.sent]
     assert len(bodies) == 2 * len(STAFF_NUMBERS)

@@ -29,6 +29,8 @@ from bot.store.lock import ConversationLock
 from bot.store.tracker_store import RedisTrackerStore
 
 log = logging.getLogger(__name__)
+# Custom actions that open or join an escalation (actions/handoff.py).
+ESCALATING_ACTIONS = {"action_handoff", "action_emergency", "action_fallback"}
 
 MAX_ACTIONS_PER_MESSAGE = 10
 _INTENT_SHORTCUT = re.compile(r"^/(?P<intent>[A-Za-z0-9_-]+)(?P<entities>\{.*\})?$", re.DOTALL)
@@ -62,6 +64,12 @@ class HandoffDesk(Protocol):
 
     def record_patient_message(self, reference: str, text: str, channel: str) -> str | None:
         """Add the message to the escalation; return a response name to acknowledge it."""
+
+    def record_bot_messages(self, reference: str, texts: list[str]) -> None:
+        """Add what the bot said to the escalation's transcript."""
+
+    def open_reference(self, sender_id: str) -> str | None:
+        """The conversation's open escalation, if any."""
 
 
 def parse_shortcut(text: str) -> dict[str, Any] | None:
@@ -138,8 +146,12 @@ class MessageProcessor:
             )
             lease.released = True
         if reply is not None:
+            self._copy_to_escalation(loaded.handoff, [m["text"] for m in reply])
             return TurnResult(reply, intent, handed_off=True)
         messages = self._emergency_first([self._message(e) for e in tracker.latest_bot_utterances()])
+        said_after = self._said_after_escalating(tracker.new_events)
+        if said_after and self.desk is not None:
+            self._copy_to_escalation(self.desk.open_reference(sender), said_after)
         actions = [e["name"] for e in tracker.new_events
                    if e.get("event") == "action" and e.get("policy")]
         log.info(
@@ -249,6 +261,27 @@ class MessageProcessor:
         for event in events:
             tracker.update(self._stamp(event))
         return [self._message(e) for e in events if e.get("event") == "bot"]
+
+    @staticmethod
+    def _said_after_escalating(events: list[Event]) -> list[str]:
+        """What the bot said in this turn from the first action that may open or join an
+        escalation on: the escalation's transcript was taken before it was said."""
+        said: list[str] = []
+        started = False
+        for event in events:
+            if event.get("event") == "action" and event.get("name") in ESCALATING_ACTIONS:
+                started = True
+            elif started and event.get("event") == "bot" and event.get("text"):
+                said.append(str(event["text"]))
+        return said
+
+    def _copy_to_escalation(self, reference: str | None, texts: list[str]) -> None:
+        if not reference or not texts or self.desk is None:
+            return
+        try:
+            self.desk.record_bot_messages(reference, texts)
+        except Exception as exc:  # the patient has their answer; the copy is for staff
+            log.error("bot replies not copied to %s: %s", reference, type(exc).__name__)
 
     def _action(self, name: str) -> Action:
         if name in self.custom_actions:

@@ -21,6 +21,19 @@ class EscalationDesk:
         says when to expect an answer."""
         now = self.clock()
         self.store.append_transcript(reference, [{"from": "patient", "text": text, "time": now}])
+        if self.store.has_staff_reply(reference):
+            return None  # a specialist is already talking with them: no "next business day"
         if not self.store.mark_acknowledged(reference):
             return None
         return "utter_handoff_ack_open" if self.hours.is_open_at(now) else "utter_handoff_ack_closed"
+
+    def record_bot_messages(self, reference: str, texts: list[str]) -> None:
+        """What the bot said, so the specialist sees the whole conversation (the 911
+        instruction, the hand-off message, acknowledgements)."""
+        now = self.clock()
+        lines = [{"from": "bot", "text": text, "time": now} for text in texts if text]
+        if lines:
+            self.store.append_transcript(reference, lines)
+
+    def open_reference(self, sender_id: str) -> str | None:
+        return self.store.open_reference(sender_id)

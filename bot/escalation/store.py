@@ -113,6 +113,10 @@ class EscalationStore:
                 return escalation, True, True
             raised = urgency == URGENT and not current.is_urgent
             fields = {"urgency": URGENT} if raised else {}
+            if raised and reason != current.reason:
+                # The queue shows why it is urgent now, and what it was opened for.
+                fields["reason"] = f"{reason}; opened for: {current.reason}"
+                current.reason = fields["reason"]
             if recording_sid:
                 fields.update(recording_sid=recording_sid, recording_url=recording_url)
             pipe.multi()
@@ -240,6 +244,19 @@ class EscalationStore:
 
     def handoff_reference(self, sender_id: str) -> str | None:
         return _text(self.client.get(self.keys.handoff(conversation_id(sender_id))))
+
+    def open_reference(self, sender_id: str) -> str | None:
+        """The conversation's open escalation, handed over or not (a call)."""
+        conversation = conversation_id(sender_id)
+        for key in (self.keys.handoff(conversation), self._open_index(conversation)):
+            reference = _text(self.client.get(key))
+            if reference:
+                return reference
+        return None
+
+    def has_staff_reply(self, reference: str) -> bool:
+        lines = self.client.lrange(self.keys.escalation_transcript(reference), 0, -1)
+        return any(json.loads(line).get("from") == "staff" for line in lines)
 
     # -- changing ---------------------------------------------------------------------
     def _record_keys(self, reference: str) -> list[str]:
