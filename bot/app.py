@@ -101,6 +101,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.extensions["nh_support"] = services
 
+    if settings.environment == "production" and not settings.public_base_url:
+        log.warning("PUBLIC_BASE_URL is not set: signatures are checked against forwarded "
+                    "headers, and staff notifications link to the address requests came in on")
     signature = TwilioSignatureCheck(
         [t for t in (settings.twilio_auth_token, settings.twilio_auth_token_secondary) if t],
         settings.public_base_url,
@@ -145,7 +148,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
-        log.error("unhandled %s on %s", type(error).__name__, request.path)
+        log.error("unhandled %s on %r", type(error).__name__, request.path[:200])
         if isinstance(error, redis.RedisError):
             return jsonify(error="Service Unavailable", message="storage unavailable"), 503
         return jsonify(error="Internal Server Error", message="something went wrong"), 500

@@ -65,6 +65,7 @@ class Settings:
     action_server_url: str | None = None
     # The Rasa REST channel and /model/parse ask for this bearer token when it is set.
     rest_api_token: str | None = field(default=None, repr=False)
+    rest_rate_limit_per_minute: int = 60
 
     # The staff console: session cookie, idle timeout, login throttling.
     console_secure_cookies: bool = True
@@ -122,6 +123,7 @@ class Settings:
             "secret_key": env.get("SECRET_KEY") or None,
             "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
             "rest_api_token": (env.get("REST_API_TOKEN") or "").strip() or None,
+            "rest_rate_limit_per_minute": _int(env, "REST_RATE_LIMIT_PER_MINUTE", 60),
             # Secure cookies everywhere but a local `make run`, which may be reached over
             # plain http from another device on the network.
             "console_secure_cookies": _flag(
@@ -148,6 +150,9 @@ class Settings:
             )
         if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
             raise SettingsError("PUBLIC_BASE_URL must start with http:// or https://")
+        if self.environment == "production" and not self.twilio_validate_signatures:
+            raise SettingsError("TWILIO_VALIDATE_SIGNATURES=false is for development only: "
+                                "in production every Twilio webhook must be signed")
         if self.environment == "production" and not self.console_secure_cookies:
             raise SettingsError("CONSOLE_SECURE_COOKIES=false is for development only: "
                                 "serve the staff console over https")

@@ -65,6 +65,9 @@ def _valid(year: int, month: int, day: int, today: date) -> date | None:
     return candidate
 
 
+MAX_DATE_TEXT = 120
+
+
 def date_of_birth(text: str | None, today: date | None = None) -> str | None:
     """An ISO date (YYYY-MM-DD) from how people write or key a birth date, or None.
 
@@ -73,7 +76,9 @@ def date_of_birth(text: str | None, today: date | None = None) -> str | None:
     if not text:
         return None
     today = today or date.today()
-    lowered = text.lower().strip()
+    # A date is short; a long message is searched only where a date could fit (the
+    # patterns below would take quadratic time on thousands of characters).
+    lowered = text.lower().strip()[:MAX_DATE_TEXT]
     digits_only = re.sub(r"\D", "", lowered)
     if re.fullmatch(r"[\d\s#*]+", lowered) and len(digits_only) == 8:  # keypad MMDDYYYY
         found = _valid(int(digits_only[4:]), int(digits_only[:2]), int(digits_only[2:4]), today)

@@ -86,7 +86,8 @@ def free_port() -> int:
 def server_environment(redis_url: str, prefix: str, **extra: str) -> dict[str, str]:
     env = {**os.environ, "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix, "BOT_ENV": "test",
            "SECRET_KEY": "test-secret-key", "SUPPORT_PHONE": "1-800-555-0100",
-           "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789abcdef", "PYTHONUNBUFFERED": "1"}
+           "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789abcdef", "PYTHONUNBUFFERED": "1",
+           "REST_RATE_LIMIT_PER_MINUTE": "0"}
     env.update(extra)
     return env
 

@@ -306,3 +306,16 @@ def test_no_route_answers_with_a_stack_trace(app):
     for path in ["/no/such/route", "/webhooks/rest", "/model/parse/extra"]:
         _assert_json_error(client.get(path), 404)
     _assert_json_error(client.get(WEBHOOK), 405)
+
+
+def test_one_client_address_cannot_flood_the_queue_through_the_rest_channel(redis_url, engine, clock):
+    settings = make_settings(redis_url, REST_RATE_LIMIT_PER_MINUTE="5", REDIS_KEY_PREFIX="flood:")
+    services = build_services(settings, clock=clock, engine=engine)
+    client = create_app(settings, services=services).test_client()
+    answers = [client.post(WEBHOOK, json={"sender": f"attacker-{n}", "message": "my baby is not breathing"})
+               for n in range(8)]
+    assert [a.status_code for a in answers] == [200] * 5 + [429] * 3
+    assert answers[-1].get_json()["error"] == "Too Many Requests"
+    assert len(services.escalations.open_queue()) == 5
+    clock.now += 60  # a new minute
+    assert client.post(WEBHOOK, json={"sender": "someone", "message": "what is nh"}).status_code == 200

@@ -360,3 +360,34 @@ def test_redis_down_still_answers_twiml_with_the_phone_number(engine, clock):
     assert SUPPORT_PHONE in " ".join(reply.messages)
     emergency = client.sms("my baby is turning blue")
     assert emergency.messages[0].startswith("If this is an emergency, call 911")
+
+
+
+@pytest.mark.parametrize("body", ["STOP", "stop texting me", "please stop"])
+def test_redis_down_an_opt_out_is_still_honoured_in_the_reply(engine, clock, caplog, body):
+    settings = make_settings("redis://127.0.0.1:1/0")
+    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    client = TwilioClient(app.test_client(), AUTH_TOKEN)
+    reply = client.sms(body)
+    assert reply.status == 200 and reply.messages == []
+    assert "OPT-OUT NOT RECORDED" in caplog.text
+
+
+def test_a_multipart_body_is_refused_even_with_a_signature_for_no_params(twilio):
+    """Twilio posts form-encoded; a multipart form is not covered by the signature."""
+    from twilio.request_validator import RequestValidator
+
+    url = twilio.base_url + "/twilio/sms"
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, {})
+    response = twilio.client.post("/twilio/sms", data={"From": PATIENT, "Body": "hi", "MessageSid": "SMx"},
+                                  content_type="multipart/form-data",
+                                  headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+
+
+def test_signature_checks_cannot_be_switched_off_in_production(redis_url):
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="TWILIO_VALIDATE_SIGNATURES"):
+        make_settings(redis_url, BOT_ENV="production", TWILIO_VALIDATE_SIGNATURES="false")
+    make_settings(redis_url, BOT_ENV="development", TWILIO_VALIDATE_SIGNATURES="false")  # allowed

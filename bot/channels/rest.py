@@ -14,6 +14,7 @@ who to call, as the SMS channel answers.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 from typing import Any
@@ -94,6 +95,25 @@ def _authorized(expected: str) -> bool:
     return hmac.compare_digest(_given_token().encode(), expected.encode())
 
 
+def _over_rate_limit() -> bool:
+    """REST_RATE_LIMIT_PER_MINUTE messages per client address per minute (0: no limit):
+    an open web chat must not let one client flood the queue and page the staff."""
+    services = current_app.extensions["nh_support"]
+    limit = services.settings.rest_rate_limit_per_minute
+    if limit <= 0:
+        return False
+    who = hashlib.sha256((request.remote_addr or "?").encode()).hexdigest()[:16]
+    key = services.keys.rate("rest", who, int(services.clock() // 60))
+    try:
+        with services.redis.pipeline() as pipe:
+            count, _ = pipe.incr(key).expire(key, 120).execute()
+    except redis.RedisError:
+        return False  # the webhook itself will answer with the apology
+    if int(count) == limit + 1:
+        log.warning("REST rate limit reached for a client address (%d a minute)", limit)
+    return int(count) > limit
+
+
 def create_blueprint(processor: MessageProcessor) -> Blueprint:
     rest = Blueprint("rest", __name__)
     missing = [name for name in (APOLOGY, EMERGENCY_APOLOGY)
@@ -112,7 +132,7 @@ def create_blueprint(processor: MessageProcessor) -> Blueprint:
     def require_token() -> Any:
         token = _settings(current_app).rest_api_token
         if token and not _authorized(token):
-            log.warning("REST request to %s refused: missing or wrong token", request.path)
+            log.warning("REST request to %r refused: missing or wrong token", request.path[:200])
             return (jsonify(error="Unauthorized",
                             message="a valid token is required: Authorization: Bearer <token>"),
                     401, {"WWW-Authenticate": 'Bearer realm="rest"'})
@@ -145,6 +165,9 @@ def create_blueprint(processor: MessageProcessor) -> Blueprint:
 
     @rest.post(WEBHOOK)
     def webhook() -> Any:
+        if _over_rate_limit():
+            return jsonify(error="Too Many Requests",
+                           message="too many messages from this address; wait a minute"), 429
         data = _json_object()
         sender = _sender(data)
         text = _text(data, "message")

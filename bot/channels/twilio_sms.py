@@ -84,7 +84,23 @@ class SmsChannel:
             return self._handle(form, sender, message_sid, body)
         except Exception as exc:
             log.error("SMS from %s failed: %s", mask_phone(sender), type(exc).__name__)
+            if self._asks_to_stop(form, body):
+                # The opt-out could not be recorded, but it is honoured in this reply: nothing
+                # (911 only if it also reads as an emergency). Staff must record it by hand.
+                log.error("OPT-OUT NOT RECORDED for %s (message %s, find it in Twilio's logs): "
+                          "record it when storage is back", mask_phone(sender), message_sid)
+                if safety.check(body).matched:
+                    return self.twiml([self.text("utter_emergency_alert_failed")])
+                return self.twiml([])
             return self.apology(body)
+
+    @staticmethod
+    def _asks_to_stop(form: Any, body: str) -> bool:
+        try:
+            word = sms_keywords.keyword(body, form.get("OptOutType"))
+            return word == sms_keywords.STOP or sms_keywords.is_revocation(body)
+        except Exception:
+            return False
 
     def _handle(self, form: Any, sender: str, message_sid: str, body: str) -> Response:
         word = sms_keywords.keyword(body, form.get("OptOutType"))

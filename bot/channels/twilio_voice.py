@@ -394,7 +394,7 @@ def create_blueprint(services: Services, signature: TwilioSignatureCheck) -> Blu
     def failed(error: Exception) -> Any:
         if isinstance(error, HTTPException) and error.code in {403, 404, 405, 413}:
             return error
-        log.error("voice webhook error on %s: %s", request.path, type(error).__name__)
+        log.error("voice webhook error on %r: %s", request.path[:200], type(error).__name__)
         if request.path == "/twilio/voice/transcription":
             return Response(status=503)
         return _xml(ivr.failure(request.form))

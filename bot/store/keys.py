@@ -68,6 +68,9 @@ class Keys:
     def refill_counter(self) -> str:
         return f"{self.prefix}refills:counter"
 
+    def rate(self, scope: str, who: str, window: int) -> str:
+        return f"{self.prefix}rate:{scope}:{who}:{window}"
+
     def dedup(self, scope: str, token: str) -> str:
         return f"{self.prefix}dedup:{scope}:{token}"
 
