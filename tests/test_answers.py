@@ -119,3 +119,9 @@ def test_the_specialist_sees_what_the_bot_told_the_patient(twilio, services, clo
     assert said[handoff - 1] == ("patient", "can i talk to a real person")
     # The acknowledgement of the next message is there too, after the patient's words.
     assert said[-2][0] == "patient" and said[-1][0] == "bot" and "next business day" in said[-1][1]
+
+
+def test_a_possible_dosing_mistake_reaches_a_person_not_the_dosing_facts(twilio, services):
+    said = reply(twilio, "I need to talk to someone, I think I gave my daughter the wrong IVIG dose")
+    assert "1 g/kg" not in said and "E-" in said
+    assert len(services.escalations.open_queue()) == 1
