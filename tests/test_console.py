@@ -4,6 +4,7 @@ a real RQ worker and the fake Twilio REST API."""
 from __future__ import annotations
 
 import base64
+import html
 import re
 import subprocess
 import sys
@@ -88,8 +89,24 @@ def test_the_queue_puts_urgent_first_then_oldest(staff, services, clock):
 def test_the_queue_page_refreshes_itself_from_the_json_endpoint(staff):
     page = staff.get("/staff/").get_data(as_text=True)
     assert 'data-source="/staff/queue.json"' in page
+    assert 'data-login="/staff/login?next=/staff/"' in page
     assert "/staff/static/queue.js" in page
     assert staff.get("/staff/static/queue.js").status_code == 200
+
+
+def test_the_queue_counts_in_its_title_and_status_line(staff, services):
+    page = staff.get("/staff/").get_data(as_text=True)
+    assert "<title>Queue - NH Support Line staff</title>" in page
+    assert staff.get("/staff/queue.json").get_json()["title"] == "Queue"
+    for number, urgency in (("+15550000001", "normal"), ("+15550000002", URGENT),
+                            ("+15550000003", "normal")):
+        services.escalations.open(sender_id=number, phone=number, channel="twilio_sms",
+                                  reason="patient asked for a person", urgency=urgency)
+    page = staff.get("/staff/").get_data(as_text=True)
+    assert "<title>(3, 1 URGENT) Queue - NH Support Line staff</title>" in page
+    assert '<p id="queue-status" class="muted" role="status" aria-live="polite">3 waiting, 1 urgent.</p>' in page
+    feed = staff.get("/staff/queue.json").get_json()
+    assert (feed["title"], feed["status"]) == ("(3, 1 URGENT) Queue", "3 waiting, 1 urgent.")
 
 
 # -- one escalation ------------------------------------------------------------------------
@@ -188,6 +205,98 @@ def test_claiming_puts_my_name_on_it(staff, twilio, services):
     assert staff.get("/staff/queue.json").get_json()["escalations"][0]["assignee"] == STAFF
 
 
+def take_it(services, reference: str, who: str = "lee") -> None:  # type: ignore[no-untyped-def]
+    services.escalations.claim(reference, who)
+
+
+def test_taking_over_from_a_colleague_needs_a_second_step(staff, twilio, services):
+    reference = ask_for_a_person(twilio)
+    take_it(services, reference)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="[^"]*/claim"[^>]*>', page)
+    assert form and f'data-confirm="lee is working on {reference}. Take it over?"' in form.group(0)
+    assert '<input type="hidden" name="take_over_from" value="" data-confirmed="lee">' in page
+
+    # One click (or the script's confirmation skipped): a page that asks, nothing changed.
+    response = staff.post(f"/staff/escalations/{reference}/claim", {"take_over_from": ""})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f"Take over {reference} from lee?" in page
+    assert 'name="csrf_token"' in page and 'name="take_over_from" value="lee"' in page
+    assert services.escalations.get(reference).assignee == "lee"
+
+    response = staff.post(f"/staff/escalations/{reference}/claim", {"take_over_from": "lee"})
+    assert f"You have claimed {reference}" in staff.follow(response).get_data(as_text=True)
+    assert services.escalations.get(reference).assignee == STAFF
+
+
+def test_a_take_over_confirmed_for_someone_else_asks_again(staff, twilio, services):
+    reference = ask_for_a_person(twilio)
+    take_it(services, reference)
+    staff.get(f"/staff/escalations/{reference}")
+    take_it(services, reference, "sam")  # while dana was deciding
+    response = staff.post(f"/staff/escalations/{reference}/claim", {"take_over_from": "lee"})
+    assert f"Take over {reference} from sam?" in response.get_data(as_text=True)
+    assert services.escalations.get(reference).assignee == "sam"
+
+
+def test_claiming_an_unclaimed_escalation_is_one_click(staff, twilio, services):
+    reference = ask_for_a_person(twilio)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "data-confirm" not in page and "take_over_from" not in page
+    staff.post(f"/staff/escalations/{reference}/claim")
+    assert services.escalations.get(reference).assignee == STAFF
+
+
+def test_replying_to_a_colleagues_escalation_warns_next_to_the_form(staff, twilio, services):
+    reference = ask_for_a_person(twilio)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "Claimed by" not in page
+    take_it(services, reference)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert '<p class="warning" id="claimed-note"><strong>Claimed by lee.</strong>' in page
+    textarea = re.search(r'<textarea id="message"[^>]*>', page)
+    assert textarea and "claimed-note" in textarea.group(0)
+    staff.post(f"/staff/escalations/{reference}/claim", {"take_over_from": "lee"})
+    assert "Claimed by" not in staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+
+
+def test_after_an_action_the_outcome_is_a_status_region_focus_goes_to(staff, twilio):
+    reference = ask_for_a_person(twilio)
+    staff.get(f"/staff/escalations/{reference}")
+    page = staff.follow(staff.post(f"/staff/escalations/{reference}/claim")).get_data(as_text=True)
+    assert re.search(r'<div id="flashes" class="flashes" tabindex="-1">\s*'
+                     rf'<p class="flash message" role="status">You have claimed {reference}', page)
+    assert "/staff/static/console.js" in page
+    assert "flashes.focus(" in staff.get("/staff/static/console.js").get_data(as_text=True)
+
+
+def test_the_escalation_page_names_the_staff_notification_once(staff, twilio, services,
+                                                              redis_client, settings,
+                                                              worker_env):
+    reference = ask_for_a_person(twilio)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "<dt>Staff notification</dt><dd>queued</dd>" in page
+    run_jobs(redis_client, settings)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "<dt>Staff notification</dt><dd>sent</dd>" in page
+    assert "Staff texted" not in page
+
+
+def test_times_show_the_year_and_the_pharmacys_time_zone(staff, services, clock):
+    clock.now = datetime(2026, 12, 1, 22, 25, tzinfo=ZoneInfo("America/Los_Angeles")).timestamp()
+    escalation = services.escalations.open(sender_id=PATIENT, phone=PATIENT,
+                                           channel="twilio_sms", reason="patient asked for a person")
+    clock.now += 3600
+    page = staff.get(f"/staff/escalations/{escalation.reference}").get_data(as_text=True)
+    assert '<time datetime="2026-12-01T22:25:00-08:00">Tue 1 Dec 2026, 22:25 PST</time>' in page
+    clock.now = datetime(2026, 7, 4, 9, 5, tzinfo=ZoneInfo("America/Los_Angeles")).timestamp()
+    refill = services.refills.create(phone=PATIENT, prescription_number="7654321",
+                                     date_of_birth="1990-04-12", channel="twilio_voice")
+    page = staff.get(f"/staff/refills/{refill.reference}").get_data(as_text=True)
+    assert "Sat 4 Jul 2026, 09:05 PDT" in page and "<dd>phone call</dd>" in page
+
+
 def test_a_reply_goes_through_the_worker_to_the_patient(staff, twilio, services, redis_client,
                                                          settings, worker_env):
     reference = ask_for_a_person(twilio)
@@ -233,8 +342,10 @@ def test_a_reply_to_an_opted_out_patient_is_refused_and_nothing_is_queued(
     staff.get(f"/staff/escalations/{reference}")
     assert "opted out of texts" in staff.page
     response = staff.post(f"/staff/escalations/{reference}/reply", {"message": "Hello?"})
-    page = staff.follow(response).get_data(as_text=True)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
     assert "Not sent: the patient has opted out of texts (STOP)" in page
+    assert "Hello?" in page  # the draft, to read to them on the phone
     assert len(outbound_queue(redis_client, settings)) == 0
     run_jobs(redis_client, settings)
     assert worker_env.bodies_to(PATIENT) == []
@@ -252,19 +363,81 @@ def test_an_opt_out_after_queueing_is_honoured_by_the_worker(staff, twilio, serv
     assert "Text NOT SENT: the patient has opted out of texts (STOP)" in page
 
 
+def error_next_to(page: str, field: str) -> str:
+    """The error shown with a form field: role=alert, and named by the field's
+    aria-describedby (so a screen reader reads it with the field)."""
+    match = re.search(rf'<p class="field-error" id="({field}-error)" role="alert">([^<]*)</p>', page)
+    assert match, f"no error next to {field}"
+    textarea = re.search(rf'<textarea id="{field}"[^>]*>', page)
+    assert textarea and match.group(1) in textarea.group(0), textarea
+    assert 'aria-invalid="true"' in textarea.group(0) and "autofocus" in textarea.group(0)
+    return html.unescape(match.group(2))
+
+
+def draft_in(page: str, field: str = "message") -> str:
+    match = re.search(rf'<textarea id="{field}"[^>]*>([^<]*)</textarea>', page)
+    assert match, f"no {field} field"
+    return html.unescape(match.group(1))
+
+
 @pytest.mark.parametrize(("message", "error"), [
     ("   ", "Write a message first."),
-    ("x" * 400, "Too long for two texts"),
+    ("Hello from the pharmacy. " * 16, "Too long for two texts: 399 characters, at most 306"),
+    ("Price is [€20] {ok}. " * 14, "Too long for two texts: 363 characters"),  # € [ ] { }: 2 each
 ])
-def test_an_empty_or_too_long_reply_is_refused(staff, twilio, redis_client, settings, message,
-                                               error):
+def test_an_empty_or_too_long_reply_is_refused_next_to_the_form_and_kept(
+        staff, twilio, redis_client, settings, message, error):
     reference = ask_for_a_person(twilio)
     run_jobs(redis_client, settings)
     staff.get(f"/staff/escalations/{reference}")
-    page = staff.follow(staff.post(f"/staff/escalations/{reference}/reply",
-                                   {"message": message})).get_data(as_text=True)
-    assert error in page
+    response = staff.post(f"/staff/escalations/{reference}/reply", {"message": message})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert error in error_next_to(page, "message")
+    assert draft_in(page) == message
+    assert "<title>Error: " in page
     assert len(outbound_queue(redis_client, settings)) == 0
+
+
+VIETNAMESE_AND_CHINESE = "Xin chào, đây là nhà thuốc. 您好，我们会给您回电话。 Sam"
+
+
+@pytest.mark.parametrize(("message", "named"), [
+    (VIETNAMESE_AND_CHINESE, ['"đ"', '"您"', '"好"']),
+    ("Take \u00bd tablet, 5 \u00b5g", ['"\u00bd"', '"\u00b5"']),  # SMS would send "12", "5 g"
+    ("See you soon \U0001f44d", ['"\U0001f44d"']),
+    ("Call\u200bme", ['"U+200B"']),
+])
+def test_a_reply_that_sms_would_mangle_is_refused_naming_the_characters(
+        staff, twilio, services, redis_client, settings, worker_env, message, named):
+    reference = ask_for_a_person(twilio)
+    run_jobs(redis_client, settings)
+    worker_env.sent.clear()
+    staff.get(f"/staff/escalations/{reference}")
+    response = staff.post(f"/staff/escalations/{reference}/reply", {"message": message})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    error = error_next_to(page, "message")
+    assert error.startswith("These characters cannot be sent by text:")
+    assert all(name in error for name in named), error
+    assert "Nothing was sent." in error
+    assert draft_in(page) == message
+    run_jobs(redis_client, settings)
+    assert worker_env.sent == []
+    transcript = services.escalations.get(reference, with_lines=True).transcript
+    assert [line for line in transcript if line.get("from") == "staff"] == []
+
+
+def test_accents_are_dropped_but_the_staff_member_is_told(staff, twilio, redis_client, settings,
+                                                          worker_env):
+    reference = ask_for_a_person(twilio)
+    staff.get(f"/staff/escalations/{reference}")
+    response = staff.post(f"/staff/escalations/{reference}/reply",
+                          {"message": "Hola María, ¿cómo está? Le llamo mañana."})
+    page = staff.follow(response).get_data(as_text=True)
+    assert "on its way" in page and "Accents SMS cannot carry were left off: í ó á." in page
+    run_jobs(redis_client, settings)
+    assert worker_env.bodies_to(PATIENT) == ["Hola Maria, ¿como esta? Le llamo mañana."]
 
 
 def test_resolving_needs_a_note_and_gives_the_conversation_back_to_the_bot(staff, twilio,
@@ -275,9 +448,9 @@ def test_resolving_needs_a_note_and_gives_the_conversation_back_to_the_bot(staff
     assert twilio.say("what is nh") == []  # kept for the specialist, not answered by the bot
 
     staff.get(f"/staff/escalations/{reference}")
-    page = staff.follow(staff.post(f"/staff/escalations/{reference}/resolve",
-                                   {"note": ""})).get_data(as_text=True)
-    assert "Add a note" in page
+    response = staff.post(f"/staff/escalations/{reference}/resolve", {"note": "  "})
+    assert response.status_code == 422
+    assert "Add a note" in error_next_to(response.get_data(as_text=True), "note")
     assert services.escalations.get(reference).status == "open"
 
     note = "Called back, question answered."
@@ -367,9 +540,10 @@ def test_a_resolved_escalation_takes_no_reply(staff, twilio, services, redis_cli
     services.escalations.resolve(reference, "someone", "done")
     staff.get(f"/staff/escalations/{reference}")
     assert "Send text" not in staff.page
-    page = staff.follow(staff.post(f"/staff/escalations/{reference}/reply",
-                                   {"message": "hello"})).get_data(as_text=True)
-    assert "is resolved" in page
+    response = staff.post(f"/staff/escalations/{reference}/reply", {"message": "hello there"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "is resolved" in page and "hello there" in page and "Send text" not in page
     assert len(outbound_queue(redis_client, settings)) == 0
 
 
@@ -390,19 +564,32 @@ def test_refill_requests_are_listed_masked_and_detailed_only_on_their_page(staff
     for private in (PATIENT, "7654321", "1990-04-12"):
         assert private not in listing
     own = staff.get(f"/staff/refills/{request.reference}").get_data(as_text=True)
-    assert "7654321" in own and "1990-04-12" in own
+    assert "7654321" in own and "04/12/1990" in own
 
 
-def test_marking_a_refill_processed(staff, services):
+def test_a_refill_is_marked_processed_only_from_its_own_page(staff, services):
     request = services.refills.create(phone=PATIENT, prescription_number="7654321",
                                       date_of_birth="1990-04-12", channel="twilio_sms")
-    staff.get("/staff/refills")
-    response = staff.post(f"/staff/refills/{request.reference}/processed", {"back": "list"})
-    assert response.headers["Location"].endswith("/staff/refills")
+    listing = staff.get("/staff/refills").get_data(as_text=True)
+    assert "/processed" not in listing and "Mark" not in listing
+    assert f'href="/staff/refills/{request.reference}">Check and process' in listing
+    page = staff.get(f"/staff/refills/{request.reference}").get_data(as_text=True)
+    assert "7654321" in page and "Mark processed" in page
+    response = staff.post(f"/staff/refills/{request.reference}/processed")
+    assert response.headers["Location"].endswith(f"/staff/refills/{request.reference}")
     page = staff.follow(response).get_data(as_text=True)
-    assert f"{request.reference} is marked processed" in page and f"processed by {STAFF}" in page
+    assert f"{request.reference} is marked processed" in page and f"by {STAFF}" in page
     stored = services.refills.get(request.reference)
     assert stored.status == "processed" and stored.processed_by == STAFF
+    assert f"processed by {STAFF}" in staff.get("/staff/refills").get_data(as_text=True)
+
+
+def test_a_refill_shows_the_channel_by_name_and_the_birth_date_as_staff_write_it(staff, services):
+    request = services.refills.create(phone=PATIENT, prescription_number="7654321",
+                                      date_of_birth="2024-03-14", channel="twilio_sms")
+    page = staff.get(f"/staff/refills/{request.reference}").get_data(as_text=True)
+    assert "<dt>Channel</dt><dd>SMS</dd>" in page and "twilio_sms" not in page
+    assert "<dt>Date of birth</dt><dd>03/14/2024</dd>" in page and "2024-03-14" not in page
 
 
 # -- the audit log ----------------------------------------------------------------------------
@@ -492,8 +679,17 @@ def test_the_idle_timer_restarts_on_use_but_not_on_the_queues_polling(staff, red
     assert staff.get("/staff/").status_code == 200
     assert redis_client.ttl(key) > 29 * 60
     redis_client.delete(key)  # the idle timeout, run out
-    assert staff.get("/staff/queue.json").status_code == 401
+    ended = staff.get("/staff/queue.json")
+    assert ended.status_code == 401
+    assert ended.get_json()["login"] == "/staff/login?next=/staff/"  # where queue.js goes
     assert staff.get("/staff/").status_code == 302
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_favicon_ico(staff, app):
+    for path in ("/staff/", "/staff/refills", "/staff/audit", "/staff/escalations/E-1"):
+        assert '<link rel="icon" href="data:,">' in staff.get(path).get_data(as_text=True)
+    login = app.test_client().get("/staff/login").get_data(as_text=True)
+    assert '<link rel="icon" href="data:,">' in login
 
 
 def test_the_login_page_sends_a_logged_in_member_on(staff):

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.escalation.jobs import channel_label
 from bot.escalation.record import Escalation
 
+# The queue's badge for a staff notification (shown when it failed).
 NOTIFY_LABELS = {
     "pending": "Staff text queued",
     "sending": "Sending staff text",
     "retrying": "Staff text retrying",
     "sent": "Staff texted",
     "failed": "Staff text FAILED",
+}
+# The escalation page's "Staff notification" line.
+NOTIFY_STATES = {
+    "pending": "queued",
+    "sending": "sending",
+    "retrying": "retrying after a failed try",
+    "sent": "sent",
+    "failed": "FAILED",
 }
 REPLY_LABELS = {
     "queued": "queued",
@@ -47,7 +56,22 @@ def age(seconds: float) -> str:
 
 
 def local_time(epoch: float, zone: ZoneInfo) -> str:
-    return datetime.fromtimestamp(epoch, tz=zone).strftime("%a %d %b %H:%M")
+    """`Tue 1 Dec 2026, 22:25 PST`, in the pharmacy's time zone."""
+    when = datetime.fromtimestamp(epoch, tz=zone)
+    return f"{when:%a} {when.day} {when:%b %Y, %H:%M %Z}"
+
+
+def time_of_day(epoch: float, zone: ZoneInfo) -> str:
+    """`22:25 PST`."""
+    return datetime.fromtimestamp(epoch, tz=zone).strftime("%H:%M %Z")
+
+
+def birth_date(iso: str) -> str:
+    """`03/14/2024` for `2024-03-14`, as US pharmacy staff read dates; anything else as it is."""
+    try:
+        return f"{date.fromisoformat(iso):%m/%d/%Y}"
+    except ValueError:
+        return iso
 
 
 def iso_time(epoch: float, zone: ZoneInfo) -> str:
@@ -56,6 +80,17 @@ def iso_time(epoch: float, zone: ZoneInfo) -> str:
 
 def notify_problem(escalation: Escalation) -> bool:
     return escalation.notify_status == "failed"
+
+
+def queue_summary(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The queue's status line and the start of its page title: `(3, 1 URGENT) Queue`."""
+    waiting = len(rows)
+    urgent = sum(1 for row in rows if row["urgent"])
+    if not waiting:
+        return {"status": "0 waiting.", "title": "Queue"}
+    status = f"{waiting} waiting" + (f", {urgent} urgent." if urgent else ".")
+    counts = f"{waiting}, {urgent} URGENT" if urgent else f"{waiting}"
+    return {"status": status, "title": f"({counts}) Queue"}
 
 
 def queue_row(escalation: Escalation, now: float, url: str) -> dict[str, Any]:

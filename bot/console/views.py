@@ -34,9 +34,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from bot.console import present
 from bot.console.audit import AuditLog
 from bot.console.auth import LoginThrottle, StaffSessions
-from bot.console.recordings import RecordingUnavailable, fetch_recording
+from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
-from bot.escalation.notify import ReplyRefused, queue_staff_reply, reply_states
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -44,11 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ESCALATION = re.compile(r"^E-\d{1,12}$")
 REFILL = re.compile(r"^R-\d{1,12}$")
 AUDIT_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 PUBLIC = {"console.login", "console.static"}
-MAX_NOTE = 1000
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -122,7 +119,8 @@ def create_blueprint(services: Services) -> Blueprint:
                                   touch=request.endpoint != "console.queue_json")
             if staff is None:
                 if request.endpoint == "console.queue_json":
-                    return jsonify(error="login required"), 401
+                    return jsonify(error="login required",
+                                   login=url_for(".login", next=url_for(".queue"))), 401
                 target = request.path if request.method == "GET" else None
                 return redirect(url_for(".login", next=target))
             g.staff = staff.name
@@ -211,85 +209,18 @@ def create_blueprint(services: Services) -> Blueprint:
     @console.get("/")
     def queue() -> Any:
         record("viewed queue")
-        return render_template("console_queue.html", rows=queue_rows())
+        rows = queue_rows()
+        return render_template("console_queue.html", rows=rows, summary=present.queue_summary(rows),
+                               updated=present.time_of_day(services.clock(), zone))
 
     @console.get("/queue.json")
     def queue_json() -> Any:
-        return jsonify(escalations=queue_rows())
+        rows = queue_rows()
+        return jsonify(escalations=rows, updated=present.time_of_day(services.clock(), zone),
+                       **present.queue_summary(rows))
 
-    # -- one escalation -----------------------------------------------------------------
-    def find_escalation(reference: str) -> Any:
-        found = escalations.get(reference, with_lines=True) if ESCALATION.match(reference) else None
-        if found is None:
-            abort(404)
-        return found
-
-    @console.get("/escalations/<reference>")
-    def escalation(reference: str) -> Any:
-        found = find_escalation(reference)
-        record("viewed escalation", reference)
-        return render_template(
-            "console_escalation.html", e=found, channel=present.channel_label(found.channel),
-            replies=reply_states(services.redis, services.keys, reference),
-            reply_labels=present.REPLY_LABELS, notify_labels=present.NOTIFY_LABELS,
-            opted_out=services.consent.is_opted_out(found.phone),
-        )
-
-    @console.get("/escalations/<reference>/voicemail.mp3")
-    def voicemail(reference: str) -> Any:
-        found = find_escalation(reference)
-        if not found.recording_url:
-            abort(404)
-        try:
-            audio = fetch_recording(settings, found.recording_url)
-        except RecordingUnavailable as problem:
-            return render_template("console_error.html", title="Voicemail unavailable",
-                                   message=f"The recording could not be fetched: {problem}."), 502
-        record("played voicemail", reference)
-        return Response(audio, mimetype="audio/mpeg")
-
-    @console.post("/escalations/<reference>/claim")
-    def claim(reference: str) -> Any:
-        found = find_escalation(reference)
-        if found.status == "resolved":
-            flash(f"{reference} is already resolved.", "error")
-        else:
-            escalations.claim(reference, g.staff)
-            record("claimed", reference)
-            flash(f"You have claimed {reference}.")
-        return redirect(url_for(".escalation", reference=reference))
-
-    @console.post("/escalations/<reference>/reply")
-    def reply(reference: str) -> Any:
-        found = find_escalation(reference)
-        try:
-            queue_staff_reply(escalations, escalation=found, who=g.staff,
-                              text=request.form.get("message", ""),
-                              opted_out=services.consent.is_opted_out)
-        except ReplyRefused as refused:
-            record("reply refused", reference)
-            flash(str(refused), "error")
-            return redirect(url_for(".escalation", reference=reference, _anchor="reply"))
-        if found.status == "open":
-            escalations.claim(reference, g.staff)
-        record("replied by SMS", reference)
-        flash("Your text is on its way; its state shows in the transcript.")
-        return redirect(url_for(".escalation", reference=reference, _anchor="transcript-end"))
-
-    @console.post("/escalations/<reference>/resolve")
-    def resolve(reference: str) -> Any:
-        found = find_escalation(reference)
-        note = request.form.get("note", "").strip()[:MAX_NOTE]
-        if found.status == "resolved":
-            flash(f"{reference} was already resolved.", "error")
-        elif not note:
-            flash("Add a note saying how it was resolved.", "error")
-            return redirect(url_for(".escalation", reference=reference, _anchor="resolve"))
-        else:
-            escalations.resolve(reference, g.staff, note)
-            record("resolved", reference)
-            flash(f"{reference} is resolved; the bot answers this patient again.")
-        return redirect(url_for(".queue"))
+    # -- one escalation (bot/console/escalation_pages.py) ---------------------------------
+    add_escalation_pages(console, services, record)
 
     # -- refill requests ------------------------------------------------------------------
     def find_refill(reference: str) -> Any:
@@ -307,7 +238,9 @@ def create_blueprint(services: Services) -> Blueprint:
     def refill(reference: str) -> Any:
         found = find_refill(reference)
         record("viewed refill request", reference)
-        return render_template("console_refill.html", r=found)
+        return render_template("console_refill.html", r=found,
+                               channel=present.channel_label(found.channel),
+                               date_of_birth=present.birth_date(found.date_of_birth))
 
     @console.post("/refills/<reference>/processed")
     def refill_processed(reference: str) -> Any:
@@ -316,8 +249,6 @@ def create_blueprint(services: Services) -> Blueprint:
             refills.mark_processed(reference, g.staff)
             record("marked refill processed", reference)
             flash(f"{reference} is marked processed.")
-        if request.form.get("back") == "list":
-            return redirect(url_for(".refill_list"))
         return redirect(url_for(".refill", reference=reference))
 
     # -- the audit log ----------------------------------------------------------------------

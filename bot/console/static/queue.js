@@ -1,14 +1,33 @@
-// Keeps the escalation queue fresh without reloading: polls the JSON endpoint and
-// rebuilds the table body with text nodes only (nothing from the server is parsed as HTML).
+// Keeps the escalation queue fresh without reloading. It polls the JSON endpoint (more
+// slowly in a background tab) and changes the table only when the data changed: rows
+// that did not change stay as they are, so keyboard focus stays where it was. Rows are
+// built from text nodes only (nothing from the server is parsed as HTML). The page title
+// carries the count for a background tab; the status line is rewritten only when its
+// words change; an ended session goes to the login page; a queue that stops updating
+// says so in an alert.
 (function () {
   "use strict";
   var table = document.getElementById("queue");
   var body = document.getElementById("queue-rows");
   var status = document.getElementById("queue-status");
-  if (!table || !body || !window.fetch) { return; }
+  var alertBox = document.getElementById("queue-alert");
+  if (!table || !body || !status || !alertBox || !window.fetch) { return; }
   var source = table.getAttribute("data-source");
-  var every = 5000;
-  var lastCount = body.querySelectorAll("tr:not(.empty)").length;
+  var login = table.getAttribute("data-login");
+  var VISIBLE_EVERY = 5000, HIDDEN_EVERY = 15000, FAILURES_BEFORE_ALERT = 2;
+  var suffix = document.title.slice(document.title.indexOf(" - "));
+  var title = document.title.slice(0, document.title.indexOf(" - "));
+  var last = "";        // the data on screen, as JSON
+  var known = references();
+  var news = "";        // what the status line adds to the count, until the rows change
+  var updated = table.getAttribute("data-updated");  // the server's clock, the pharmacy's time zone
+  var failures = 0, polls = 0, timer = null, busy = false, stopped = false;
+
+  function references() {
+    var seen = {};
+    body.querySelectorAll("th a").forEach(function (a) { seen[a.textContent] = true; });
+    return seen;
+  }
 
   function cell(tag, label, text) {
     var node = document.createElement(tag);
@@ -46,41 +65,133 @@
     return tr;
   }
 
-  function render(items) {
-    var rows = document.createDocumentFragment();
-    items.forEach(function (item) { rows.appendChild(row(item)); });
-    if (!items.length) {
-      var tr = document.createElement("tr");
-      tr.className = "empty";
-      var td = document.createElement("td");
-      td.colSpan = 7;
-      td.textContent = "No one is waiting.";
-      tr.appendChild(td);
-      rows.appendChild(tr);
+  function emptyRow() {
+    var tr = document.createElement("tr");
+    tr.className = "empty";
+    var td = document.createElement("td");
+    td.colSpan = 7;
+    td.textContent = "No one is waiting.";
+    tr.appendChild(td);
+    return tr;
+  }
+
+  // What a row shows but for its age (which changes every minute and is updated in place).
+  function words(tr) {
+    return Array.prototype.filter.call(tr.children, function (c) { return c.getAttribute("data-label") !== "Age"; })
+      .map(function (c) { return c.textContent.replace(/\s+/g, " ").trim(); })
+      .concat(tr.className.trim()).join("|");
+  }
+
+  // Make the table body show `items`, replacing only the rows whose words changed: the
+  // others, and a link focused in them, stay as they are (the server's rows included).
+  function renderRows(items) {
+    var focused = document.activeElement;
+    var focusedHref = focused && body.contains(focused) ? focused.getAttribute("href") : null;
+    var fresh = items.map(row);
+    var wanted = {};
+    fresh.forEach(function (tr) { wanted[words(tr)] = true; });
+    var kept = {};
+    Array.prototype.slice.call(body.children).forEach(function (tr) {
+      var said = words(tr);
+      if (wanted[said] && !kept[said]) { kept[said] = tr; } else { tr.remove(); }
+    });
+    var cursor = body.firstElementChild;
+    fresh.forEach(function (tr, i) {
+      var old = kept[words(tr)];
+      if (!old) { body.insertBefore(tr, cursor); return; }
+      if (old !== cursor) { body.insertBefore(old, cursor); } else { cursor = cursor.nextElementSibling; }
+      var age = old.querySelector('[data-label="Age"]');
+      if (age.textContent !== items[i].age) { age.textContent = items[i].age; }
+    });
+    if (!items.length) { body.appendChild(emptyRow()); }
+    // A row that changed was rebuilt: put focus back on its new link (or on the table).
+    if (focusedHref !== null && !body.contains(document.activeElement)) {
+      var again = Array.prototype.find.call(body.querySelectorAll("a"), function (a) {
+        return a.getAttribute("href") === focusedHref;
+      });
+      (again || table).focus();
     }
-    body.replaceChildren(rows);
-    var text = items.length + " waiting.";
-    if (items.length > lastCount) { text += " New escalation."; }
-    lastCount = items.length;
-    status.textContent = text;
+  }
+
+  function say(text) {
+    if (status.textContent !== text) { status.textContent = text; }
+  }
+
+  function showAlert(text) {
+    if (alertBox.textContent !== text) { alertBox.textContent = text; }
+    alertBox.hidden = false;
+  }
+
+  function render(data) {
+    var items = data.escalations;
+    var now = {};
+    var added = [];
+    items.forEach(function (item) {
+      now[item.reference] = true;
+      if (!known[item.reference]) { added.push(item.reference + (item.urgent ? " (urgent)" : "")); }
+    });
+    var same = Object.keys(now).length === Object.keys(known).length && !added.length;
+    if (!same) { news = added.length ? "New: " + added.join(", ") + "." : ""; }
+    if (failures >= FAILURES_BEFORE_ALERT) {
+      alertBox.hidden = true;
+      table.classList.remove("stale");
+      news = "The queue is updating again.";
+    }
+    known = now;
+    failures = 0;
+    updated = data.updated;
+    var json = JSON.stringify(items);
+    if (json !== last) { renderRows(items); last = json; }
+    say(news ? data.status + " " + news : data.status);
+    title = data.title;
+    document.title = title + suffix;
+  }
+
+  function loggedOut(target) {
+    stopped = true;
+    table.hidden = true;  // no rows that are no longer true
+    document.title = "Logged out: " + title + suffix;
+    showAlert("Your session has ended, so the queue is no longer updating. Taking you to the login page.");
+    window.location.assign(target || login);
+  }
+
+  function failed() {
+    failures += 1;
+    if (failures < FAILURES_BEFORE_ALERT) { return; }
+    table.classList.add("stale");
+    document.title = "(not updating) " + title + suffix;
+    showAlert("The queue is not updating: the console cannot reach the server. " +
+              "The list below is from " + updated + " and may be out of date. Still trying.");
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (!stopped) { timer = setTimeout(poll, document.hidden ? HIDDEN_EVERY : VISIBLE_EVERY); }
   }
 
   function poll() {
-    if (document.hidden) { return; }
-    fetch(source, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    if (busy || stopped) { return; }
+    busy = true;
+    fetch(source, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.status === 401) { throw new Error("logged out"); }
+        if (response.status === 401) {
+          return response.json().catch(function () { return {}; })
+            .then(function (data) { loggedOut(data.login); });
+        }
         if (!response.ok) { throw new Error("status " + response.status); }
-        return response.json();
+        return response.json().then(render);
       })
-      .then(function (data) { render(data.escalations); table.setAttribute("data-updated", Date.now()); })
-      .catch(function (error) {
-        status.textContent = error.message === "logged out"
-          ? "Your session has ended: reload the page to log in again."
-          : "Could not refresh the queue; trying again.";
+      .catch(failed)
+      .then(function () {
+        busy = false;
+        polls += 1;
+        table.setAttribute("data-polls", String(polls));  // for tests: a poll has finished
+        schedule();
       });
   }
 
-  setInterval(poll, every);
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) { poll(); } });
+  schedule();
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { clearTimeout(timer); poll(); }
+  });
 }());

@@ -1,0 +1,117 @@
+"""One escalation's page and what staff do there: listen to a voicemail, claim or take
+over, text the patient, resolve.
+
+A reply or note the console refuses comes back on the page itself (status 422), with the
+error next to its field and the draft still in it, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+
+from bot.console import present
+from bot.console.recordings import RecordingUnavailable, fetch_recording
+from bot.console.texting import read_draft
+from bot.escalation.notify import ReplyRefused, queue_staff_reply, reply_states
+from bot.escalation.record import Escalation
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+ESCALATION = re.compile(r"^E-\d{1,12}$")
+MAX_NOTE = 1000
+MAX_DRAFT = 4000  # characters of a refused reply shown back to the staff member
+
+
+def add_escalation_pages(console: Blueprint, services: Services,
+                         record: Callable[..., None]) -> None:
+    """The routes under /staff/escalations/<reference>; `record` writes the audit log."""
+    settings, escalations = services.settings, services.escalations
+
+    def find_escalation(reference: str) -> Escalation:
+        found = escalations.get(reference, with_lines=True) if ESCALATION.match(reference) else None
+        if found is None:
+            abort(404)
+        return found
+
+    def escalation_page(found: Escalation, status: int = 200, **form: str) -> Any:
+        """The escalation's page; `form` puts a refused reply or note back with its error."""
+        return render_template(
+            "console_escalation.html", e=found, channel=present.channel_label(found.channel),
+            replies=reply_states(services.redis, services.keys, found.reference),
+            reply_labels=present.REPLY_LABELS, notify_states=present.NOTIFY_STATES,
+            opted_out=services.consent.is_opted_out(found.phone), **form,
+        ), status
+
+    @console.get("/escalations/<reference>")
+    def escalation(reference: str) -> Any:
+        found = find_escalation(reference)
+        record("viewed escalation", reference)
+        return escalation_page(found)
+
+    @console.get("/escalations/<reference>/voicemail.mp3")
+    def voicemail(reference: str) -> Any:
+        found = find_escalation(reference)
+        if not found.recording_url:
+            abort(404)
+        try:
+            audio = fetch_recording(settings, found.recording_url)
+        except RecordingUnavailable as problem:
+            return render_template("console_error.html", title="Voicemail unavailable",
+                                   message=f"The recording could not be fetched: {problem}."), 502
+        record("played voicemail", reference)
+        return Response(audio, mimetype="audio/mpeg")
+
+    @console.post("/escalations/<reference>/claim")
+    def claim(reference: str) -> Any:
+        found = find_escalation(reference)
+        if found.status == "resolved":
+            flash(f"{reference} is already resolved.", "error")
+        elif found.assignee not in {"", g.staff} and \
+                request.form.get("take_over_from") != found.assignee:
+            # Taking over needs a second, deliberate step (the page's script asks first).
+            return render_template("console_take_over.html", e=found)
+        else:
+            escalations.claim(reference, g.staff)
+            record("claimed", reference)
+            flash(f"You have claimed {reference}.")
+        return redirect(url_for(".escalation", reference=reference))
+
+    @console.post("/escalations/<reference>/reply")
+    def reply(reference: str) -> Any:
+        found = find_escalation(reference)
+        draft = read_draft(request.form.get("message", "")[:MAX_DRAFT])
+        try:
+            if draft.problem and found.status != "resolved" and found.phone:
+                raise ReplyRefused(draft.problem)  # what SMS would drop is never sent
+            queue_staff_reply(escalations, escalation=found, who=g.staff, text=draft.text,
+                              opted_out=services.consent.is_opted_out)
+        except ReplyRefused as refused:
+            record("reply refused", reference)
+            return escalation_page(found, 422, reply_error=str(refused), draft=draft.text)
+        if found.status == "open":
+            escalations.claim(reference, g.staff)
+        record("replied by SMS", reference)
+        plain = (f" Accents SMS cannot carry were left off: {' '.join(draft.unaccented)}."
+                 if draft.unaccented else "")
+        flash(f"Your text is on its way; its state shows in the transcript.{plain}")
+        return redirect(url_for(".escalation", reference=reference, _anchor="transcript-end"))
+
+    @console.post("/escalations/<reference>/resolve")
+    def resolve(reference: str) -> Any:
+        found = find_escalation(reference)
+        note = request.form.get("note", "").strip()[:MAX_NOTE]
+        if found.status == "resolved":
+            flash(f"{reference} was already resolved.", "error")
+        elif not note:
+            return escalation_page(found, 422, note_error="Add a note saying how it was "
+                                   "resolved. It is still open.")
+        else:
+            escalations.resolve(reference, g.staff, note)
+            record("resolved", reference)
+            flash(f"{reference} is resolved; the bot answers this patient again.")
+        return redirect(url_for(".queue"))
