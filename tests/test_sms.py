@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.app import build_services, create_app
-from bot.channels.sms_text import is_gsm7
+from bot.channels.sms_text import is_gsm7, to_gsm7
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.helpers import FIXTURES, PATIENT, TwilioClient, sms_params
 
@@ -391,3 +391,16 @@ def test_signature_checks_cannot_be_switched_off_in_production(redis_url):
     with pytest.raises(SettingsError, match="TWILIO_VALIDATE_SIGNATURES"):
         make_settings(redis_url, BOT_ENV="production", TWILIO_VALIDATE_SIGNATURES="false")
     make_settings(redis_url, BOT_ENV="development", TWILIO_VALIDATE_SIGNATURES="false")  # allowed
+
+
+@pytest.mark.parametrize(("text", "sent"), [
+    ("take \u00bd tablet", "take 1/2 tablet"),  # never "12"
+    ("take 1\u00bd tablets", "take 1 1/2 tablets"),
+    ("5 \u00b5g", "5 mcg"),
+    ("\u2265 38\u00b0", ">= 38 degrees"),
+    ("\u201cJos\u00e9\u201d \u2013 ok\u2026", '"Jos\u00e9" - ok...'),
+    ("caf\u00e9 \u00f3", "caf\u00e9 o"),
+    ("hi \U0001F600 \u4f60\u597d", "hi  "),
+])
+def test_text_going_out_is_gsm7_and_never_changes_a_number(text, sent):
+    assert to_gsm7(text) == sent and is_gsm7(to_gsm7(text))

@@ -24,7 +24,14 @@ _REPLACEMENTS = {
     "\u201c": '"', "\u201d": '"', "\u201e": '"',
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
     "\u2026": "...", "\u00a0": " ", "\u2022": "-", "\t": " ",
+    # Numbers must never change meaning ("1/2" read as "12").
+    "\u00bd": "1/2", "\u00bc": "1/4", "\u00be": "3/4", "\u2153": "1/3", "\u2154": "2/3",
+    "\u0111": "d", "\u0110": "D",
+    "\u2044": "/", "\u2265": ">=", "\u2264": "<=", "\u00b5": "mc", "\u00b0": " degrees",
 }
+
+
+_MIXED_FRACTION = re.compile("(\\d)([\u00bd\u00bc\u00be\u2153\u2154])")
 
 
 def is_gsm7(text: str) -> bool:
@@ -51,6 +58,7 @@ def to_gsm7(text: str) -> str:
     """Replace typographic characters; drop anything GSM-7 cannot carry."""
     if _GSM7_ALL.issuperset(text):  # the usual case: nothing to do
         return text
+    text = _MIXED_FRACTION.sub(r"\1 \2", text)  # 1½ -> 1 1/2, not 11/2
     for bad, good in _REPLACEMENTS.items():
         text = text.replace(bad, good)
     out = []
@@ -58,8 +66,10 @@ def to_gsm7(text: str) -> str:
         if char in GSM7_BASIC or char in GSM7_EXTENDED:
             out.append(char)
             continue
-        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
-        out.append(plain if plain and all(c in GSM7_BASIC for c in plain) else "")
+        # A letter with accents keeps its letter (a for á); anything else that cannot be
+        # sent is dropped rather than turned into something else (NFKD makes ½ "12").
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        out.append(base if len(base) == 1 and base.isalpha() and base in GSM7_BASIC else "")
     return "".join(out)
 
 

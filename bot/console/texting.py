@@ -1,10 +1,10 @@
 """What a staff member's draft becomes as a text, checked before it is queued.
 
 A text goes out as GSM-7 (bot/escalation/notify.py `sms_text`): typographic quotes and
-dashes become plain ones, accented letters outside GSM-7 lose their accents, and anything
-else is dropped without a trace (Vietnamese đ, Chinese, emoji, µ, ≥, °) or turned into
-something else (½ into 12). The console refuses a draft that would lose or change more
-than quotes, dashes and accents, and says which characters are the problem.
+dashes become plain ones, accented letters outside GSM-7 lose their accents, a few signs
+are spelled out (½ as 1/2, µ as mc, ≥ as >=), and anything else is dropped without a trace
+(Chinese, emoji). The console refuses a draft that would lose or change more than quotes,
+dashes and accents, and says which characters are the problem.
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ def notify_staff(reference: str) -> str:
                          fields={"notify_status": "failed", "notify_detail": detail})
         log.error("staff notification for %s: %s", reference, detail)
         return "failed"
-    ctx.store.update(reference, "worker", "staff notified", f"{len(numbers)} number(s)",
+    ctx.store.update(reference, "worker", "staff notified", f"{len(numbers)} number{'' if len(numbers) == 1 else 's'}",
                      fields={"notify_status": "sent", "notify_detail": ""})
     return "sent"
 
