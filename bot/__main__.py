@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     add = staff_commands.add_parser("add", help="create a user; the password is read from stdin")
     add.add_argument("name")
+    remove = staff_commands.add_parser("remove", help="remove a user; their sessions end at once")
+    remove.add_argument("name")
 
     commands.add_parser("worker", help="run the background job worker (staff notifications)")
 

@@ -241,6 +241,15 @@ def staff(args: argparse.Namespace) -> int:
     from bot.store.keys import Keys
 
     settings = _settings()
+    if args.staff_command == "remove":
+        url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
+        try:
+            removed = StaffUsers(client_for_url(url), Keys(settings.key_prefix)).remove(args.name)
+        finally:
+            if embedded is not None:
+                embedded.stop()
+        print(f"staff user {args.name!r} removed" if removed else f"no staff user {args.name!r}")
+        return 0 if removed else 1
     if sys.stdin.isatty():
         password = getpass.getpass(f"Password for {args.name}: ")
         again = getpass.getpass("Again: ")

@@ -163,3 +163,6 @@ class Settings:
                             ("CONSOLE_LOCKOUT_SECONDS", self.console_lockout_seconds)):
             if value < 1:
                 raise SettingsError(f"{name} must be at least 1, got {value}")
+        if self.console_session_minutes > 12 * 60:
+            raise SettingsError("CONSOLE_SESSION_MINUTES is at most 720 (a session ends after "
+                                f"12 hours in any case), got {self.console_session_minutes}")

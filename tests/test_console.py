@@ -649,6 +649,14 @@ def test_staff_add_reads_the_password_from_stdin_and_the_user_can_log_in(app, se
     client = StaffClient(app)
     assert client.login("robin", "a long enough password").status_code == 302
     assert client.get("/staff/").status_code == 200
+    # Removing the user ends the session at once.
+    removed = subprocess.run([sys.executable, "-m", "bot", "staff", "remove", "robin"],
+                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert removed.returncode == 0 and "removed" in removed.stdout
+    assert client.get("/staff/").status_code == 302
+    again = subprocess.run([sys.executable, "-m", "bot", "staff", "remove", "robin"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert again.returncode == 1
 
 
 def test_logging_out_ends_the_session_on_the_server(staff, app):

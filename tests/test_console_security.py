@@ -228,3 +228,80 @@ def test_a_redis_outage_gives_a_plain_page_not_a_stack_trace(engine, clock, tmp_
     response = client.get("/staff/")
     assert response.status_code == 503
     assert "cannot reach its database" in response.get_data(as_text=True)
+
+
+# -- from a security review ---------------------------------------------------------------------
+def test_wrong_passwords_sent_in_parallel_cannot_all_be_tried(app, staff, redis_client, settings):
+    """Each try is counted before the password is checked: a burst cannot run past the limit."""
+    import threading
+
+    from bot.console.users import StaffUsers
+    from bot.store.keys import Keys
+
+    checked = []
+    real_check = StaffUsers.check
+
+    def counting_check(self, name, password):  # type: ignore[no-untyped-def]
+        checked.append(name)
+        return real_check(self, name, password)
+
+    clients = [StaffClient(app) for _ in range(20)]
+    for client in clients:
+        client.get("/staff/login")
+    start = threading.Barrier(len(clients))
+    codes = []
+
+    def guess(client: StaffClient) -> None:
+        start.wait()
+        codes.append(client.post("/staff/login", {"name": STAFF, "password": "a wrong guess"}).status_code)
+
+    StaffUsers.check = counting_check  # type: ignore[method-assign]
+    try:
+        threads = [threading.Thread(target=guess, args=(c,)) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        StaffUsers.check = real_check  # type: ignore[method-assign]
+    assert len(checked) <= settings.console_login_max_failures
+    assert codes.count(429) >= len(clients) - settings.console_login_max_failures
+    assert StaffUsers(redis_client, Keys(settings.key_prefix)).generation(STAFF) is not None
+
+
+def test_a_new_password_or_removal_ends_the_staff_members_sessions(staff, redis_client, settings):
+    from bot.console.users import StaffUsers
+    from bot.store.keys import Keys
+
+    users = StaffUsers(redis_client, Keys(settings.key_prefix))
+    staff.login()
+    assert staff.get("/staff/").status_code == 200
+    users.add(STAFF, "a brand new password")
+    assert staff.get("/staff/").status_code == 302  # the old session is over
+    staff.login(STAFF, "a brand new password")
+    assert staff.get("/staff/").status_code == 200
+    assert users.remove(STAFF)
+    assert staff.get("/staff/").status_code == 302
+
+
+def test_a_next_link_with_control_characters_just_goes_to_the_queue(staff):
+    staff.get("/staff/login")
+    response = staff.post("/staff/login", {"name": STAFF, "password": PASSWORD,
+                                           "next": "/staff/\r\nSet-Cookie: x=1"})
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+
+
+def test_hammering_a_locked_name_writes_one_audit_entry(staff, services):
+    from bot.console.audit import AuditLog
+
+    for _ in range(30):
+        staff.login(STAFF, "wrong password!")
+    entries, _ = AuditLog(services.redis, services.keys).page()
+    assert sum(e.action == "login refused (too many tries)" for e in entries) == 1
+
+
+def test_a_session_cannot_be_set_to_outlive_twelve_hours(redis_url):
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="CONSOLE_SESSION_MINUTES"):
+        make_settings(redis_url, CONSOLE_SESSION_MINUTES="100000")

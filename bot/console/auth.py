@@ -31,6 +31,10 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def digest(text: str) -> str:
+    return _digest(text)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -77,6 +81,33 @@ class LoginThrottle:
                 longest = max(longest, self._wait(int(count), float(last or 0), limit))
         return int(-(-longest // 1))
 
+    def attempt(self, name: str, address: str) -> int:
+        """Count this try before the password is checked, so that tries sent in parallel
+        cannot all get past the limit; the seconds to wait if it is refused (0: go on).
+        A refused try is not counted, a successful one is taken back (`succeeded`)."""
+        sources = self._sources(name, address)
+        pipe = self.client.pipeline(transaction=True)
+        for key, _ in sources:
+            pipe.hincrby(key, "count", 1)
+            pipe.hget(key, "last")
+            pipe.expire(key, self.lockout_seconds * 2)
+        results = pipe.execute()
+        now = self.clock()
+        longest = 0.0
+        for index, (_, limit) in enumerate(sources):
+            before = int(results[3 * index]) - 1
+            # No time yet for tries beyond the free ones: others are racing this one.
+            last = float(results[3 * index + 1] or 0) or (now if before > limit.free else 0.0)
+            longest = max(longest, self._wait(before, last, limit))
+        pipe = self.client.pipeline(transaction=True)
+        for key, _ in sources:
+            if longest:
+                pipe.hincrby(key, "count", -1)
+            else:
+                pipe.hset(key, "last", repr(now))
+        pipe.execute()
+        return int(-(-longest // 1))
+
     def failed(self, name: str, address: str) -> int:
         """Count a wrong password; the wait it earns."""
         pipe = self.client.pipeline(transaction=True)
@@ -88,15 +119,20 @@ class LoginThrottle:
         pipe.execute()
         return self.wait(name, address)
 
-    def succeeded(self, name: str) -> None:
-        """The name's count restarts; the address's does not (other names may be tried)."""
-        self.client.delete(self._sources(name, "")[0][0])
+    def succeeded(self, name: str, address: str | None = None) -> None:
+        """The name's count restarts; the address's does not (other names may be tried),
+        but a try counted by `attempt` that succeeded is taken back."""
+        sources = self._sources(name, address or "")
+        self.client.delete(sources[0][0])
+        if address is not None:
+            self.client.hincrby(sources[1][0], "count", -1)
 
 
 @dataclass(frozen=True)
 class StaffSession:
     name: str
     created: float
+    generation: str = ""  # the staff user's at login: a new password or removal ends it
 
 
 class StaffSessions:
@@ -110,12 +146,12 @@ class StaffSessions:
     def _key(self, token: str) -> str:
         return f"{self.keys.prefix}staff:session:{_digest(token)}"
 
-    def start(self, name: str) -> str:
+    def start(self, name: str, generation: str = "") -> str:
         """A new session for a staff member who just logged in; its token."""
         token = secrets.token_urlsafe(32)
         key = self._key(token)
         pipe = self.client.pipeline(transaction=True)
-        pipe.hset(key, mapping={"name": name, "created": repr(self.clock())})
+        pipe.hset(key, mapping={"name": name, "created": repr(self.clock()), "generation": generation})
         pipe.expire(key, self.idle_seconds)
         pipe.execute()
         return token
@@ -126,10 +162,10 @@ class StaffSessions:
         if not token:
             return None
         key = self._key(token)
-        name, created = self.client.hmget(key, "name", "created")
+        name, created, generation = self.client.hmget(key, "name", "created", "generation")
         if name is None:
             return None
-        session = StaffSession(_text(name), float(created or 0))
+        session = StaffSession(_text(name), float(created or 0), _text(generation or b""))
         if self.clock() - session.created > SESSION_MAX_HOURS * 3600:
             self.client.delete(key)
             return None

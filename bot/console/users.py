@@ -40,7 +40,19 @@ class StaffUsers:
         self.client.hset(self.keys.staff_user(name), mapping={
             "name": name,
             "password": generate_password_hash(password, method="scrypt"),
+            # A new password (or a new account under an old name) ends earlier sessions.
+            "generation": secrets.token_hex(8),
         })
+
+    def generation(self, name: str) -> str | None:
+        """Changes whenever the password is set; None once the user is removed."""
+        found = self.client.hmget(self.keys.staff_user(name), "name", "generation")
+        if found[0] is None:
+            return None
+        return _text(found[1]) if found[1] is not None else ""
+
+    def remove(self, name: str) -> bool:
+        return bool(self.client.delete(self.keys.staff_user(name)))
 
     def check(self, name: str, password: str) -> bool:
         stored = None

@@ -34,6 +34,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from bot.console import present
 from bot.console.audit import AuditLog
 from bot.console.auth import LoginThrottle, StaffSessions
+from bot.console.auth import digest as _digest
 from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
 from bot.settings import Settings, SettingsError
@@ -111,12 +112,22 @@ def create_blueprint(services: Services) -> Blueprint:
     def record(action: str, target: str = "") -> None:
         audit.record(g.staff, action, target, address())
 
+    def audit_once(what: str) -> bool:
+        """One audit entry per lockout for refused logins: an attacker cannot grow the
+        six-year audit log by hammering a locked name."""
+        return bool(services.redis.set(services.keys.dedup("login", _digest(what)), 1, nx=True,
+                                       ex=settings.console_lockout_seconds))
+
     @console.before_request
     def require_login() -> Any:
         if request.endpoint not in PUBLIC:
             # The queue's own polling does not count as activity for the idle timeout.
             staff = sessions.find(session.get("token"),
                                   touch=request.endpoint != "console.queue_json")
+            if staff is not None and staff.generation != users.generation(staff.name):
+                # Removed, or given a new password (`bot staff add`): this session is over.
+                sessions.end(session.get("token"))
+                staff = None
             if staff is None:
                 if request.endpoint == "console.queue_json":
                     return jsonify(error="login required",
@@ -160,7 +171,8 @@ def create_blueprint(services: Services) -> Blueprint:
 
     # -- logging in and out --------------------------------------------------------------
     def safe_next(target: str | None) -> str:
-        if target and target.startswith("/staff/") and not target.startswith("//"):
+        if (target and target.startswith("/staff/") and not target.startswith("//")
+                and target.isprintable()):
             return target
         return url_for(".queue")
 
@@ -173,22 +185,22 @@ def create_blueprint(services: Services) -> Blueprint:
         name = request.form.get("name", "").strip()[:64]
         password = request.form.get("password", "")[:1024]
         target = request.form.get("next", "")
-        wait = throttle.wait(name, address())
+        wait = throttle.attempt(name, address())
         if wait:
-            audit.record(name or "?", "login refused (too many tries)", "", address())
+            if audit_once(f"refused:{name.lower()}:{address()}"):
+                audit.record(name or "?", "login refused (too many tries)", "", address())
             minutes = -(-wait // 60)
             error = (f"Too many tries. Wait {present.count(wait, 'second')} and try again."
                      if wait < 60 else
                      f"Too many tries: login is locked for {present.count(minutes, 'minute')}.")
             return render_template("console_login.html", error=error, name=name, next=target), 429
         if not name or not users.check(name, password):
-            throttle.failed(name, address())
             audit.record(name or "?", "login failed", "", address())
             return render_template("console_login.html", error="Wrong name or password.",
                                    name=name, next=target), 401
-        throttle.succeeded(name)
+        throttle.succeeded(name, address())
         session.clear()  # a fresh session (and CSRF token) for the logged-in staff member
-        session["token"] = sessions.start(name)
+        session["token"] = sessions.start(name, users.generation(name))
         audit.record(name, "logged in", "", address())
         return redirect(safe_next(target))
 
