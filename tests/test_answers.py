@@ -47,7 +47,7 @@ def test_questions_get_the_answer_the_safety_rules_call_for(twilio, text, expect
 
 def test_a_parent_who_shares_a_loss_is_met_with_sympathy_first(twilio):
     said = reply(twilio, "my daughter passed away from nh last year")
-    assert "so sorry for the loss" in said
+    assert "so sorry for your loss" in said
     assert "I can only help" not in said
 
 
@@ -125,3 +125,21 @@ def test_a_possible_dosing_mistake_reaches_a_person_not_the_dosing_facts(twilio,
     said = reply(twilio, "I need to talk to someone, I think I gave my daughter the wrong IVIG dose")
     assert "1 g/kg" not in said and "E-" in said
     assert len(services.escalations.open_queue()) == 1
+
+
+@pytest.mark.parametrize("text", ["I lost my prescription label", "we lost the babys paperwork"])
+def test_losing_a_label_is_not_met_with_condolences(twilio, text):
+    assert "sorry for your loss" not in reply(twilio, text)
+
+
+def test_a_specialists_text_that_was_never_sent_does_not_silence_the_acknowledgement(
+        twilio, services):
+    from bot.escalation.notify import queue_staff_reply
+
+    reply(twilio, "can i talk to a real person")
+    [escalation] = services.escalations.open_queue()
+    reply_id = queue_staff_reply(services.escalations, escalation=escalation, who="dana",
+                                 text="I will call you at 9", opted_out=lambda _: False)
+    services.redis.hset(services.keys.escalation(escalation.reference),
+                        f"reply:{reply_id}:status", "failed")  # as the worker records a refusal
+    assert "your message was added" in reply(twilio, "Hello? Is anyone going to call me?")

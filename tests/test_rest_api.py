@@ -316,6 +316,7 @@ def test_one_client_address_cannot_flood_the_queue_through_the_rest_channel(redi
                for n in range(8)]
     assert [a.status_code for a in answers] == [200] * 5 + [429] * 3
     assert answers[-1].get_json()["error"] == "Too Many Requests"
+    assert "911" in answers[-1].get_json()["message"]  # refused, but never without 911
     assert len(services.escalations.open_queue()) == 5
     clock.now += 60  # a new minute
     assert client.post(WEBHOOK, json={"sender": "someone", "message": "what is nh"}).status_code == 200

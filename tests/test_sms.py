@@ -404,3 +404,12 @@ def test_signature_checks_cannot_be_switched_off_in_production(redis_url):
 ])
 def test_text_going_out_is_gsm7_and_never_changes_a_number(text, sent):
     assert to_gsm7(text) == sent and is_gsm7(to_gsm7(text))
+
+
+@pytest.mark.parametrize("body", ["cancel these texts", "remove my number",
+                                  "I'd like to end the texts please", "turn off the reminders"])
+def test_more_ways_of_asking_to_stop_the_texts(twilio, services, body):
+    reply = twilio.sms(body)
+    assert len(reply.messages) == 1 and "unsubscribed" in reply.messages[0]
+    assert services.consent.is_opted_out(PATIENT)
+    assert services.escalations.open_queue() == []  # and not paged as an emergency

@@ -3,6 +3,8 @@ a specialist took the call: the call goes on sensibly instead of ending or apolo
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import build_services, create_app
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.helpers import TwilioClient
@@ -141,3 +143,17 @@ def test_a_voicemail_that_reads_as_an_emergency_becomes_urgent(caller, services)
     caller.transcription(sid, "Hi my baby isn't breathing and is turning blue please call me back")
     [after] = services.escalations.open_queue()
     assert after.reference == before.reference and after.urgency == "urgent"
+
+
+
+
+
+@pytest.mark.parametrize("words", ["I haven't called 911", "has anyone called 911",
+                                   "I called 911 but now she is having a seizure",
+                                   "nobody has called 911 yet"])
+def test_doubt_about_911_is_still_an_emergency(caller, words):  # noqa: F811
+    caller.start()
+    caller.say("my baby is not breathing")
+    turn = caller.say(words)
+    assert "help is on the way" not in turn.text
+    assert turn.said[0].startswith("If this is an emergency, call 911")

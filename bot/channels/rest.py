@@ -166,6 +166,12 @@ def create_blueprint(processor: MessageProcessor) -> Blueprint:
     @rest.post(WEBHOOK)
     def webhook() -> Any:
         if _over_rate_limit():
+            body = request.get_json(silent=True)
+            text = body.get("message") if isinstance(body, dict) else None
+            if isinstance(text, str) and safety.check(text).matched:
+                # Refused, but never without the 911 instruction.
+                return jsonify(error="Too Many Requests",
+                               message=apology("", text)[0].get("text", "")), 429
             return jsonify(error="Too Many Requests",
                            message="too many messages from this address; wait a minute"), 429
         data = _json_object()

@@ -77,6 +77,10 @@ _REVOCATION = re.compile(
         rf"\b(?:remove|take|get|delete)\s+{_ME}\s+(?:from|off|off\s+of)\s+{_LIST}",
         r"\b(?:delete|lose|erase)\s+(?:my|this)\s+(?:phone\s+)?number\b",
         r"\bleave\s+(?:me|us)\s+alone\b",
+        # "cancel these texts", "end the messages please", "I'd like to end the texts"
+        rf"\b(?:cancel|end|turn\s+off|disable)\s+(?:{_DETERMINERS}\s+)*{_MESSAGES}\b",
+        # "remove my number", "take my number off"
+        rf"\b(?:remove|take)\s+(?:my|this)\s+(?:phone\s+)?number(?:\s+off)?(?:{_END}|\s+(?:from|off)\s+{_LIST})",
     ]),
 )
 

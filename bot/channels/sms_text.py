@@ -27,10 +27,11 @@ _REPLACEMENTS = {
     # Numbers must never change meaning ("1/2" read as "12").
     "\u00bd": "1/2", "\u00bc": "1/4", "\u00be": "3/4", "\u2153": "1/3", "\u2154": "2/3",
     "\u0111": "d", "\u0110": "D",
-    "\u2044": "/", "\u2265": ">=", "\u2264": "<=", "\u00b5": "mc", "\u00b0": " degrees",
+    "\u2044": "/", "\u2265": ">=", "\u2264": "<=", "\u00b5": "mc",
 }
 
 
+_DEGREES = re.compile("\u00b0\\s*([CF](?![a-z]))?")
 _MIXED_FRACTION = re.compile("(\\d)([\u00bd\u00bc\u00be\u2153\u2154])")
 
 
@@ -59,6 +60,7 @@ def to_gsm7(text: str) -> str:
     if _GSM7_ALL.issuperset(text):  # the usual case: nothing to do
         return text
     text = _MIXED_FRACTION.sub(r"\1 \2", text)  # 1½ -> 1 1/2, not 11/2
+    text = _DEGREES.sub(lambda m: " degrees" + (f" {m.group(1)}" if m.group(1) else ""), text)
     for bad, good in _REPLACEMENTS.items():
         text = text.replace(bad, good)
     out = []

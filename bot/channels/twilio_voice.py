@@ -59,6 +59,18 @@ _SPOKEN_KEY = re.compile(r"^(?:(?:press|push|option|number|key|dial)\s+)?(\w+)(?
 _FILLER = re.compile(r"^(?:u+[mh]+|e+r+m*|h+m+|m+h*m*|a+h+|u+h+ h+u+h+|hello\?*)$")
 _HELP_COMING = re.compile(r"\b(?:already )?(?:called|dialed|rang|phoned) (?:9 ?1 ?1|nine one one|an ambulance)\b"
                           r"|\b(?:ambulance|paramedics|911) (?:is|are) (?:here|coming|on (?:the|their|its) way)\b")
+# "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
+_NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|still)\b")
+
+
+def _help_is_coming(speech: str) -> bool:
+    """Only a plain "I called 911 already": anything doubtful is an emergency still."""
+    plain = re.sub(r"[^\w\s]", "", speech.lower())
+    if not _HELP_COMING.search(plain) or _NOT_YET.search(plain):
+        return False
+    return not safety.check(_HELP_COMING.sub(" ", plain)).matched
+
+
 _SHORT_NO = 4  # words: "no thanks", "no that's all"; longer "no"-sounding sentences are asked again
 
 Prompt = Callable[[Step, list[str]], VoiceResponse]  # asks again, after these lead texts
@@ -331,7 +343,7 @@ class VoiceIvr:
 
     def on_emergency(self, step: Step) -> VoiceResponse:
         heard = step.heard
-        if heard.speech and _HELP_COMING.search(heard.speech.lower()):
+        if heard.speech and _help_is_coming(heard.speech):
             # "I called 911 already": not a new emergency; the 911 message again would loop.
             return self.ask_menu(step, [self.script.text("utter_voice_help_coming")])
         if heard.meaning == "emergency":

@@ -255,8 +255,16 @@ class EscalationStore:
         return None
 
     def has_staff_reply(self, reference: str) -> bool:
-        lines = self.client.lrange(self.keys.escalation_transcript(reference), 0, -1)
-        return any(json.loads(line).get("from") == "staff" for line in lines)
+        """Has a specialist's text gone out (or is it on its way)? One that failed or was
+        refused does not count: the patient heard nothing from us."""
+        lines = [json.loads(line) for line in
+                 self.client.lrange(self.keys.escalation_transcript(reference), 0, -1)]
+        ids = [line.get("reply_id") for line in lines if line.get("from") == "staff"]
+        if not ids:
+            return False
+        states = self.client.hmget(self.keys.escalation(reference),
+                                   [f"reply:{reply_id}:status" for reply_id in ids])
+        return any(_text(state) not in {"failed", None} for state in states)
 
     # -- changing ---------------------------------------------------------------------
     def _record_keys(self, reference: str) -> list[str]:
