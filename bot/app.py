@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         settings.public_base_url,
         settings.twilio_validate_signatures,
     )
-    app.register_blueprint(rest.create_blueprint(services.processor))
+    app.register_blueprint(rest.create_blueprint(services))
     sms = twilio_sms.SmsChannel(
         processor=services.processor,
         consent=services.consent,

@@ -28,17 +28,19 @@ MIN_ACCURACY = 0.90
 Errors = list[tuple[str, str, str]]  # (gold intent, predicted intent, text)
 
 
-def _accuracy(config: dict[str, Any], train_data: TrainingData, test_data: TrainingData) -> tuple[int, Errors]:
-    model = train(config, train_data)
+def _errors(model: Any, examples: list[Any]) -> Errors:
+    """The examples the model reads as another intent."""
     errors = []
-    right = 0
-    for example in test_data.examples:
+    for example in examples:
         predicted = model.parse(example.text)["intent"]["name"]
-        if predicted == example.intent:
-            right += 1
-        else:
+        if predicted != example.intent:
             errors.append((example.intent, predicted, example.text))
-    return right, errors
+    return errors
+
+
+def _accuracy(config: dict[str, Any], train_data: TrainingData, test_data: TrainingData) -> tuple[int, Errors]:
+    errors = _errors(train(config, train_data), test_data.examples)
+    return len(test_data.examples) - len(errors), errors
 
 
 def cross_validate(project: Project, folds: int) -> tuple[float, list[tuple[str, str, str]]]:
@@ -86,11 +88,7 @@ def _held_out_sets(folder: Path) -> list[Path]:
 def _report_held_out(model: Any, path: Path) -> None:
     """Accuracy on one held-out set, and the two errors that matter most to a patient."""
     examples = load_training_data(path).examples
-    errors = []
-    for example in examples:
-        predicted = model.parse(example.text)["intent"]["name"]
-        if predicted != example.intent:
-            errors.append((example.intent, predicted, example.text))
+    errors = _errors(model, examples)
     right = len(examples) - len(errors)
     print(f"NLU held-out set ({path.name}): intent accuracy {right / len(examples):.1%} of {len(examples)}")
     missed = sum(1 for gold, _, _ in errors if gold == "report_emergency")

@@ -17,18 +17,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
-from flask import Blueprint, current_app, jsonify, request
-from flask.blueprints import BlueprintSetupState
-from flask.sansio.app import App
+from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from bot.dialogue.processor import MessageProcessor, UserMessage
+from bot.channels.apology import APOLOGY, EMERGENCY_APOLOGY, apology_texts
+from bot.dialogue.processor import UserMessage
 from bot.nlu import safety
-from bot.settings import Settings
 from bot.store.lock import LockTimeout
+
+if TYPE_CHECKING:
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +40,11 @@ MAX_TEXT = 5000
 MAX_SENDER = 200
 # The channel sets these itself: a client cannot claim a phone number or another channel.
 RESERVED_METADATA = frozenset({"phone", "channel"})
-# What a patient is told when their message could not be handled (as by SMS).
-APOLOGY = "utter_error_apology"
-EMERGENCY_APOLOGY = "utter_emergency_alert_failed"
 
 
 def conversation_sender(sender: str) -> str:
     """The tracker's sender id for a REST sender, in the REST channel's own namespace."""
     return SENDER_NAMESPACE + sender
-
-
-def _settings(app: App) -> Settings:
-    settings: Settings = app.extensions["nh_support"].settings
-    return settings
 
 
 def _json_object() -> dict[str, Any]:
@@ -95,10 +88,9 @@ def _authorized(expected: str) -> bool:
     return hmac.compare_digest(_given_token().encode(), expected.encode())
 
 
-def _over_rate_limit() -> bool:
+def _over_rate_limit(services: Services) -> bool:
     """REST_RATE_LIMIT_PER_MINUTE messages per client address per minute (0: no limit):
     an open web chat must not let one client flood the queue and page the staff."""
-    services = current_app.extensions["nh_support"]
     limit = services.settings.rest_rate_limit_per_minute
     if limit <= 0:
         return False
@@ -106,7 +98,9 @@ def _over_rate_limit() -> bool:
     key = services.keys.rate("rest", who, int(services.clock() // 60))
     try:
         with services.redis.pipeline() as pipe:
-            count, _ = pipe.incr(key).expire(key, 120).execute()
+            pipe.incr(key)
+            pipe.expire(key, 120)
+            count, _ = pipe.execute()
     except redis.RedisError:
         return False  # the webhook itself will answer with the apology
     if int(count) == limit + 1:
@@ -114,23 +108,20 @@ def _over_rate_limit() -> bool:
     return int(count) > limit
 
 
-def create_blueprint(processor: MessageProcessor) -> Blueprint:
+def create_blueprint(services: Services) -> Blueprint:
+    processor, settings = services.processor, services.settings
     rest = Blueprint("rest", __name__)
     missing = [name for name in (APOLOGY, EMERGENCY_APOLOGY)
                if not processor.renderer.variations(name, CHANNEL, {})]
     if missing:
         raise LookupError(f"domain.yml: the REST channel needs responses {', '.join(missing)}")
-
-    @rest.record_once
-    def warn_when_open(state: BlueprintSetupState) -> None:
-        settings = _settings(state.app)
-        if settings.environment == "production" and not settings.rest_api_token:
-            log.warning("REST_API_TOKEN is not set: %s and /model/parse answer anyone who can "
-                        "reach this server", WEBHOOK)
+    if settings.environment == "production" and not settings.rest_api_token:
+        log.warning("REST_API_TOKEN is not set: %s and /model/parse answer anyone who can "
+                    "reach this server", WEBHOOK)
 
     @rest.before_request
     def require_token() -> Any:
-        token = _settings(current_app).rest_api_token
+        token = settings.rest_api_token
         if token and not _authorized(token):
             log.warning("REST request to %r refused: missing or wrong token", request.path[:200])
             return (jsonify(error="Unauthorized",
@@ -150,10 +141,8 @@ def create_blueprint(processor: MessageProcessor) -> Blueprint:
 
     def apology(sender: str, text: str) -> list[dict[str, Any]]:
         """Something broke: 911 first if it reads as an emergency, then who to call."""
-        names = [EMERGENCY_APOLOGY, APOLOGY] if safety.check(text).matched else [APOLOGY]
-        values = {"support_phone": _settings(current_app).support_phone}
-        rendered = [processor.renderer.render(name, CHANNEL, {}, values) for name in names]
-        return answer(sender, [{"text": message["text"]} for message in rendered if message])
+        texts = apology_texts(processor.renderer, CHANNEL, text, settings.support_phone)
+        return answer(sender, [{"text": t} for t in texts])
 
     @rest.post("/model/parse")
     def parse() -> Any:
@@ -165,13 +154,13 @@ def create_blueprint(processor: MessageProcessor) -> Blueprint:
 
     @rest.post(WEBHOOK)
     def webhook() -> Any:
-        if _over_rate_limit():
+        if _over_rate_limit(services):
             body = request.get_json(silent=True)
             text = body.get("message") if isinstance(body, dict) else None
             if isinstance(text, str) and safety.check(text).matched:
                 # Refused, but never without the 911 instruction.
-                return jsonify(error="Too Many Requests",
-                               message=apology("", text)[0].get("text", "")), 429
+                first = apology_texts(processor.renderer, CHANNEL, text, settings.support_phone)[0]
+                return jsonify(error="Too Many Requests", message=first), 429
             return jsonify(error="Too Many Requests",
                            message="too many messages from this address; wait a minute"), 429
         data = _json_object()

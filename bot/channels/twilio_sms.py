@@ -17,6 +17,7 @@ from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import sms_keywords
+from bot.channels.apology import apology_texts
 from bot.channels.sms_text import MAX_MESSAGES_PER_TURN, fit_turn
 from bot.channels.twilio_auth import TwilioSignatureCheck
 from bot.dialogue.processor import MessageProcessor, UserMessage
@@ -63,10 +64,7 @@ class SmsChannel:
 
     def apology(self, body: str) -> Response:
         """Something broke: 911 first if it reads as an emergency, then who to call."""
-        texts = [self.text("utter_error_apology")]
-        if safety.check(body).matched:
-            texts.insert(0, self.text("utter_emergency_alert_failed"))
-        return self.twiml(texts)
+        return self.twiml(apology_texts(self.renderer, CHANNEL, body, self.support_phone))
 
     # -- the webhook -----------------------------------------------------------------
     def first_delivery(self, message_sid: str) -> bool:

@@ -32,10 +32,6 @@ def _text(value: bytes | str) -> str:
 
 
 def digest(text: str) -> str:
-    return _digest(text)
-
-
-def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -59,8 +55,8 @@ class LoginThrottle:
 
     def _sources(self, name: str, address: str) -> list[tuple[str, Limit]]:
         return [
-            (self.keys.login_failures("name:" + _digest(name.strip().lower())), self.name_limit),
-            (self.keys.login_failures("addr:" + _digest(address)), self.address_limit),
+            (self.keys.login_failures("name:" + digest(name.strip().lower())), self.name_limit),
+            (self.keys.login_failures("addr:" + digest(address)), self.address_limit),
         ]
 
     def _wait(self, count: int, last: float, limit: Limit) -> float:
@@ -71,15 +67,6 @@ class LoginThrottle:
         else:
             delay = float(min(2 ** (count - limit.free - 1), self.lockout_seconds))
         return max(0.0, last + delay - self.clock())
-
-    def wait(self, name: str, address: str) -> int:
-        """Seconds before this name may try again from this address (0: now)."""
-        longest = 0.0
-        for key, limit in self._sources(name, address):
-            count, last = self.client.hmget(key, "count", "last")
-            if count is not None:
-                longest = max(longest, self._wait(int(count), float(last or 0), limit))
-        return int(-(-longest // 1))
 
     def attempt(self, name: str, address: str) -> int:
         """Count this try before the password is checked, so that tries sent in parallel
@@ -108,24 +95,14 @@ class LoginThrottle:
         pipe.execute()
         return int(-(-longest // 1))
 
-    def failed(self, name: str, address: str) -> int:
-        """Count a wrong password; the wait it earns."""
-        pipe = self.client.pipeline(transaction=True)
-        for key, _ in self._sources(name, address):
-            pipe.hincrby(key, "count", 1)
-            pipe.hset(key, "last", repr(self.clock()))
-            # The count is forgotten after a quiet lockout period.
-            pipe.expire(key, self.lockout_seconds * 2)
-        pipe.execute()
-        return self.wait(name, address)
-
-    def succeeded(self, name: str, address: str | None = None) -> None:
+    def succeeded(self, name: str, address: str) -> None:
         """The name's count restarts; the address's does not (other names may be tried),
-        but a try counted by `attempt` that succeeded is taken back."""
-        sources = self._sources(name, address or "")
-        self.client.delete(sources[0][0])
-        if address is not None:
-            self.client.hincrby(sources[1][0], "count", -1)
+        but the try `attempt` counted for this success is taken back."""
+        (name_key, _), (address_key, _) = self._sources(name, address)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(name_key)
+        pipe.hincrby(address_key, "count", -1)
+        pipe.execute()
 
 
 @dataclass(frozen=True)
@@ -144,7 +121,7 @@ class StaffSessions:
         self.clock = clock
 
     def _key(self, token: str) -> str:
-        return f"{self.keys.prefix}staff:session:{_digest(token)}"
+        return f"{self.keys.prefix}staff:session:{digest(token)}"
 
     def start(self, name: str, generation: str = "") -> str:
         """A new session for a staff member who just logged in; its token."""

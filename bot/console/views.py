@@ -33,8 +33,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.console import present
 from bot.console.audit import AuditLog
-from bot.console.auth import LoginThrottle, StaffSessions
-from bot.console.auth import digest as _digest
+from bot.console.auth import LoginThrottle, StaffSessions, digest
 from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
 from bot.settings import Settings, SettingsError
@@ -115,7 +114,7 @@ def create_blueprint(services: Services) -> Blueprint:
     def audit_once(what: str) -> bool:
         """One audit entry per lockout for refused logins: an attacker cannot grow the
         six-year audit log by hammering a locked name."""
-        return bool(services.redis.set(services.keys.dedup("login", _digest(what)), 1, nx=True,
+        return bool(services.redis.set(services.keys.dedup("login", digest(what)), 1, nx=True,
                                        ex=settings.console_lockout_seconds))
 
     @console.before_request
