@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from bot import verification
+from bot.records import refill_details as verification
 
 log = logging.getLogger(__name__)
 

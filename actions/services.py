@@ -11,13 +11,13 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.escalation.notify import enqueue_staff_notification
-from bot.escalation.store import EscalationStore
 from bot.hours import BusinessHours
-from bot.refills import RefillStore
+from bot.jobs.queue import enqueue_staff_notification
+from bot.records.connection import client_for_url
+from bot.records.escalations import EscalationStore
+from bot.records.keys import Keys
+from bot.records.refills import RefillStore
 from bot.settings import Settings
-from bot.store.connection import client_for_url
-from bot.store.keys import Keys
 
 
 @functools.lru_cache(maxsize=4)

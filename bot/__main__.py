@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot import cli
+from bot import commands as cli
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,22 +14,24 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.agent import Engine, build_processor, load_engine
-from bot.channels import rest, twilio_sms, twilio_voice
-from bot.channels.twilio_auth import TwilioSignatureCheck
+from bot.channels import rest
+from bot.channels.sms import webhook as twilio_sms
+from bot.channels.twilio.signature import TwilioSignatureCheck
+from bot.channels.voice import ivr as twilio_voice
 from bot.console import views as console
-from bot.dialogue.processor import MessageProcessor
-from bot.escalation.desk import EscalationDesk
-from bot.escalation.notify import enqueue_staff_notification
-from bot.escalation.store import EscalationStore
+from bot.engine.assembly import Engine, build_processor, load_engine
+from bot.engine.handoff import EscalationDesk
+from bot.engine.processor import MessageProcessor
 from bot.hours import BusinessHours
+from bot.jobs.queue import enqueue_staff_notification
 from bot.logs import configure_logging
 from bot.project import Project
-from bot.refills import RefillStore
+from bot.records.connection import EmbeddedRedis, client_for_url, resolve_redis_url
+from bot.records.consent import ConsentLedger
+from bot.records.escalations import EscalationStore
+from bot.records.keys import Keys
+from bot.records.refills import RefillStore
 from bot.settings import Settings
-from bot.store.connection import EmbeddedRedis, client_for_url, resolve_redis_url
-from bot.store.consent import ConsentLedger
-from bot.store.keys import Keys
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from bot.dialogue.domain import Domain
-from bot.dialogue.processor import MessageProcessor, UserMessage
+from bot.engine.processor import MessageProcessor, UserMessage
 from tests.helpers import PATIENT
 from tests.sensitive import SENSITIVE
 

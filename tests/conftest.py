@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.agent import Engine, load_engine
 from bot.app import Services, build_services, create_app
+from bot.engine.assembly import Engine, load_engine
 from bot.project import Project
+from bot.records.connection import client_for_url
 from bot.settings import Settings
-from bot.store.connection import client_for_url
 from tests.helpers import FakeClock, FakeTwilioApi, TwilioClient
 from tests.sensitive import LOGS, SENSITIVE
 

@@ -15,9 +15,9 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from bot.console.users import StaffUsers
-from bot.escalation.notify import queue_name
+from bot.jobs.queue import queue_name
+from bot.records.keys import Keys
 from bot.settings import Settings
-from bot.store.keys import Keys
 from tests.conftest import AUTH_TOKEN
 from tests.helpers import FakeTwilioApi
 

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import verification
+from bot.records import refill_details as verification
 
 MESSAGE, SPEECH, PHONE = "message body", "speech result", "phone number"
 BIRTH_DATE, PRESCRIPTION = "date of birth", "prescription number"

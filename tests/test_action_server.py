@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.actions_runner import HttpRunner
-from bot.agent import StartupError
 from bot.app import build_services
-from bot.refills import RefillStore
+from bot.engine.assembly import StartupError
+from bot.engine.runner import HttpRunner
+from bot.records.keys import Keys
+from bot.records.refills import RefillStore
 from bot.settings import Settings
-from bot.store.keys import Keys
 from tests.chat import Chat, Server, free_port, server_environment, serving
 from tests.conftest import make_settings
 

@@ -134,7 +134,7 @@ def test_losing_a_label_is_not_met_with_condolences(twilio, text):
 
 def test_a_specialists_text_that_was_never_sent_does_not_silence_the_acknowledgement(
         twilio, services):
-    from bot.escalation.notify import queue_staff_reply
+    from bot.jobs.queue import queue_staff_reply
 
     reply(twilio, "can i talk to a real person")
     [escalation] = services.escalations.open_queue()

@@ -21,8 +21,8 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from bot.app import Services, build_services, create_app
-from bot.escalation.store import URGENT
 from bot.privacy import mask_phone
+from bot.records.escalations import URGENT
 from tests.conftest import AUTH_TOKEN, make_settings
 from tests.console_server import (
     PASSWORD,

@@ -18,11 +18,11 @@ import pytest
 import redis
 import yaml
 
+from bot.commands.check import run_stories
 from bot.nlu.model import NLUModel
 from bot.project import Project
-from bot.refills import RefillStore
-from bot.store.keys import Keys
-from bot.testing import run_stories
+from bot.records.keys import Keys
+from bot.records.refills import RefillStore
 from tests.chat import REPO, free_port, serving
 from tests.conftest import make_settings
 

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import build_services, create_app
-from bot.escalation.store import URGENT
 from bot.privacy import mask_phone
+from bot.records.escalations import URGENT
 from bot.settings import SettingsError
 from tests.conftest import make_settings
 from tests.console_server import (

@@ -236,7 +236,7 @@ def test_wrong_passwords_sent_in_parallel_cannot_all_be_tried(app, staff, redis_
     import threading
 
     from bot.console.users import StaffUsers
-    from bot.store.keys import Keys
+    from bot.records.keys import Keys
 
     checked = []
     real_check = StaffUsers.check
@@ -271,7 +271,7 @@ def test_wrong_passwords_sent_in_parallel_cannot_all_be_tried(app, staff, redis_
 
 def test_a_new_password_or_removal_ends_the_staff_members_sessions(staff, redis_client, settings):
     from bot.console.users import StaffUsers
-    from bot.store.keys import Keys
+    from bot.records.keys import Keys
 
     users = StaffUsers(redis_client, Keys(settings.key_prefix))
     staff.login()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.channels.sms_text import MAX_MESSAGE, is_gsm7, segments, septets
+from bot.channels.sms.sizing import MAX_MESSAGE, is_gsm7, segments, septets
 from bot.dialogue.responses import fill
 
 DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())

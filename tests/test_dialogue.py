@@ -18,12 +18,12 @@ import yaml
 from rasa_sdk import Action, ActionExecutionRejection
 from rasa_sdk.events import ConversationPaused, FollowupAction
 
-from bot.agent import StartupError, build_processor, load_engine
+from bot.engine.assembly import StartupError, build_processor, load_engine
 from bot.nlu.registry import ConfigError
 from bot.project import Project
-from bot.refills import RefillStore
-from bot.store.connection import client_for_url
-from bot.store.keys import Keys
+from bot.records.connection import client_for_url
+from bot.records.keys import Keys
+from bot.records.refills import RefillStore
 from tests.chat import Chat
 from tests.conftest import make_settings
 from tests.helpers import PATIENT, FakeClock

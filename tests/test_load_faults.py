@@ -42,13 +42,13 @@ from rq.registry import StartedJobRegistry
 from rq.scheduler import RQScheduler
 from twilio.request_validator import RequestValidator
 
-from bot.escalation.notify import queue_name
-from bot.escalation.store import EscalationStore
-from bot.refills import RefillStore
-from bot.store.connection import client_for_url
-from bot.store.keys import Keys
-from bot.store.lock import ConversationLock
-from bot.store.tracker_store import RedisTrackerStore
+from bot.engine.lock import ConversationLock
+from bot.engine.tracker_store import RedisTrackerStore
+from bot.jobs.queue import queue_name
+from bot.records.connection import client_for_url
+from bot.records.escalations import EscalationStore
+from bot.records.keys import Keys
+from bot.records.refills import RefillStore
 from tests.chat import REPO, Server, free_port, gunicorn, server_environment, serving, wait_until
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE
 from tests.console_server import STAFF_NUMBERS, worker_environment

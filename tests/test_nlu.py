@@ -16,7 +16,6 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot import verification
 from bot.dialogue.policies import build_policies
 from bot.nlu import safety
 from bot.nlu.classifiers import FallbackClassifier
@@ -27,6 +26,7 @@ from bot.nlu.registry import Component, ConfigError
 from bot.nlu.tokenizers import WhitespaceTokenizer
 from bot.nlu.training_data import Example, TrainingData, load_training_data
 from bot.project import Project
+from bot.records import refill_details as verification
 
 
 # -- the registry -------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ import time_machine
 from rq.registry import ScheduledJobRegistry
 from twilio.base.exceptions import TwilioRestException
 
-from bot.escalation import jobs
-from bot.escalation.notify import RETRY_INTERVALS, reply_states
-from bot.escalation.store import URGENT
+from bot.jobs import tasks as jobs
+from bot.jobs.queue import RETRY_INTERVALS, reply_states
+from bot.records.escalations import URGENT
 from tests.conftest import AUTH_TOKEN
 from tests.console_server import (
     ACCOUNT_SID,
@@ -147,7 +147,7 @@ def test_a_second_emergency_text_goes_onto_the_urgent_escalation_without_a_secon
 def test_a_job_run_twice_texts_each_number_once(twilio, services, redis_client, settings, api):
     reference = escalate(twilio)
     jobs_queue = outbound_queue(redis_client, settings)
-    jobs_queue.enqueue_call("bot.escalation.jobs.notify_staff", args=(reference,))
+    jobs_queue.enqueue_call("bot.jobs.tasks.notify_staff", args=(reference,))
     run_jobs(redis_client, settings)
     assert sorted(m.form["To"] for m in api.sent) == sorted(STAFF_NUMBERS)
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import build_services, create_app
 from bot.channels.rest import conversation_sender
-from bot.escalation.notify import ReplyRefused, queue_staff_reply
+from bot.jobs.queue import ReplyRefused, queue_staff_reply
 from tests.chat import said
 from tests.conftest import SUPPORT_PHONE, make_settings
 from tests.helpers import PATIENT

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.app import build_services, create_app
-from bot.channels.sms_text import is_gsm7, to_gsm7
+from bot.channels.sms.sizing import is_gsm7, to_gsm7
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.helpers import FIXTURES, PATIENT, TwilioClient, sms_params
 

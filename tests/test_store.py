@@ -18,14 +18,14 @@ import pytest
 import redis
 import requests
 
-from bot.agent import build_processor
 from bot.app import build_services, create_app
 from bot.channels.rest import conversation_sender
-from bot.refills import RefillStore
-from bot.store.connection import client_for_url
-from bot.store.keys import Keys, conversation_id
-from bot.store.lock import ConversationLock, LockTimeout
-from bot.store.tracker_store import RedisTrackerStore
+from bot.engine.assembly import build_processor
+from bot.engine.lock import ConversationLock, LockTimeout
+from bot.engine.tracker_store import RedisTrackerStore
+from bot.records.connection import client_for_url
+from bot.records.keys import Keys, conversation_id
+from bot.records.refills import RefillStore
 from tests.chat import (
     REPO,
     Chat,
@@ -192,9 +192,9 @@ def test_a_busy_conversation_raises_lock_timeout_after_the_acquire_timeout(redis
 
 HOLDER = """
 import sys, time
-from bot.store.connection import client_for_url
-from bot.store.keys import Keys
-from bot.store.lock import ConversationLock
+from bot.records.connection import client_for_url
+from bot.records.keys import Keys
+from bot.engine.lock import ConversationLock
 lock = ConversationLock(client_for_url(sys.argv[1]), Keys("t:"), lease_ms=int(sys.argv[3]),
                         acquire_timeout_ms=2000)
 held = lock.hold(sys.argv[2])  # kept: collecting it would release the lock

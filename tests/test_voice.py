@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot.app import build_services, create_app
-from bot.channels.voice_calls import CallLog
+from bot.channels.voice.calls import CallLog
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.console_server import STAFF_NUMBERS, run_jobs, use_worker_environment
 from tests.helpers import PATIENT, TwilioClient
@@ -242,7 +242,7 @@ def test_a_repeated_topic_key_is_answered_again_the_same_way(caller, services):
 
 def test_a_copy_arriving_while_the_first_still_runs_is_told_to_hold_on(caller, services,
                                                                      monkeypatch):
-    monkeypatch.setattr("bot.channels.voice_calls.WAIT_FOR_TWIN_SECONDS", 0.2)
+    monkeypatch.setattr("bot.channels.voice.calls.WAIT_FOR_TWIN_SECONDS", 0.2)
     menu = caller.start().gather
     calls = CallLog(services.redis, services.keys.prefix)
     assert calls.claim(caller.call_sid, 1)  # another worker is running step 1 right now

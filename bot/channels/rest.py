@@ -24,9 +24,9 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from bot.channels.apology import APOLOGY, EMERGENCY_APOLOGY, apology_texts
-from bot.dialogue.processor import UserMessage
+from bot.engine.lock import LockTimeout
+from bot.engine.processor import UserMessage
 from bot.nlu import safety
-from bot.store.lock import LockTimeout
 
 if TYPE_CHECKING:
     from bot.app import Services

@@ -15,7 +15,7 @@ from typing import Any
 
 import redis
 
-from bot.store.keys import Keys
+from bot.records.keys import Keys
 
 AUDIT_TTL = (6 * 365 + 2) * 24 * 3600  # six years, leap days included
 PAGE = 50

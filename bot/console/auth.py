@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import redis
 
-from bot.store.keys import Keys
+from bot.records.keys import Keys
 
 SESSION_MAX_HOURS = 12
 FREE_TRIES_PER_NAME = 3

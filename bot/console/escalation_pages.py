@@ -16,8 +16,8 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from bot.console import present
 from bot.console.recordings import RecordingUnavailable, fetch_recording
 from bot.console.texting import read_draft
-from bot.escalation.notify import ReplyRefused, queue_staff_reply, reply_states
-from bot.escalation.record import Escalation
+from bot.jobs.queue import ReplyRefused, queue_staff_reply, reply_states
+from bot.records.escalation import Escalation
 
 if TYPE_CHECKING:
     from bot.app import Services

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.escalation.jobs import channel_label
-from bot.escalation.record import Escalation
+from bot.jobs.tasks import channel_label
+from bot.records.escalation import Escalation
 
 # The queue's badge for a staff notification (shown when it failed).
 NOTIFY_LABELS = {

@@ -12,8 +12,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bot.channels.sms_text import GSM7_BASIC, GSM7_EXTENDED, MAX_MESSAGE, septets
-from bot.escalation.notify import sms_text
+from bot.channels.sms.sizing import GSM7_BASIC, GSM7_EXTENDED, MAX_MESSAGE, septets
+from bot.jobs.queue import sms_text
 
 # What sms_text turns into plain GSM-7 without changing the meaning.
 TYPOGRAPHIC = set("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u2014\u2012\u2212"

@@ -9,7 +9,7 @@ import secrets
 import redis
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot.store.keys import Keys
+from bot.records.keys import Keys
 
 NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 MIN_PASSWORD = 10

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.actions_runner import ActionRejected, ActionRunner, action_call
 from bot.dialogue.domain import (
     ACTION_BACK,
     ACTION_DEACTIVATE_LOOP,
@@ -21,6 +20,7 @@ from bot.dialogue.domain import (
 )
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.tracker import Event, Tracker
+from bot.engine.runner import ActionRejected, ActionRunner, action_call
 
 
 @dataclass

@@ -16,17 +16,17 @@ import redis
 from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels import sms_keywords
 from bot.channels.apology import apology_texts
-from bot.channels.sms_text import MAX_MESSAGES_PER_TURN, fit_turn
-from bot.channels.twilio_auth import TwilioSignatureCheck
-from bot.dialogue.processor import MessageProcessor, UserMessage
+from bot.channels.sms import keywords as sms_keywords
+from bot.channels.sms.sizing import MAX_MESSAGES_PER_TURN, fit_turn
+from bot.channels.twilio.signature import TwilioSignatureCheck
 from bot.dialogue.responses import ResponseRenderer
-from bot.escalation.store import EscalationStore
+from bot.engine.processor import MessageProcessor, UserMessage
 from bot.nlu import safety
 from bot.privacy import mask_phone
-from bot.store.consent import ConsentLedger
-from bot.store.keys import Keys
+from bot.records.consent import ConsentLedger
+from bot.records.escalations import EscalationStore
+from bot.records.keys import Keys
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import redis
 
 from bot.privacy import mask_phone
-from bot.store.keys import Keys
+from bot.records.keys import Keys
 
 CONSENT_TTL = 5 * 365 * 24 * 3600
 HISTORY = 20

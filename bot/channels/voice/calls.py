@@ -26,10 +26,10 @@ from typing import Any
 
 import redis
 
-from bot.escalation.record import URGENT
-from bot.escalation.store import EscalationStore
 from bot.nlu import safety
-from bot.store.keys import conversation_id
+from bot.records.escalation import URGENT
+from bot.records.escalations import EscalationStore
+from bot.records.keys import conversation_id
 
 CALL_TTL = 2 * 3600
 STEP_TTL = 15 * 60

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot.escalation.store import EscalationStore
 from bot.hours import BusinessHours
+from bot.records.escalations import EscalationStore
 
 
 class EscalationDesk:

@@ -83,7 +83,7 @@ def serve(args: argparse.Namespace) -> int:
     """Train if needed, start the embedded Redis if no REDIS_URL, then gunicorn (the
     Procfile's `web`) and, unless told not to, the job worker (the Procfile's `worker`)."""
     from bot.nlu.model import load_or_train
-    from bot.store.connection import resolve_redis_url
+    from bot.records.connection import resolve_redis_url
 
     port = serve_port(args.port, os.environ)
     settings = _settings()
@@ -147,7 +147,7 @@ def shell(args: argparse.Namespace) -> int:
     """Chat in the terminal. `/restart` starts a new conversation (a new sender id), so it
     works even when the last one was handed to a specialist, whose escalation stays open."""
     from bot.app import build_services
-    from bot.dialogue.processor import UserMessage
+    from bot.engine.processor import UserMessage
 
     settings = _settings()
     services = build_services(settings)
@@ -202,7 +202,7 @@ def shell(args: argparse.Namespace) -> int:
 def test(args: argparse.Namespace) -> int:
     """The project's checks first (as `validate`): a story run cannot see a response that
     only the code uses, or a placeholder that is never filled."""
-    from bot.testing import run_tests
+    from bot.commands.check import run_tests
 
     settings = _settings()
     if _report_validation(settings, show_warnings=False):
@@ -222,7 +222,7 @@ def validate(args: argparse.Namespace) -> int:
 
 def _report_validation(settings: Settings, *, show_warnings: bool) -> int:
     """Print what `validate_project` finds; the number of problems."""
-    from bot.validation import validate_project
+    from bot.engine.validation import validate_project
 
     problems, warnings = validate_project(Project(settings.project_dir), settings)
     for warning in warnings if show_warnings else []:
@@ -237,8 +237,8 @@ def _report_validation(settings: Settings, *, show_warnings: bool) -> int:
 # -- staff and worker -------------------------------------------------------------------
 def staff(args: argparse.Namespace) -> int:
     from bot.console.users import StaffUsers
-    from bot.store.connection import client_for_url, resolve_redis_url
-    from bot.store.keys import Keys
+    from bot.records.connection import client_for_url, resolve_redis_url
+    from bot.records.keys import Keys
 
     settings = _settings()
     if args.staff_command == "remove":
@@ -270,6 +270,6 @@ def staff(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    from bot.escalation.jobs import run_worker
+    from bot.jobs.tasks import run_worker
 
     return run_worker(_settings())

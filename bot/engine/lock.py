@@ -22,7 +22,7 @@ from typing import Any
 
 import redis
 
-from bot.store.keys import Keys, conversation_id
+from bot.records.keys import Keys, conversation_id
 
 _ACQUIRE = """
 local queue, leases = KEYS[1], KEYS[2]

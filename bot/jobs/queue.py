@@ -1,7 +1,7 @@
 """Outbound texts on the Redis job queue (RQ): staff notifications and staff replies.
 
 Nothing here talks to Twilio. A web request records what is to be sent and queues a job;
-the worker (`python -m bot worker`, bot/escalation/jobs.py) sends it, so no webhook and
+the worker (`python -m bot worker`, bot/jobs/tasks.py) sends it, so no webhook and
 no console page ever waits on Twilio's API.
 
 A staff reply lives on its escalation: the text in the transcript (what the patient gets,
@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.sms_text import MAX_MESSAGE, septets, to_gsm7
-from bot.escalation.record import Escalation
-from bot.escalation.store import EscalationStore
-from bot.store.keys import Keys
+from bot.channels.sms.sizing import MAX_MESSAGE, septets, to_gsm7
+from bot.records.escalation import Escalation
+from bot.records.escalations import EscalationStore
+from bot.records.keys import Keys
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def enqueue_staff_notification(client: Any, prefix: str, reference: str) -> None
     """Queue the job; never raises (the escalation is stored either way, and the queue
     shows it to staff who are looking)."""
     try:
-        _enqueue(client, prefix, "bot.escalation.jobs.notify_staff", (reference,),
-                 "bot.escalation.jobs.record_notification_failure")
+        _enqueue(client, prefix, "bot.jobs.tasks.notify_staff", (reference,),
+                 "bot.jobs.tasks.record_notification_failure")
     except Exception as exc:
         log.error("staff notification for %s not queued: %s", reference, type(exc).__name__)
         return
@@ -141,8 +141,8 @@ def queue_staff_reply(
         reply_field(reply_id, "text"): body,
     })
     try:
-        _enqueue(store.client, store.keys.prefix, "bot.escalation.jobs.send_staff_reply",
-                 (reference, reply_id), "bot.escalation.jobs.record_reply_failure")
+        _enqueue(store.client, store.keys.prefix, "bot.jobs.tasks.send_staff_reply",
+                 (reference, reply_id), "bot.jobs.tasks.record_reply_failure")
     except Exception as exc:
         log.error("staff reply on %s not queued: %s", reference, type(exc).__name__)
         store.update(reference, "console", "reply failed", "could not be queued", fields={

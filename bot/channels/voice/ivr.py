@@ -24,12 +24,12 @@ from flask import Blueprint, Request, Response, abort, request
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
-from bot.channels.twilio_auth import TwilioSignatureCheck
-from bot.channels.voice_calls import CallLog, CallState, Heard, Step, Voicemails, as_int
-from bot.channels.voice_person import SpecialistLine
-from bot.channels.voice_refill import RefillByPhone
-from bot.channels.voice_twiml import CHANNEL, MAX_TWIML_BYTES, VoiceScript
-from bot.dialogue.processor import TurnResult, UserMessage
+from bot.channels.twilio.signature import TwilioSignatureCheck
+from bot.channels.voice.calls import CallLog, CallState, Heard, Step, Voicemails, as_int
+from bot.channels.voice.person import SpecialistLine
+from bot.channels.voice.refill import RefillByPhone
+from bot.channels.voice.twiml import CHANNEL, MAX_TWIML_BYTES, VoiceScript
+from bot.engine.processor import TurnResult, UserMessage
 from bot.nlu import safety
 from bot.nlu.safety import EMERGENCY_INTENT
 from bot.privacy import mask_phone

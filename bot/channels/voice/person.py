@@ -11,8 +11,8 @@ from typing import Any
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot.channels.voice_calls import Step, Voicemails
-from bot.channels.voice_twiml import VoiceScript
+from bot.channels.voice.calls import Step, Voicemails
+from bot.channels.voice.twiml import VoiceScript
 from bot.hours import BusinessHours
 from bot.settings import Settings
 

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.actions_runner import build_runner
 from bot.dialogue.domain import DEFAULT_ACTIONS, Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, PolicyEnsemble, build_policies
 from bot.dialogue.training import TrainingTracker, load_trackers
+from bot.engine.runner import build_runner
 from bot.nlu.model import build_pipeline
 from bot.nlu.training_data import TrainingData, load_directory
 from bot.project import Project, ProjectError
@@ -84,7 +84,7 @@ BOT_PACKAGE = Path(__file__).resolve().parent
 # (which every response may use). Keep in step with the callers named here.
 TEMPLATE_VARIABLES: dict[str, str] = {
     "support_phone": "SUPPORT_PHONE: the SMS, REST and phone channels and actions/",
-    "escalation_reference": "actions/handoff.py, bot/channels/voice_person.py",
+    "escalation_reference": "actions/handoff.py, bot/channels/voice/person.py",
     "refill_reference": "actions/refill.py, bot/channels/voice_refill.py",
 }
 # Spelled like response names in the code but not required in domain.yml: Rasa's

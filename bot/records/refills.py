@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import redis
 
 from bot.privacy import mask_phone
-from bot.store.keys import Keys
+from bot.records.keys import Keys
 
 REFILL_TTL = 30 * 24 * 3600  # staff process requests within days; then the record goes
 SAME_REQUEST_WINDOW = 24 * 3600  # the same patient and Rx again within a day: one request

@@ -23,16 +23,16 @@ from typing import Any
 
 import redis
 
-from bot.escalation import notify
-from bot.escalation.notify import ATTEMPTS, queue_name, reply_field
-from bot.escalation.record import Escalation
-from bot.escalation.store import EscalationStore
+from bot.jobs import queue as notify
+from bot.jobs.queue import ATTEMPTS, queue_name, reply_field
+from bot.jobs.twilio_rest import twilio_client
 from bot.privacy import mask_phone
+from bot.records.connection import client_for_url, resolve_redis_url
+from bot.records.consent import ConsentLedger
+from bot.records.escalation import Escalation
+from bot.records.escalations import EscalationStore
+from bot.records.keys import Keys
 from bot.settings import Settings
-from bot.store.connection import client_for_url, resolve_redis_url
-from bot.store.consent import ConsentLedger
-from bot.store.keys import Keys
-from bot.twilio_rest import twilio_client
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +273,7 @@ def send_staff_reply(reference: str, reply_id: str) -> str:
 
 def _answers_come_here(ctx: Context, escalation: Escalation) -> None:
     """The patient may text back: their SMS conversation (keyed by their number, as
-    bot/channels/twilio_sms.py keys it) goes to this escalation, unless another open
+    bot/channels/sms/webhook.py keys it) goes to this escalation, unless another open
     escalation has it. A phone call's escalation needs this; an SMS one has it already.
     Never raises: the text is out, and a failed job would be retried and send it again."""
     try:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.actions_runner import ActionRunner
 from bot.dialogue.actions import Action, ActionContext, RemoteAction, UtterAction, default_action
 from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START, SESSION_STARTED_METADATA, Domain
 from bot.dialogue.forms import FormAction
@@ -23,10 +22,11 @@ from bot.dialogue.policies import PolicyEnsemble
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.slot_mappings import extract_slots
 from bot.dialogue.tracker import Event, Tracker
+from bot.engine.lock import ConversationLock
+from bot.engine.runner import ActionRunner
+from bot.engine.tracker_store import RedisTrackerStore
 from bot.nlu.safety import EMERGENCY_INTENT
-from bot.store.keys import conversation_id
-from bot.store.lock import ConversationLock
-from bot.store.tracker_store import RedisTrackerStore
+from bot.records.keys import conversation_id
 
 log = logging.getLogger(__name__)
 # Custom actions that open or join an escalation (actions/handoff.py).

@@ -24,8 +24,8 @@ from typing import Any, cast
 
 import redis
 
-from bot.escalation.record import NORMAL, URGENT, Escalation
-from bot.store.keys import Keys, conversation_id
+from bot.records.escalation import NORMAL, URGENT, Escalation
+from bot.records.keys import Keys, conversation_id
 
 OPEN_TTL = 90 * 24 * 3600  # refreshed on every change while open or claimed
 RESOLVED_TTL = 30 * 24 * 3600  # kept for the audit trail, then gone

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot import verification
-from bot.channels.voice_calls import Step
-from bot.channels.voice_twiml import CHANNEL, ENTRY_TIMEOUT, digit_by_digit, spoken_date
+from bot.channels.voice.calls import Step
+from bot.channels.voice.twiml import CHANNEL, ENTRY_TIMEOUT, digit_by_digit, spoken_date
 from bot.hours import BusinessHours
 from bot.privacy import mask_phone
-from bot.refills import RefillStore
+from bot.records import refill_details as verification
+from bot.records.refills import RefillStore
 
 if TYPE_CHECKING:
-    from bot.channels.twilio_voice import VoiceIvr
+    from bot.channels.voice.ivr import VoiceIvr
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import redis
 
-from bot.store.keys import Keys, conversation_id
+from bot.records.keys import Keys, conversation_id
 
 Event = dict[str, Any]
 

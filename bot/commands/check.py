@@ -151,8 +151,8 @@ def read_test_stories(path: Path) -> list[tuple[str, list[Turn]]]:
 def run_stories(settings: Settings, path: Path) -> tuple[int, list[str]]:
     """Run every story through the real engine; return (number run, failure messages)."""
     from bot.app import build_services
-    from bot.dialogue.processor import UserMessage
     from bot.dialogue.tracker import Tracker
+    from bot.engine.processor import UserMessage
 
     prefix = f"nhtest:{uuid.uuid4().hex[:8]}:"
     os.environ["REDIS_KEY_PREFIX"] = prefix  # the custom actions read it too
@@ -197,7 +197,7 @@ def run_stories(settings: Settings, path: Path) -> tuple[int, list[str]]:
 def _empty_queue(client: Any, prefix: str) -> None:
     from rq import Queue
 
-    from bot.escalation.notify import queue_name
+    from bot.jobs.queue import queue_name
 
     Queue(queue_name(prefix), connection=client).empty()
 

@@ -9,18 +9,18 @@ from dataclasses import dataclass
 
 import redis
 
-from bot.actions_runner import ActionRunner, build_runner
 from bot.dialogue.domain import Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, Policy, PolicyEnsemble, build_policies
-from bot.dialogue.processor import HandoffDesk, MessageProcessor
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.training import TrainingTracker, load_trackers
+from bot.engine.lock import ConversationLock
+from bot.engine.processor import HandoffDesk, MessageProcessor
+from bot.engine.runner import ActionRunner, build_runner
+from bot.engine.tracker_store import RedisTrackerStore
 from bot.nlu.model import NLUModel, load_or_train
 from bot.project import Project, ProjectError
+from bot.records.keys import Keys
 from bot.settings import Settings
-from bot.store.keys import Keys
-from bot.store.lock import ConversationLock
-from bot.store.tracker_store import RedisTrackerStore
 
 log = logging.getLogger(__name__)
 
