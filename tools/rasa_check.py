@@ -85,14 +85,20 @@ def ensure_venv() -> None:
     python = find_python310()
     say(f"installing {' '.join(REQUIREMENTS)} into {VENV.name} with {python} (a few minutes)")
     started = time.perf_counter()
-    if not venv_python().exists():
-        subprocess.run([python, "-m", "venv", str(VENV)], check=True)
+    OUT.mkdir(exist_ok=True)
+    log = OUT / "install.log"
     pip = [str(venv_python()), "-m", "pip"]
-    subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "install", "--quiet", *REQUIREMENTS], check=True)
-    subprocess.run([*pip, "check"], check=True)
+    with log.open("w") as out:
+        for command in ([python, "-m", "venv", str(VENV)], [*pip, "install", "--upgrade", "pip"],
+                        [*pip, "install", *REQUIREMENTS], [*pip, "check"]):
+            if command[1] == "-m" and command[2] == "venv" and venv_python().exists():
+                continue
+            out.write(f"$ {' '.join(command)}\n")
+            out.flush()
+            if subprocess.run(command, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
+                sys.exit(f"rasa-check: `{' '.join(command)}` failed:\n{log.read_text()[-4000:]}")
     stamp.write_text(wanted + "\n")
-    say(f"installed in {time.perf_counter() - started:.0f} s")
+    say(f"installed in {time.perf_counter() - started:.0f} s (pip's output: {log.relative_to(ROOT)})")
 
 
 # -- helpers inside the venv ---------------------------------------------------------------
@@ -172,7 +178,7 @@ def check() -> int:
     import yaml
 
     OUT.mkdir(exist_ok=True)
-    for stale in ("results", "models"):
+    for stale in ("results", "models", "cache"):  # no cached graph components: train afresh
         shutil.rmtree(OUT / stale, ignore_errors=True)
     env = rasa_env()
     say(f"Python {sys.version.split()[0]}; {installed_versions()}")
