@@ -72,6 +72,7 @@ ANSWERS: dict[str, list[tuple[str, str]]] = {
 OFFERS_A_SPECIALIST = {"ask_copay_help": ("utter_copay_help", "copay help", "utter_copay_help_later")}
 
 
+
 def choose_answer(intent: str, text: str) -> str | None:
     lowered = (text or "").lower()
     for pattern, response in ANSWERS.get(intent, []):

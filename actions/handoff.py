@@ -18,16 +18,20 @@ from bot.nlu import safety
 log = logging.getLogger(__name__)
 
 
+VOICE_CHANNEL = "twilio_voice"
+COPAY_REASON = "copay help"  # the copay team calls back; they take no live calls
+
+
 def _hands_over(tracker: Tracker) -> bool:
     """A text conversation goes to the specialist; a phone call stays with the bot (its
     escalation is a call-back request: nobody can take over a live call from the console)."""
-    return services.channel(tracker) != "twilio_voice"
+    return services.channel(tracker) != VOICE_CHANNEL
 
 
-def _open(tracker: Tracker, reason: str) -> str | None:
+def _open(store: services.Services, tracker: Tracker, reason: str) -> str | None:
     """Store an escalation and hand the conversation over; its reference, or None."""
     try:
-        escalation = services.escalations().open(
+        escalation = store.escalations.open(
             sender_id=tracker.sender_id,
             phone=services.patient_phone(tracker),
             channel=services.channel(tracker),
@@ -41,24 +45,28 @@ def _open(tracker: Tracker, reason: str) -> str | None:
     return escalation.reference
 
 
-class ActionHandoff(Action):
+class ActionHandoff(services.ServiceAction, Action):
     def name(self) -> str:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         reason = tracker.get_slot("handoff_reason") or "patient asked for a person"
-        reference = _open(tracker, reason)
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
+        if services.channel(tracker) == VOICE_CHANNEL and reason != COPAY_REASON:
+            # A caller is put through to a specialist (or their voicemail) at once.
+            dispatcher.utter_message(response="utter_voice_transfer")
+            return events
+        reference = _open(self.services, tracker, reason)
         if reference is None:
             dispatcher.utter_message(response="utter_handoff_failed",
-                                     support_phone=services.settings().support_phone)
+                                     support_phone=self.services.support_phone)
             return events
-        if services.open_now(tracker):
+        if services.open_now(tracker, self.services.hours):
             dispatcher.utter_message(response="utter_handoff_done", escalation_reference=reference)
         else:
             dispatcher.utter_message(response="utter_handoff_done_closed", escalation_reference=reference,
-                                     support_phone=services.settings().support_phone)
+                                     support_phone=self.services.support_phone)
         return [*events, SlotSet("escalation_reference", reference)]
 
 
@@ -72,7 +80,7 @@ class ActionDeclineSpecialist(Action):
         return [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
 
 
-class ActionEmergency(Action):
+class ActionEmergency(services.ServiceAction, Action):
     """911 first, staff alerted with an urgent escalation, any form abandoned."""
 
     def name(self) -> str:
@@ -83,7 +91,7 @@ class ActionEmergency(Action):
         if safety.check(tracker.latest_message.get("text") or "").group == "self-harm":
             dispatcher.utter_message(response="utter_emergency_crisis")
         try:
-            escalation, _ = services.escalations().open_or_raise_urgency(
+            escalation, _ = self.services.escalations.open_or_raise_urgency(
                 sender_id=tracker.sender_id,
                 phone=services.patient_phone(tracker),
                 channel=services.channel(tracker),
@@ -105,7 +113,7 @@ class ActionEmergency(Action):
         return []
 
 
-class ActionFallback(Action):
+class ActionFallback(services.ServiceAction, Action):
     """Did not understand: ask again; the second time in a row, bring in a person."""
 
     def name(self) -> str:
@@ -117,10 +125,10 @@ class ActionFallback(Action):
         if count < 2:
             dispatcher.utter_message(response="utter_default")
             return [SlotSet("fallback_count", count)]
-        reference = _open(tracker, "bot did not understand twice in a row")
+        reference = _open(self.services, tracker, "bot did not understand twice in a row")
         if reference is None:
             dispatcher.utter_message(response="utter_handoff_failed",
-                                     support_phone=services.settings().support_phone)
+                                     support_phone=self.services.support_phone)
             return [SlotSet("fallback_count", 0)]
         dispatcher.utter_message(response="utter_fallback_handoff", escalation_reference=reference)
         return [SlotSet("fallback_count", 0), SlotSet("escalation_reference", reference)]

@@ -1,6 +1,8 @@
 """The refill form: verify the prescription number and date of birth, then file a request.
 
-Three failed verification attempts end the form and offer a person instead.
+Three failed verification attempts end the form and offer a person instead. On a phone
+call, where the details are keyed in, they are read back and confirmed first (one more
+required slot, `refill_confirmed`, as rasa_sdk's dynamic forms allow).
 """
 
 from __future__ import annotations
@@ -20,16 +22,33 @@ log = logging.getLogger(__name__)
 
 MAX_FAILED_ATTEMPTS = 3
 FORM_SLOTS = ("prescription_number", "date_of_birth")
+CONFIRMED = "refill_confirmed"
+VOICE_CHANNEL = "twilio_voice"
 
 
 def clear_form() -> list[EventType]:
     """Verification details leave the conversation as soon as they have been used."""
-    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("refill_failures", 0)]
+    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, CONFIRMED)] + [SlotSet("refill_failures", 0)]
 
 
 class ValidateRefillForm(FormValidationAction):
     def name(self) -> str:
         return "validate_refill_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        if tracker.get_latest_input_channel() != VOICE_CHANNEL:
+            return domain_slots
+        if int(tracker.get_slot("refill_failures") or 0) >= MAX_FAILED_ATTEMPTS:
+            return []  # done asking: action_submit_refill offers a person
+        return [*domain_slots, CONFIRMED]
+
+    def validate_refill_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is True:
+            return {CONFIRMED: True}
+        # "Enter them again": both details are asked for anew.
+        return {CONFIRMED: None, "prescription_number": None, "date_of_birth": None}
 
     def _failed(self, slot: str, hint: str, dispatcher: CollectingDispatcher,
                 tracker: Tracker) -> dict[str, Any]:
@@ -40,8 +59,17 @@ class ValidateRefillForm(FormValidationAction):
         dispatcher.utter_message(response=hint)
         return {slot: None, "refill_failures": failures}
 
+    def extract_refill_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> dict[str, Any]:
+        return {}  # filled by its from_intent mappings (a yes or a no)
+
     def validate_prescription_number(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        kept = _given_before(tracker, "prescription_number")
+        if kept and tracker.get_slot("requested_slot") != "prescription_number":
+            # Digits given for another question (8 keyed birth-date digits look like an
+            # Rx number): the number already given stands.
+            return {"prescription_number": kept}
         digits = verification.prescription_number(str(value) if value is not None else None)
         if digits:
             return {"prescription_number": digits}
@@ -56,7 +84,36 @@ class ValidateRefillForm(FormValidationAction):
         return self._failed("date_of_birth", "utter_invalid_date_of_birth", dispatcher, tracker)
 
 
-class ActionSubmitRefill(Action):
+def _given_before(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest message."""
+    value, seen_latest = None, False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                break
+            seen_latest = True
+        elif seen_latest and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return value
+
+
+class ActionAskRefillConfirmed(Action):
+    """On a call: the details as keyed, read back one digit at a time."""
+
+    def name(self) -> str:
+        return "action_ask_refill_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        rx = str(tracker.get_slot("prescription_number") or "")
+        dob = str(tracker.get_slot("date_of_birth") or "")
+        dispatcher.utter_message(response="utter_ask_refill_confirmed",
+                                 prescription_digits=verification.digit_by_digit(rx),
+                                 birth_date_spoken=verification.spoken_date(dob) if dob else "")
+        return []
+
+
+class ActionSubmitRefill(services.ServiceAction, Action):
     def name(self) -> str:
         return "action_submit_refill"
 
@@ -69,7 +126,7 @@ class ActionSubmitRefill(Action):
             return [*clear_form(), SlotSet("handoff_offered", True),
                     SlotSet("handoff_reason", "refill verification failed 3 times")]
         try:
-            request = services.refills().create(
+            request = self.services.refills.create(
                 phone=services.patient_phone(tracker),
                 prescription_number=str(rx),
                 date_of_birth=str(dob),
@@ -78,7 +135,7 @@ class ActionSubmitRefill(Action):
         except Exception as exc:  # the patient is told to call; nothing is claimed
             log.error("refill request not stored: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_refill_failed",
-                                     support_phone=services.settings().support_phone)
+                                     support_phone=self.services.support_phone)
             return clear_form()
         dispatcher.utter_message(response="utter_refill_submitted",
                                  refill_reference=request.reference)

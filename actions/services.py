@@ -1,53 +1,56 @@
-"""What the actions need from outside: Redis and the record stores, built from the
-environment once per process (rasa_sdk instantiates actions itself, so nothing can be
-handed to them)."""
+"""What the actions need from outside: the pharmacy's records and settings.
+
+In-process, the engine builds each action with the `Services` its process already has
+(bot/parts.py). On a rasa_sdk action server (`python -m rasa_sdk --actions actions`),
+rasa_sdk builds the actions itself with no arguments: they then build their services
+once from the same environment variables the web processes read (REDIS_URL, ...).
+"""
 
 from __future__ import annotations
 
 import functools
-import os
 import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from bot.hours import BusinessHours
-from bot.jobs.queue import enqueue_staff_notification
-from bot.records.connection import client_for_url
 from bot.records.escalations import EscalationStore
-from bot.records.keys import Keys
 from bot.records.refills import RefillStore
-from bot.settings import Settings
 
 
-@functools.lru_cache(maxsize=4)
-def _client(url: str) -> Any:
-    return client_for_url(url)
+@dataclass(frozen=True)
+class Services:
+    escalations: EscalationStore
+    refills: RefillStore
+    hours: BusinessHours
+    support_phone: str
+    clock: Callable[[], float] = field(default=time.time)
 
 
-def settings() -> Settings:
-    return Settings.from_env()
+@functools.lru_cache(maxsize=1)
+def from_environment() -> Services:
+    """An action server's services, from its environment (built once per process)."""
+    from bot.parts import action_services_from_environment
+
+    return action_services_from_environment()
 
 
-def _redis() -> Any:
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        raise RuntimeError("REDIS_URL is not set for the actions")
-    return _client(url)
+class ServiceAction:
+    """For an action that reads or writes the pharmacy's records (a mixin beside rasa_sdk's
+    Action, which rasa_sdk would otherwise try to register as an action of its own)."""
 
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
 
-def escalations() -> EscalationStore:
-    client = _redis()
-    keys = Keys(settings().key_prefix)
-    return EscalationStore(
-        client,
-        keys,
-        on_opened=lambda reference: enqueue_staff_notification(client, keys.prefix, reference),
-    )
-
-
-def refills() -> RefillStore:
-    return RefillStore(_redis(), Keys(settings().key_prefix))
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = from_environment()
+        return self._services
 
 
 _PHONE_NUMBER = re.compile(r"^\+\d{6,15}$")
@@ -66,22 +69,56 @@ def channel(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "unknown"
 
 
+REFILL_DETAILS = ("prescription_number", "date_of_birth")
+READBACK = "utter_ask_refill_confirmed"
+
+
+def _gave_refill_details(events: list[dict[str, Any]], index: int, asking: Any) -> bool:
+    """Was the user message at `index` an answer to the refill form's questions: read as a
+    number or date (`inform`), or taken as one of its details?"""
+    if asking not in REFILL_DETAILS:
+        return False
+    intent = ((events[index].get("parse_data") or {}).get("intent") or {}).get("name")
+    if intent == "inform":
+        return True
+    for event in events[index + 1:]:
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in REFILL_DETAILS and event.get("value"):
+            return True
+    return False
+
+
 def transcript(tracker: Tracker, turns: int = 20) -> list[dict[str, Any]]:
-    """The last `turns` turns of the conversation, for the specialist."""
-    lines = [
-        {"from": "patient" if e["event"] == "user" else "bot", "text": e.get("text") or "",
-         "time": e.get("timestamp")}
-        for e in tracker.events
-        if e.get("event") in {"user", "bot"} and e.get("text")
-    ]
+    """The last `turns` turns of the conversation, for the specialist. What was given to
+    verify a refill (and its read-back on a call) is left out: staff see the request
+    itself, which holds it (minimum necessary)."""
+    lines: list[dict[str, Any]] = []
+    asking: Any = None
+    events = list(tracker.events)
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            asking = event.get("value")
+        elif kind == "active_loop" and not event.get("name"):
+            asking = None
+        elif kind in {"user", "bot"} and event.get("text"):
+            text = event["text"]
+            if kind == "user" and _gave_refill_details(events, index, asking):
+                text = "(refill details given)"
+            elif (event.get("metadata") or {}).get("utter_action") == READBACK:
+                text = "(refill details read back)"
+            lines.append({"from": "patient" if kind == "user" else "bot", "text": text,
+                          "time": event.get("timestamp")})
     return lines[-turns * 2 :]
 
 
-def open_now(tracker: Tracker) -> bool:
-    """Is the pharmacy open at the time of the patient's latest message?"""
-    current = settings()
-    hours = BusinessHours.parse(current.business_hours, current.timezone)
+def last_message_time(tracker: Tracker) -> float | None:
     stamps = [e.get("timestamp") for e in tracker.events if e.get("event") == "user" and e.get("timestamp")]
-    if not stamps:
-        return True  # no time to go by: say nothing about being closed
-    return hours.is_open_at(float(stamps[-1]))
+    return float(stamps[-1]) if stamps else None
+
+
+def open_now(tracker: Tracker, hours: BusinessHours) -> bool:
+    """Is the pharmacy open at the time of the patient's latest message?"""
+    when = last_message_time(tracker)
+    return True if when is None else hours.is_open_at(when)  # no time to go by: say nothing

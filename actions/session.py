@@ -10,10 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 
-VOICE_CHANNEL = "twilio_voice"
 
-
-class ActionSessionStart(Action):
+class ActionSessionStart(services.ServiceAction, Action):
     def name(self) -> str:
         return "action_session_start"
 
@@ -24,9 +22,8 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         if metadata:
             events.append(SlotSet("session_started_metadata", metadata))
-        events.append(SlotSet("support_phone", services.settings().support_phone))
-        # A phone call has its own spoken greeting with the same content.
-        if metadata.get("channel") != VOICE_CHANNEL:
-            dispatcher.utter_message(response="utter_intro")
+        events.append(SlotSet("support_phone", self.services.support_phone))
+        # On a call, its `twilio_voice` variation: the 911 line first, spoken.
+        dispatcher.utter_message(response="utter_intro")
         events.append(ActionExecuted("action_listen"))
         return events

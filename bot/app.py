@@ -1,12 +1,9 @@
-"""The Flask app factory: builds the bot's parts once and registers the routes."""
+"""The Flask app factory: builds the bot's parts once and registers the routes, each
+blueprint with the parts it uses."""
 
 from __future__ import annotations
 
 import logging
-import os
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -15,93 +12,30 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.channels import rest
-from bot.channels.sms import webhook as twilio_sms
+from bot.channels.sms.webhook import SmsChannel
+from bot.channels.sms.webhook import create_blueprint as sms_blueprint
 from bot.channels.twilio.signature import TwilioSignatureCheck
-from bot.channels.voice import ivr as twilio_voice
-from bot.console import views as console
-from bot.engine.assembly import Engine, build_processor, load_engine
-from bot.engine.handoff import EscalationDesk
-from bot.engine.processor import MessageProcessor
-from bot.hours import BusinessHours
-from bot.jobs.queue import enqueue_staff_notification
+from bot.channels.voice.webhook import build_call_flow
+from bot.channels.voice.webhook import create_blueprint as voice_blueprint
+from bot.console.views import ConsoleStores
+from bot.console.views import create_blueprint as console_blueprint
 from bot.logs import configure_logging
-from bot.project import Project
-from bot.records.connection import EmbeddedRedis, client_for_url, resolve_redis_url
-from bot.records.consent import ConsentLedger
-from bot.records.escalations import EscalationStore
-from bot.records.keys import Keys
-from bot.records.refills import RefillStore
+from bot.parts import Parts, build_parts
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Services:
-    """Everything a request may need, built once per process (`app.extensions`)."""
-
-    settings: Settings
-    redis: redis.Redis
-    engine: Engine
-    processor: MessageProcessor
-    escalations: EscalationStore
-    refills: RefillStore
-    consent: ConsentLedger
-    hours: BusinessHours
-    keys: Keys
-    clock: Callable[[], float]
-    embedded: EmbeddedRedis | None = None
-
-
-def build_services(settings: Settings, *, clock: Callable[[], float] = time.time,
-                   engine: Engine | None = None) -> Services:
-    url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
-    # In-process custom actions read their settings from the same environment variables
-    # an action server would use: make them agree with the settings given here.
-    os.environ.update({
-        "REDIS_URL": url,
-        "REDIS_KEY_PREFIX": settings.key_prefix,
-        "SUPPORT_PHONE": settings.support_phone,
-        "BUSINESS_HOURS": settings.business_hours,
-        "TIMEZONE": settings.timezone,
-    })
-    client = client_for_url(url)
-    keys = Keys(settings.key_prefix)
-    hours = BusinessHours.parse(settings.business_hours, settings.timezone)
-    engine = engine or load_engine(Project(settings.project_dir), settings)
-    escalations = EscalationStore(
-        client, keys, clock=clock,
-        on_opened=lambda reference: enqueue_staff_notification(client, keys.prefix, reference),
-    )
-    processor = build_processor(
-        engine, client, settings, desk=EscalationDesk(escalations, hours, clock), clock=clock
-    )
-    return Services(
-        settings=settings,
-        redis=client,
-        engine=engine,
-        processor=processor,
-        escalations=escalations,
-        refills=RefillStore(client, keys, clock),
-        consent=ConsentLedger(client, keys, clock),
-        hours=hours,
-        keys=keys,
-        clock=clock,
-        embedded=embedded,
-    )
-
-
-def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
-    settings = settings or (services.settings if services else Settings.from_env())
+def create_app(settings: Settings | None = None, *, parts: Parts | None = None) -> Flask:
+    settings = settings or (parts.settings if parts else Settings.from_env())
     configure_logging()
-    services = services or build_services(settings)
+    parts = parts or build_parts(settings)
 
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_SORT_KEYS=False)
     if settings.trusted_proxy_hops:
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    app.extensions["nh_support"] = services
 
     if settings.environment == "production" and not settings.public_base_url:
         log.warning("PUBLIC_BASE_URL is not set: signatures are checked against forwarded "
@@ -111,30 +45,33 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         settings.public_base_url,
         settings.twilio_validate_signatures,
     )
-    app.register_blueprint(rest.create_blueprint(services))
-    sms = twilio_sms.SmsChannel(
-        processor=services.processor,
-        consent=services.consent,
-        escalations=services.escalations,
-        renderer=services.engine.renderer,
-        redis=services.redis,
-        keys=services.keys,
+    app.register_blueprint(rest.create_blueprint(
+        parts.processor, parts.engine.renderer, parts.rates, settings, parts.clock))
+    app.register_blueprint(sms_blueprint(SmsChannel(
+        processor=parts.processor,
+        consent=parts.consent,
+        escalations=parts.escalations,
+        deliveries=parts.deliveries,
+        renderer=parts.engine.renderer,
         support_phone=settings.support_phone,
-    )
-    app.register_blueprint(twilio_sms.create_blueprint(sms, signature))
-    app.register_blueprint(twilio_voice.create_blueprint(services, signature))
-    app.register_blueprint(console.create_blueprint(services))
-    _register_health(app, services)
+    ), signature))
+    app.register_blueprint(voice_blueprint(build_call_flow(
+        parts.processor, parts.engine.renderer, settings, parts.hours, parts.clock, parts.calls,
+        parts.voicemails, parts.deliveries), signature))
+    app.register_blueprint(console_blueprint(ConsoleStores(
+        parts.staff, parts.sessions, parts.throttle, parts.audit, parts.escalations, parts.refills,
+        parts.consent, parts.outbound), settings, parts.clock))
+    _register_health(app, parts)
     _register_errors(app)
     return app
 
 
-def _register_health(app: Flask, services: Services) -> None:
+def _register_health(app: Flask, parts: Parts) -> None:
     @app.get("/healthz")
     def healthz() -> Any:
-        checks = {"model": services.engine.nlu.fingerprint, "redis": "ok"}
+        checks = {"model": parts.engine.nlu.fingerprint, "redis": "ok"}
         try:
-            services.redis.ping()
+            parts.redis.ping()
         except redis.RedisError:
             checks["redis"] = "unavailable"
             return jsonify(status="unavailable", **checks), 503

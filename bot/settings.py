@@ -61,7 +61,9 @@ class Settings:
     voice_language: str = "en-US"
     console_base_url: str | None = None
 
-    secret_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    # Keys the digests that name conversations and phone numbers in Redis and in logs.
+    pseudonym_key: str | None = field(default=None, repr=False)
     action_server_url: str | None = None
     # The Rasa REST channel and /model/parse ask for this bearer token when it is set.
     rest_api_token: str | None = field(default=None, repr=False)
@@ -88,6 +90,13 @@ class Settings:
     @property
     def development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def pseudonym_secret(self) -> bytes:
+        """PSEUDONYM_KEY; outside production a fixed stand-in (local data only)."""
+        from bot.records.keys import DEVELOPMENT_SECRET
+
+        return self.pseudonym_key.encode() if self.pseudonym_key else DEVELOPMENT_SECRET
 
     @property
     def model_dir(self) -> Path:
@@ -121,6 +130,7 @@ class Settings:
             "voice_language": env.get("VOICE_LANGUAGE") or "en-US",
             "console_base_url": (env.get("CONSOLE_BASE_URL") or "").rstrip("/") or None,
             "secret_key": env.get("SECRET_KEY") or None,
+            "pseudonym_key": env.get("PSEUDONYM_KEY") or None,
             "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
             "rest_api_token": (env.get("REST_API_TOKEN") or "").strip() or None,
             "rest_rate_limit_per_minute": _int(env, "REST_RATE_LIMIT_PER_MINUTE", 60),
@@ -150,6 +160,11 @@ class Settings:
             )
         if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
             raise SettingsError("PUBLIC_BASE_URL must start with http:// or https://")
+        if self.environment == "production" and not self.pseudonym_key:
+            raise SettingsError(
+                "PSEUDONYM_KEY is not set: in production, conversations and phone numbers are "
+                "named in Redis by an HMAC keyed with it. Set it once to a long random value "
+                "and never change it (see the README, Privacy)")
         if self.environment == "production" and not self.twilio_validate_signatures:
             raise SettingsError("TWILIO_VALIDATE_SIGNATURES=false is for development only: "
                                 "in production every Twilio webhook must be signed")

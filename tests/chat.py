@@ -19,7 +19,8 @@ from typing import Any
 import requests
 
 from bot.dialogue.domain import Domain
-from bot.engine.processor import MessageProcessor, UserMessage
+from bot.engine.messages import BotReply, UserMessage
+from bot.engine.processor import MessageProcessor
 from tests.helpers import PATIENT
 from tests.sensitive import SENSITIVE
 
@@ -34,25 +35,28 @@ class Chat:
     processor: MessageProcessor
     sender: str = PATIENT
     channel: str = "rest"
-    replies: list[list[dict[str, Any]]] = field(default_factory=list)
+    replies: list[list[BotReply]] = field(default_factory=list)
 
-    def turn(self, text: str) -> list[dict[str, Any]]:
+    def turn(self, text: str) -> list[BotReply]:
+        """Send a message; Rasa's `/intent` shortcuts stand for pressing one of our
+        buttons (typed text is never read as one)."""
         result = self.processor.handle_message(UserMessage(
             text=text, sender_id=self.sender, input_channel=self.channel,
-            metadata={"phone": self.sender, "channel": self.channel}))
-        self.replies.append(result.messages)
-        return result.messages
+            metadata={"phone": self.sender, "channel": self.channel},
+            payload=text if text.startswith("/") else None))
+        self.replies.append(result.replies)
+        return result.replies
 
     def say(self, text: str) -> list[str]:
         """The texts the bot answers with."""
-        return [message["text"] for message in self.turn(text)]
+        return [reply.text for reply in self.turn(text)]
 
     def responses(self, text: str) -> list[str | None]:
         """The names of the responses the bot answers with."""
-        return [message["response"] for message in self.turn(text)]
+        return [reply.response for reply in self.turn(text)]
 
     def events(self) -> list[dict[str, Any]]:
-        return self.processor.store.load(self.sender).events
+        return self.processor.store.load(self.sender).events  # type: ignore[attr-defined]
 
 
 def response_pattern(domain: Domain, name: str) -> re.Pattern[str]:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.app import Services, build_services, create_app
+from bot.app import create_app
 from bot.engine.assembly import Engine, load_engine
+from bot.parts import Parts, build_parts
 from bot.project import Project
 from bot.records.connection import client_for_url
 from bot.settings import Settings
@@ -96,6 +97,8 @@ def make_settings(redis_url: str, **overrides: object) -> Settings:
     if os.environ.get("BOT_PROJECT_DIR"):
         env["BOT_PROJECT_DIR"] = os.environ["BOT_PROJECT_DIR"]
     env.update({k: str(v) for k, v in overrides.items()})
+    if env["BOT_ENV"] == "production":
+        env.setdefault("PSEUDONYM_KEY", "test-pseudonym-key-0123456789")  # required there
     return Settings.from_env(env)
 
 
@@ -113,13 +116,13 @@ def settings(redis_url: str) -> Settings:
 
 @pytest.fixture()
 def services(settings: Settings, engine: Engine, clock: FakeClock,
-             redis_client: redis.Redis) -> Services:
-    return build_services(settings, clock=clock, engine=engine)
+             redis_client: redis.Redis) -> Parts:
+    return build_parts(settings, clock=clock, engine=engine)
 
 
 @pytest.fixture()
-def app(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
-    app = create_app(settings, services=services)
+def app(settings: Settings, services: Parts):  # type: ignore[no-untyped-def]
+    app = create_app(settings, parts=services)
     app.config["TESTING"] = True
     return app
 

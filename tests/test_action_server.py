@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import build_services
 from bot.engine.assembly import StartupError
 from bot.engine.runner import HttpRunner
+from bot.parts import build_parts
 from bot.records.keys import Keys
 from bot.records.refills import RefillStore
 from bot.settings import Settings
@@ -46,8 +46,8 @@ def _conversation(chat: Chat) -> list[list[str | None]]:
 def test_a_conversation_with_a_refill_goes_the_same_on_the_action_server(
         action_server, redis_url, clock, redis_client, services):  # type: ignore[no-untyped-def]
     remote_settings = make_settings(redis_url, ACTION_SERVER_URL=action_server.url)
-    remote = build_services(remote_settings, clock=clock)
-    assert isinstance(remote.engine.runner, HttpRunner)
+    remote = build_parts(remote_settings, clock=clock)
+    assert isinstance(remote.processor.runner, HttpRunner)
 
     in_process = _conversation(Chat(services.processor, sender="+15550001111"))
     over_http = _conversation(Chat(remote.processor, sender="+15550002222"))
@@ -64,4 +64,4 @@ def test_a_conversation_with_a_refill_goes_the_same_on_the_action_server(
 def test_start_up_stops_when_the_action_server_cannot_be_reached(redis_url, clock):
     settings = make_settings(redis_url, ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StartupError, match="ACTION_SERVER_URL"):
-        build_services(settings, clock=clock)
+        build_parts(settings, clock=clock)

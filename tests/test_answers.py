@@ -134,11 +134,10 @@ def test_losing_a_label_is_not_met_with_condolences(twilio, text):
 
 def test_a_specialists_text_that_was_never_sent_does_not_silence_the_acknowledgement(
         twilio, services):
-    from bot.jobs.queue import queue_staff_reply
 
     reply(twilio, "can i talk to a real person")
     [escalation] = services.escalations.open_queue()
-    reply_id = queue_staff_reply(services.escalations, escalation=escalation, who="dana",
+    reply_id = services.outbound.queue_staff_reply(services.escalations, escalation=escalation, who="dana",
                                  text="I will call you at 9", opted_out=lambda _: False)
     services.redis.hset(services.keys.escalation(escalation.reference),
                         f"reply:{reply_id}:status", "failed")  # as the worker records a refusal

@@ -20,7 +20,8 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot.app import Services, build_services, create_app
+from bot.app import create_app
+from bot.parts import Parts, build_parts
 from bot.privacy import mask_phone
 from bot.records.escalations import URGENT
 from tests.conftest import AUTH_TOKEN, make_settings
@@ -84,7 +85,7 @@ def wait_for(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyp
 @dataclass
 class Live:
     url: str
-    services: Services  # to open and claim escalations behind the browser's back
+    services: Parts  # to open and claim escalations behind the browser's back
 
 
 @pytest.fixture()
@@ -93,8 +94,8 @@ def live(redis_url, engine, redis_client, fake_twilio_api, tmp_path) -> Iterator
     _browser_or_skip()
     settings = make_settings(redis_url, TWILIO_API_BASE_URL=fake_twilio_api.base_url)
     add_staff(redis_client, settings)
-    services = build_services(settings, engine=engine)
-    app = create_app(settings, services=services)
+    services = build_parts(settings, engine=engine)
+    app = create_app(settings, parts=services)
     env = {**os.environ, **worker_environment(fake_twilio_api, redis_url)}
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env,
@@ -241,7 +242,7 @@ def test_a_specialist_works_an_escalation_from_login_to_resolution(
         expect(page.locator("td", has_text="resolved").first).to_be_visible()
 
 
-def open_escalation(services: Services, phone: str, urgency: str = "normal") -> str:
+def open_escalation(services: Parts, phone: str, urgency: str = "normal") -> str:
     return services.escalations.open(sender_id=phone, phone=phone, channel="twilio_sms",
                                      reason="patient asked for a person",
                                      urgency=urgency).reference

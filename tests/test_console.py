@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import build_services, create_app
+from bot.app import create_app
+from bot.parts import build_parts
 from bot.privacy import mask_phone
 from bot.records.escalations import URGENT
 from bot.settings import SettingsError
@@ -168,8 +169,8 @@ def voicemail(services, recording_url: str) -> str:  # type: ignore[no-untyped-d
 def test_a_voicemail_plays_in_the_console_and_shows_its_transcription(
         redis_url, engine, clock, redis_client, recordings):
     settings = make_settings(redis_url, TWILIO_API_BASE_URL=recordings.base_url)
-    services = build_services(settings, clock=clock, engine=engine)
-    staff = StaffClient(create_app(settings, services=services))
+    services = build_parts(settings, clock=clock, engine=engine)
+    staff = StaffClient(create_app(settings, parts=services))
     add_staff(redis_client, settings)
     staff.login()
     reference = voicemail(
@@ -725,7 +726,7 @@ def test_the_session_cookie_is_secure_http_only_and_same_site(app):
 
 def test_development_relaxes_only_the_secure_flag(redis_url, engine, clock, redis_client):
     settings = make_settings(redis_url, BOT_ENV="development", SECRET_KEY="")
-    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     cookie = app.test_client().get("/staff/login").headers["Set-Cookie"]
     assert cookie.startswith("nh-staff=") and "Secure" not in cookie
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -734,6 +735,6 @@ def test_development_relaxes_only_the_secure_flag(redis_url, engine, clock, redi
 def test_production_needs_a_secret_key_and_secure_cookies(redis_url, engine, clock, redis_client):
     settings = make_settings(redis_url, BOT_ENV="production", SECRET_KEY="")
     with pytest.raises(SettingsError, match="SECRET_KEY"):
-        create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+        create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     with pytest.raises(SettingsError, match="CONSOLE_SECURE_COOKIES"):
         make_settings(redis_url, BOT_ENV="production", CONSOLE_SECURE_COOKIES="false")

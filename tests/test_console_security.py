@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import build_services, create_app
+from bot.app import create_app
+from bot.parts import build_parts
 from tests.conftest import make_settings
 from tests.console_server import PASSWORD, STAFF, StaffClient, add_staff, csrf_token
 from tests.helpers import PATIENT
@@ -172,7 +173,7 @@ def test_failed_and_refused_logins_are_audited(staff, app, settings, redis_clien
 def test_the_lockout_is_configurable(redis_url, engine, clock, redis_client):
     settings = make_settings(redis_url, CONSOLE_LOGIN_MAX_FAILURES="2",
                              CONSOLE_LOCKOUT_SECONDS="60")
-    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     add_staff(redis_client, settings)
     client = StaffClient(app)
     client.login(STAFF, "wrong password!")
@@ -221,7 +222,7 @@ def test_patient_text_is_escaped_in_pages(staff, services):
 
 def test_a_redis_outage_gives_a_plain_page_not_a_stack_trace(engine, clock, tmp_path):
     settings = make_settings(f"unix://{tmp_path}/no-such.sock")
-    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     client = app.test_client()
     with client.session_transaction() as session:
         session["token"] = "a token from before the outage"

@@ -23,6 +23,8 @@ LONGEST = {
     "support_phone": "1-800-555-0100 ext 1234",
     "refill_reference": "R-1999999",
     "escalation_reference": "E-199999",
+    "prescription_digits": "1, 2, 3, 4, 5, 6, 7, 8, 9, 0",
+    "birth_date_spoken": "September 30, 1990",
 }
 FORBIDDEN = [
     r"\b1\s*mg\s*/\s*kg\b",

@@ -18,10 +18,10 @@ import yaml
 from rasa_sdk import Action, ActionExecutionRejection
 from rasa_sdk.events import ConversationPaused, FollowupAction
 
-from bot.engine.assembly import StartupError, build_processor, load_engine
+from bot.engine.assembly import StartupError, load_engine
 from bot.nlu.registry import ConfigError
+from bot.parts import build_parts
 from bot.project import Project
-from bot.records.connection import client_for_url
 from bot.records.keys import Keys
 from bot.records.refills import RefillStore
 from tests.chat import Chat
@@ -196,7 +196,7 @@ def start(tmp_path, redis_url, redis_client, clock):  # type: ignore[no-untyped-
         root = write_project(tmp_path / "project", **project)
         settings = make_settings(redis_url, BOT_PROJECT_DIR=str(root))
         engine = load_engine(Project(root), settings)
-        return Chat(build_processor(engine, client_for_url(redis_url), settings, clock=clock))
+        return Chat(build_parts(settings, clock=clock, engine=engine).processor)
 
     return start
 
@@ -612,7 +612,7 @@ def test_bot_messages_after_the_last_user_message_do_not_extend_the_session(pati
                                                                             services):
     patient.say("i need a refill")
     clock.advance(50 * 60)
-    services.processor.store.save(PATIENT, [{"event": "bot", "text": "a staff reply",
+    services.conversations.append(PATIENT, [{"event": "bot", "text": "a staff reply",
                                              "timestamp": clock()}])
     clock.advance(11 * 60)
     assert patient.responses("hi")[0] == "utter_intro"

@@ -19,15 +19,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from bot.app import Services, build_services, create_app
+from bot.app import create_app
+from bot.parts import Parts, build_parts
 from tests.conftest import AUTH_TOKEN, make_settings
 from tests.helpers import TwilioClient
 from tests.sensitive import SENSITIVE
 from tests.voice_caller import fixture
 
 MAX_BODY_BYTES = 64 * 1024  # the app's MAX_CONTENT_LENGTH (settings.max_body_bytes)
-STEPS = ["menu", "more", "offer", "emergency", "transfer", "voicemail", "prescription",
-         "birth-date", "confirm-refill", "refill-help"]
+STEPS = ["menu", "more", "offer", "entry", "emergency", "transfer", "voicemail"]
 HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=HEALTH)
 FUZZ_JSON = settings(max_examples=100, deadline=None, suppress_health_check=HEALTH)
@@ -35,17 +35,17 @@ APOLOGY = "something went wrong on our side"
 
 
 @pytest.fixture(scope="module")
-def services(redis_url: str, engine: Any) -> Iterator[Services]:
+def services(redis_url: str, engine: Any) -> Iterator[Parts]:
     """One app for all examples (a fresh one per example would make this minutes)."""
-    built = build_services(make_settings(redis_url), engine=engine)
+    built = build_parts(make_settings(redis_url), engine=engine)
     built.redis.flushdb()
     yield built
     built.redis.flushdb()
 
 
 @pytest.fixture(scope="module")
-def client(services: Services) -> Any:
-    return create_app(services.settings, services=services).test_client()
+def client(services: Parts) -> Any:
+    return create_app(services.settings, parts=services).test_client()
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +132,8 @@ def json_answer(response: Any) -> Any:
     return json.loads(response.get_data(as_text=True))
 
 
-def events_of(services: Services, sender: str) -> int:
-    return len(services.processor.store.load(sender).events)
+def events_of(services: Parts, sender: str) -> int:
+    return len(services.conversations.load(sender).events)
 
 
 # -- Twilio routes, signed ------------------------------------------------------------------

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_services, create_app
+from bot.app import create_app
+from bot.parts import build_parts
 from tests.conftest import AUTH_TOKEN, make_settings
 from tests.helpers import TwilioClient, sms_params
 from tests.sensitive import LOGS, MESSAGE, SENSITIVE, LogCapture, SensitiveValues
@@ -104,7 +105,7 @@ def test_refills_emergencies_and_an_outage_leave_nothing_private_in_the_logs(
 
         # Redis gone: the failure paths log the error, never what was said.
         settings = make_settings("unix:///nonexistent/redis.sock")
-        down = create_app(settings, services=build_services(settings, clock=clock,
+        down = create_app(settings, parts=build_parts(settings, clock=clock,
                                                             engine=engine))
         gone = TwilioClient(down.test_client(), AUTH_TOKEN)
         reply = gone.sms("please refill rx 5512345 born 02/02/1980", sender="+15559871236")

@@ -250,14 +250,14 @@ def test_a_failed_reply_is_retried_and_sent_once(app, twilio, services, redis_cl
     api.fail_next = 1
     run_jobs(redis_client, settings)
     assert api.sent == []
-    [state] = reply_states(redis_client, services.keys, reference).values()
+    [state] = reply_states(services.escalations, reference).values()
     assert state.status == "retrying" and "trying again in 10 s" in state.detail
     assert "Text retrying" in staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
     with later(RETRY_INTERVALS[0] + 1):
         run_jobs(redis_client, settings, with_scheduler=True)
         run_jobs(redis_client, settings, with_scheduler=True)
     assert api.bodies_to(PATIENT) == ["Calling you in 5 minutes."]
-    [state] = reply_states(redis_client, services.keys, reference).values()
+    [state] = reply_states(services.escalations, reference).values()
     assert state.status == "sent"
 
 
@@ -271,11 +271,11 @@ def test_a_reply_cut_off_while_sending_is_marked_unconfirmed_not_resent(
     staff.login()
     staff.get(f"/staff/escalations/{reference}")
     staff.post(f"/staff/escalations/{reference}/reply", {"message": "Hello from Dana."})
-    [reply_id] = reply_states(redis_client, services.keys, reference)
+    [reply_id] = reply_states(services.escalations, reference)
     redis_client.hset(services.keys.escalation(reference), f"reply:{reply_id}:status", "sending")
     run_jobs(redis_client, settings)
     assert api.sent == []
-    state = reply_states(redis_client, services.keys, reference)[reply_id]
+    state = reply_states(services.escalations, reference)[reply_id]
     assert state.status == "unconfirmed" and "check with the patient" in state.detail
     assert "Text UNCONFIRMED" in staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
 

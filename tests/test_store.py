@@ -18,13 +18,12 @@ import pytest
 import redis
 import requests
 
-from bot.app import build_services, create_app
+from bot.app import create_app
 from bot.channels.rest import conversation_sender
-from bot.engine.assembly import build_processor
-from bot.engine.lock import ConversationLock, LockTimeout
-from bot.engine.tracker_store import RedisTrackerStore
+from bot.engine.conversations import ConversationStore, LockTimeout
+from bot.parts import build_parts
 from bot.records.connection import client_for_url
-from bot.records.keys import Keys, conversation_id
+from bot.records.keys import Keys
 from bot.records.refills import RefillStore
 from tests.chat import (
     REPO,
@@ -66,17 +65,24 @@ def _event(number: int) -> dict[str, Any]:
 
 
 @pytest.fixture()
-def store(redis_client) -> RedisTrackerStore:  # type: ignore[no-untyped-def]
-    return RedisTrackerStore(redis_client, Keys("t:"), ttl_seconds=3600, seen_ttl_seconds=600)
+def store(redis_client) -> ConversationStore:  # type: ignore[no-untyped-def]
+    return ConversationStore(redis_client, Keys("t:"), ttl_seconds=3600, seen_ttl_seconds=600)
+
+
+def save(store: ConversationStore, sender: str, events: list[dict[str, Any]], *,
+         replace: bool = False, message_id: str | None = None) -> None:
+    """A turn that stores these events."""
+    with store.hold(sender, message_id) as conversation:
+        conversation.save(events, replace=replace)
 
 
 # -- the tracker store ----------------------------------------------------------------------------
 def test_events_come_back_in_the_order_they_were_saved(store):
-    store.save(PATIENT, [_event(1), _event(2)])
-    store.save(PATIENT, [_event(3)])
-    store.save("+15550009999", [_event(9)])
+    save(store, PATIENT, [_event(1), _event(2)])
+    save(store, PATIENT, [_event(3)])
+    save(store, "+15550009999", [_event(9)])
     assert store.load(PATIENT).events == [_event(1), _event(2), _event(3)]
-    store.save(PATIENT, [_event(4)], replace=True)  # a new session replaces the old one
+    save(store, PATIENT, [_event(4)], replace=True)  # a new session replaces the old one
     assert store.load(PATIENT).events == [_event(4)]
     assert store.load("+15550009999").events == [_event(9)]
     assert store.load("+15550000000").events == []
@@ -84,30 +90,31 @@ def test_events_come_back_in_the_order_they_were_saved(store):
 
 def test_a_message_id_marks_the_message_as_seen(store):
     assert not store.load(PATIENT, "SM1").duplicate
-    store.save(PATIENT, [_event(1)], message_id="SM1")
+    save(store, PATIENT, [_event(1)], message_id="SM1")
     assert store.load(PATIENT, "SM1").duplicate
     assert not store.load(PATIENT, "SM2").duplicate
 
 
-def test_load_and_save_cost_one_round_trip_each_however_long_the_history(redis_url, redis_client):
+def test_a_turn_holds_loads_saves_and_releases_in_two_round_trips_however_long_the_history(
+        redis_url, redis_client):
     client = client_for_url(redis_url)
     trips = RoundTrips(client)
-    store = RedisTrackerStore(client, Keys("t:"), ttl_seconds=3600, seen_ttl_seconds=600)
+    store = ConversationStore(client, Keys("t:"), ttl_seconds=3600, seen_ttl_seconds=600)
     for size in (1, 500):
-        store.save(PATIENT, [_event(n) for n in range(size)], replace=True)
+        save(store, PATIENT, [_event(n) for n in range(size)], replace=True)
         trips.count = 0
-        loaded = store.load(PATIENT, message_id="SM1")
-        assert (trips.count, len(loaded.events)) == (1, size)
-        trips.count = 0
-        store.save(PATIENT, [_event(size), _event(size + 1)], message_id="SM1")
-        assert trips.count == 1
+        with store.hold(PATIENT, message_id="SM1") as conversation:
+            assert (trips.count, len(conversation.events)) == (1, size)  # lock and load
+            conversation.save([_event(size), _event(size + 1)])
+        assert trips.count == 2  # save and unlock
+        assert store.load(PATIENT, "SM1").duplicate
 
 
 def test_a_turn_costs_the_same_round_trips_early_and_late_in_a_conversation(engine, settings,
                                                                            redis_url, redis_client):
-    client = client_for_url(redis_url)
-    trips = RoundTrips(client)
-    chat = Chat(build_processor(engine, client, settings))
+    parts = build_parts(settings, engine=engine)
+    trips = RoundTrips(parts.redis)  # the parts' own connection, counted
+    chat = Chat(parts.processor)
     chat.say("hi")  # the session starts and the lock's scripts get loaded
 
     def turn_cost() -> int:
@@ -136,21 +143,22 @@ def test_every_conversation_key_and_refill_record_expires(services, redis_client
 
 def test_the_conversation_lifetime_is_the_configured_one(redis_url, engine, clock, redis_client):
     settings = make_settings(redis_url, CONVERSATION_TTL_SECONDS="600")
-    services = build_services(settings, clock=clock, engine=engine)
+    services = build_parts(settings, clock=clock, engine=engine)
     Chat(services.processor).say("hi")
-    key = Keys(settings.key_prefix).events(conversation_id(PATIENT))
+    key = services.keys.events(services.keys.conversation(PATIENT))
     assert 590 < redis_client.ttl(key) <= 600
 
 
 # -- the conversation lock -----------------------------------------------------------------------
 def _lock(client: redis.Redis, *, lease_ms: int = 10_000,
-          timeout_ms: int = 5_000) -> ConversationLock:
-    return ConversationLock(client, Keys("t:"), lease_ms=lease_ms, acquire_timeout_ms=timeout_ms)
+          timeout_ms: int = 5_000) -> ConversationStore:
+    return ConversationStore(client, Keys("t:"), ttl_seconds=3600, seen_ttl_seconds=600,
+                             lease_ms=lease_ms, acquire_timeout_ms=timeout_ms)
 
 
 def test_waiters_get_the_conversation_in_the_order_they_asked(redis_client):
     lock = _lock(redis_client)
-    queue = f"{Keys('t:').lock(conversation_id(PATIENT))}:queue"
+    queue = f"{Keys('t:').lock(Keys('t:').conversation(PATIENT))}:queue"
     order: list[int] = []
 
     def wait_then_work(number: int) -> None:
@@ -194,9 +202,9 @@ HOLDER = """
 import sys, time
 from bot.records.connection import client_for_url
 from bot.records.keys import Keys
-from bot.engine.lock import ConversationLock
-lock = ConversationLock(client_for_url(sys.argv[1]), Keys("t:"), lease_ms=int(sys.argv[3]),
-                        acquire_timeout_ms=2000)
+from bot.engine.conversations import ConversationStore
+lock = ConversationStore(client_for_url(sys.argv[1]), Keys("t:"), ttl_seconds=60,
+                         seen_ttl_seconds=60, lease_ms=int(sys.argv[3]), acquire_timeout_ms=2000)
 held = lock.hold(sys.argv[2])  # kept: collecting it would release the lock
 held.__enter__()
 print("holding", flush=True)
@@ -267,11 +275,12 @@ def test_concurrent_messages_to_two_app_processes_are_handled_one_at_a_time_in_o
     with serving(gunicorn(ports[0]), env, tmp_path / "a.log", ports[0], "/healthz") as first, \
             serving(gunicorn(ports[1]), env, tmp_path / "b.log", ports[1], "/healthz") as second:
         servers = [first.url, second.url]
-        store = RedisTrackerStore(redis_client, Keys(prefix), 3600, 600)
-        lock = ConversationLock(redis_client, Keys(prefix), lease_ms=30_000,
+        store = ConversationStore(redis_client, Keys(prefix), ttl_seconds=3600, seen_ttl_seconds=600)
+        lock = ConversationStore(redis_client, Keys(prefix), ttl_seconds=3600, seen_ttl_seconds=600,
+                                 lease_ms=30_000,
                                 acquire_timeout_ms=1000)
         conversation = conversation_sender(PATIENT)  # the REST channel's own namespace
-        queue = f"{Keys(prefix).lock(conversation_id(conversation))}:queue"
+        queue = f"{Keys(prefix).lock(Keys(prefix).conversation(conversation))}:queue"
 
         # 1. A refill, its four messages arriving alternately at the two processes while
         #    the conversation is busy: they queue, then run in the order they arrived.
@@ -316,9 +325,10 @@ def test_concurrent_messages_to_two_app_processes_are_handled_one_at_a_time_in_o
 def test_a_conversation_busy_for_too_long_answers_503_and_the_message_is_not_lost(
         redis_url, engine, clock, redis_client):
     settings = replace(make_settings(redis_url), lock_acquire_timeout_ms=200)
-    services = build_services(settings, clock=clock, engine=engine)
-    client = create_app(settings, services=services).test_client()
-    busy = ConversationLock(redis_client, Keys(settings.key_prefix), lease_ms=10_000,
+    services = build_parts(settings, clock=clock, engine=engine)
+    client = create_app(settings, parts=services).test_client()
+    busy = ConversationStore(redis_client, Keys(settings.key_prefix), ttl_seconds=60,
+                             seen_ttl_seconds=60, lease_ms=10_000,
                             acquire_timeout_ms=1000)
     with busy.hold(conversation_sender(PATIENT)):
         response = client.post("/webhooks/rest/webhook", json={"sender": PATIENT, "message": "hi"})

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.app import build_services, create_app
-from bot.channels.voice.calls import CallLog
+from bot.app import create_app
+from bot.parts import build_parts
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.console_server import STAFF_NUMBERS, run_jobs, use_worker_environment
 from tests.helpers import PATIENT, TwilioClient
@@ -64,7 +64,7 @@ def test_the_greeting_puts_911_first_then_an_automated_assistant_and_the_menu(ca
         assert re.search(rf"{topic}[^.]*press {key}|press {key}[^.]*{topic}", spoken_in_menu), topic
     # The session started for the call, without the SMS introduction.
     assert "NH Support Line, an automated assistant" not in turn.text
-    assert services.processor.store.load(caller.call_sid).events
+    assert services.conversations.load(caller.call_sid).events
 
 
 @pytest.mark.parametrize(
@@ -236,22 +236,21 @@ def test_a_repeated_topic_key_is_answered_again_the_same_way(caller, services):
     answer = caller.press("2")
     repeat = caller.again()
     assert repeat.raw == answer.raw[0] and response_text("utter_recurrence_risk") in repeat.raw
-    events = services.processor.store.load(caller.call_sid).events
+    events = services.conversations.load(caller.call_sid).events
     assert sum(e.get("event") == "user" for e in events) == 1
 
 
 def test_a_copy_arriving_while_the_first_still_runs_is_told_to_hold_on(caller, services,
                                                                      monkeypatch):
-    monkeypatch.setattr("bot.channels.voice.calls.WAIT_FOR_TWIN_SECONDS", 0.2)
+    monkeypatch.setattr("bot.channels.voice.ivr.TWIN_WAIT_SECONDS", 0.2)
     menu = caller.start().gather
-    calls = CallLog(services.redis, services.keys.prefix)
-    assert calls.claim(caller.call_sid, 1)  # another worker is running step 1 right now
+    assert services.deliveries.claim("voice", f"{caller.call_sid}:1")  # another worker runs step 1
     action = menu.get("action", "")
     hold = caller.post(action, caller._params(Digits="1"))
     root = check_document(hold, caller.base_url, caller.caller)
     assert "One moment" in hold.raw and root.findtext("Redirect") == action
     # The first copy (played here) finishes; the held copy comes back and gets its answer.
-    services.redis.delete(calls._key(caller.call_sid, "claim:1"))
+    services.deliveries.forget("voice", f"{caller.call_sid}:1")
     first = caller.post(action, caller._params(Digits="1"))
     assert response_text("utter_what_is_nh") in first.raw
     assert caller.post(action, caller._params()).raw == first.raw
@@ -349,7 +348,7 @@ def test_without_a_specialist_number_the_caller_can_still_leave_a_message(
         redis_url, engine, clock, redis_client):
     at(clock, "2026-11-24 10:00")
     settings = make_settings(redis_url, SPECIALIST_PHONE="")
-    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     caller = VoiceCaller(TwilioClient(app.test_client(), AUTH_TOKEN))
     caller.start()
     assert caller.press("0").waiting == "Record"
@@ -458,7 +457,7 @@ def test_unsigned_or_tampered_steps_are_refused(caller, services, redis_client):
 def test_callbacks_use_public_base_url_when_set(redis_url, engine, clock, redis_client):
     at(clock, "2026-11-24 10:00")
     settings = make_settings(redis_url, PUBLIC_BASE_URL="https://support.example.org")
-    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     caller = VoiceCaller(TwilioClient(app.test_client(), AUTH_TOKEN),
                          base_url="https://support.example.org")
     turn = caller.start()
@@ -481,7 +480,7 @@ def test_the_callers_number_and_words_stay_out_of_the_logs(caller, caplog):
 def test_redis_down_still_answers_with_the_support_number_and_911(engine, clock):
     at(clock, "2026-11-28 22:00")
     settings = make_settings("redis://127.0.0.1:1/0")
-    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     caller = VoiceCaller(TwilioClient(app.test_client(), AUTH_TOKEN))
     turn = caller.start()
     assert turn.hung_up and SUPPORT_PHONE in turn.text and "dial 911" in turn.text

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import build_services, create_app
+from bot.app import create_app
+from bot.parts import build_parts
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.helpers import TwilioClient
 from tests.test_voice import SPECIALIST, at, caller, open_hours, response_text  # noqa: F401
@@ -41,7 +42,7 @@ def test_goodbye_at_the_menu_still_ends_the_call_kindly(caller):  # noqa: F811
 def test_after_the_specialist_took_the_call_the_failure_answer_does_not_say_it_failed(engine, clock):
     at(clock, "2026-11-24 10:00")
     settings = make_settings("redis://127.0.0.1:1/0")  # Redis is down
-    app = create_app(settings, services=build_services(settings, clock=clock, engine=engine))
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
     call = VoiceCaller(TwilioClient(app.test_client(), AUTH_TOKEN))
     turn = call.start()
     assert "something went wrong" in turn.text and turn.waiting == "Dial"

@@ -14,22 +14,23 @@ who to call, as the SMS channel answers.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import redis
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from bot.channels.apology import APOLOGY, EMERGENCY_APOLOGY, apology_texts
-from bot.engine.lock import LockTimeout
-from bot.engine.processor import UserMessage
+from bot.dialogue.responses import ResponseRenderer
+from bot.engine.conversations import LockTimeout
+from bot.engine.messages import BotReply, UserMessage
+from bot.engine.processor import MessageProcessor
 from bot.nlu import safety
-
-if TYPE_CHECKING:
-    from bot.app import Services
+from bot.records.rates import RateLimits
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,31 +89,25 @@ def _authorized(expected: str) -> bool:
     return hmac.compare_digest(_given_token().encode(), expected.encode())
 
 
-def _over_rate_limit(services: Services) -> bool:
+def _over_rate_limit(rates: RateLimits, limit: int, now: float) -> bool:
     """REST_RATE_LIMIT_PER_MINUTE messages per client address per minute (0: no limit):
     an open web chat must not let one client flood the queue and page the staff."""
-    limit = services.settings.rest_rate_limit_per_minute
     if limit <= 0:
         return False
-    who = hashlib.sha256((request.remote_addr or "?").encode()).hexdigest()[:16]
-    key = services.keys.rate("rest", who, int(services.clock() // 60))
     try:
-        with services.redis.pipeline() as pipe:
-            pipe.incr(key)
-            pipe.expire(key, 120)
-            count, _ = pipe.execute()
+        count = rates.count("rest", request.remote_addr or "?", now)
     except redis.RedisError:
         return False  # the webhook itself will answer with the apology
-    if int(count) == limit + 1:
+    if count == limit + 1:
         log.warning("REST rate limit reached for a client address (%d a minute)", limit)
-    return int(count) > limit
+    return count > limit
 
 
-def create_blueprint(services: Services) -> Blueprint:
-    processor, settings = services.processor, services.settings
+def create_blueprint(processor: MessageProcessor, renderer: ResponseRenderer, rates: RateLimits,
+                     settings: Settings, clock: Callable[[], float]) -> Blueprint:
     rest = Blueprint("rest", __name__)
     missing = [name for name in (APOLOGY, EMERGENCY_APOLOGY)
-               if not processor.renderer.variations(name, CHANNEL, {})]
+               if not renderer.variations(name, CHANNEL, {})]
     if missing:
         raise LookupError(f"domain.yml: the REST channel needs responses {', '.join(missing)}")
     if settings.environment == "production" and not settings.rest_api_token:
@@ -129,20 +124,23 @@ def create_blueprint(services: Services) -> Blueprint:
                     401, {"WWW-Authenticate": 'Bearer realm="rest"'})
         return None
 
-    def answer(sender: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        replies = []
-        for reply in messages:
+    def answer(sender: str, replies: list[BotReply]) -> list[dict[str, Any]]:
+        answers = []
+        for reply in replies:
             item: dict[str, Any] = {"recipient_id": sender}
-            if reply.get("text"):
-                item["text"] = reply["text"]
-            item.update({k: v for k, v in reply.get("data", {}).items() if k in {"buttons", "image", "custom"}})
-            replies.append(item)
-        return replies
+            if reply.text:
+                item["text"] = reply.text
+            if reply.buttons:
+                item["buttons"] = [button.as_dict() for button in reply.buttons]
+            if reply.custom:
+                item["custom"] = dict(reply.custom)
+            answers.append(item)
+        return answers
 
     def apology(sender: str, text: str) -> list[dict[str, Any]]:
         """Something broke: 911 first if it reads as an emergency, then who to call."""
-        texts = apology_texts(processor.renderer, CHANNEL, text, settings.support_phone)
-        return answer(sender, [{"text": t} for t in texts])
+        texts = apology_texts(renderer, CHANNEL, text, settings.support_phone)
+        return answer(sender, [BotReply(t) for t in texts])
 
     @rest.post("/model/parse")
     def parse() -> Any:
@@ -154,12 +152,12 @@ def create_blueprint(services: Services) -> Blueprint:
 
     @rest.post(WEBHOOK)
     def webhook() -> Any:
-        if _over_rate_limit(services):
+        if _over_rate_limit(rates, settings.rest_rate_limit_per_minute, clock()):
             body = request.get_json(silent=True)
             text = body.get("message") if isinstance(body, dict) else None
             if isinstance(text, str) and safety.check(text).matched:
                 # Refused, but never without the 911 instruction.
-                first = apology_texts(processor.renderer, CHANNEL, text, settings.support_phone)[0]
+                first = apology_texts(renderer, CHANNEL, text, settings.support_phone)[0]
                 return jsonify(error="Too Many Requests", message=first), 429
             return jsonify(error="Too Many Requests",
                            message="too many messages from this address; wait a minute"), 429
@@ -185,6 +183,6 @@ def create_blueprint(services: Services) -> Blueprint:
             log.error("REST message failed: %s", type(exc).__name__)
             status = 503 if isinstance(exc, redis.RedisError) else 500
             return jsonify(apology(sender, text)), status
-        return jsonify(answer(sender, result.messages))
+        return jsonify(answer(sender, result.replies))
 
     return rest

@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from bot.logs import configure_logging
 from bot.project import Project, ProjectError
@@ -146,11 +145,11 @@ SHELL_CHANNEL = "cmdline"
 def shell(args: argparse.Namespace) -> int:
     """Chat in the terminal. `/restart` starts a new conversation (a new sender id), so it
     works even when the last one was handed to a specialist, whose escalation stays open."""
-    from bot.app import build_services
-    from bot.engine.processor import UserMessage
+    from bot.engine.messages import UserMessage
+    from bot.parts import build_parts
 
     settings = _settings()
-    services = build_services(settings)
+    services = build_parts(settings)
     processor = services.processor
     base = f"shell-{getpass.getuser()}-{os.getpid()}"
     numbers = itertools.count(2)
@@ -159,9 +158,9 @@ def shell(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
     bold, dim, reset = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
 
-    def say(messages: list[dict[str, Any]]) -> None:
-        for message in messages:
-            print(f"{bold}bot>{reset} {message.get('text') or ''}")
+    def say(texts: list[str]) -> None:
+        for text in texts:
+            print(f"{bold}bot>{reset} {text}")
 
     print(f"{dim}NH Support Line shell. Type a message; /restart starts over, /quit leaves.{reset}")
     try:
@@ -178,18 +177,18 @@ def shell(args: argparse.Namespace) -> int:
             if not interactive:
                 print(f"you> {text}")
             if text == "/restart":
-                handed_to = processor.store.load(sender).handoff
+                handed_to = services.conversations.load(sender).handoff
                 sender = f"{base}-{next(numbers)}"
                 kept = f"; {handed_to} stays with a pharmacy specialist" if handed_to else ""
                 print(f"{dim}(a new conversation{kept}){reset}")
-                say(processor.start_session(sender, SHELL_CHANNEL, metadata))
+                say(processor.start_session(sender, SHELL_CHANNEL, metadata).texts)
                 continue
             result = processor.handle_message(
                 UserMessage(text=text, sender_id=sender, input_channel=SHELL_CHANNEL,
                             metadata=metadata)
             )
-            say(result.messages)
-            if not result.messages and result.handed_off:
+            say(result.texts)
+            if not result.replies and result.handed_off:
                 print(f"{dim}(your message was passed to a pharmacy specialist; "
                       f"/restart starts a new conversation){reset}")
     finally:
@@ -244,7 +243,8 @@ def staff(args: argparse.Namespace) -> int:
     if args.staff_command == "remove":
         url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
         try:
-            removed = StaffUsers(client_for_url(url), Keys(settings.key_prefix)).remove(args.name)
+            keys = Keys(settings.key_prefix, settings.pseudonym_secret)
+            removed = StaffUsers(client_for_url(url), keys).remove(args.name)
         finally:
             if embedded is not None:
                 embedded.stop()
@@ -260,7 +260,7 @@ def staff(args: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\n")
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
     try:
-        users = StaffUsers(client_for_url(url), Keys(settings.key_prefix))
+        users = StaffUsers(client_for_url(url), Keys(settings.key_prefix, settings.pseudonym_secret))
         users.add(args.name, password)
     finally:
         if embedded is not None:

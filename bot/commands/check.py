@@ -6,11 +6,10 @@ the real custom actions and a real Redis, under a throw-away key prefix.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -150,14 +149,12 @@ def read_test_stories(path: Path) -> list[tuple[str, list[Turn]]]:
 
 def run_stories(settings: Settings, path: Path) -> tuple[int, list[str]]:
     """Run every story through the real engine; return (number run, failure messages)."""
-    from bot.app import build_services
     from bot.dialogue.tracker import Tracker
-    from bot.engine.processor import UserMessage
+    from bot.engine.messages import UserMessage
+    from bot.parts import build_parts
 
     prefix = f"nhtest:{uuid.uuid4().hex[:8]}:"
-    os.environ["REDIS_KEY_PREFIX"] = prefix  # the custom actions read it too
-    settings = Settings.from_env(environment=settings.environment)
-    services = build_services(settings)
+    services = build_parts(replace(settings, key_prefix=prefix))
     failures: list[str] = []
     stories = read_test_stories(path)
     try:
@@ -166,7 +163,9 @@ def run_stories(settings: Settings, path: Path) -> tuple[int, list[str]]:
             for index, turn in enumerate(turns):
                 result = services.processor.handle_message(
                     UserMessage(text=turn.text, sender_id=sender, input_channel="test",
-                                metadata={"phone": "+15550000000", "channel": "test"})
+                                metadata={"phone": "+15550000000", "channel": "test"},
+                                # a story step with an intent and no text stands for a button
+                                payload=turn.text if turn.text.startswith("/") else None)
                 )
                 actions = [a for a in result.actions if a not in {ACTION_LISTEN, ACTION_SESSION_START}]
                 where = f"story '{name}', turn {index + 1} ({turn.text!r})"
@@ -179,7 +178,7 @@ def run_stories(settings: Settings, path: Path) -> tuple[int, list[str]]:
                     break
                 if turn.slots or turn.loop[0]:
                     tracker = Tracker(sender, services.engine.domain,
-                                      services.processor.store.load(sender).events)
+                                      services.conversations.load(sender).events)
                     for slot, value in turn.slots.items():
                         if tracker.slots.get(slot) != value:
                             failures.append(f"{where}: slot {slot}={tracker.slots.get(slot)!r}, expected {value!r}")

@@ -8,6 +8,7 @@ no phone number, no message text, no date of birth.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,8 +36,15 @@ class AuditLog:
     def __init__(self, client: redis.Redis, keys: Keys,
                  clock: Callable[[], float] = time.time) -> None:
         self.client = client
+        self.keys = keys
         self.key = keys.audit
         self.clock = clock
+
+    def first_in(self, what: str, seconds: int) -> bool:
+        """True the first time `what` happens in `seconds` (one entry per lockout, not
+        one per refused try: an attacker cannot grow the six-year log)."""
+        digest = hashlib.sha256(what.encode()).hexdigest()[:32]
+        return bool(self.client.set(self.keys.dedup("audit", digest), 1, nx=True, ex=seconds))
 
     def record(self, who: str, action: str, target: str = "", address: str = "") -> None:
         now = self.clock()

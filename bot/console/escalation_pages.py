@@ -16,21 +16,22 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from bot.console import present
 from bot.console.recordings import RecordingUnavailable, fetch_recording
 from bot.console.texting import read_draft
-from bot.jobs.queue import ReplyRefused, queue_staff_reply, reply_states
+from bot.jobs.queue import ReplyRefused, reply_states
 from bot.records.escalation import Escalation
+from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.console.views import ConsoleStores
 
 ESCALATION = re.compile(r"^E-\d{1,12}$")
 MAX_NOTE = 1000
 MAX_DRAFT = 4000  # characters of a refused reply shown back to the staff member
 
 
-def add_escalation_pages(console: Blueprint, services: Services,
+def add_escalation_pages(console: Blueprint, stores: ConsoleStores, settings: Settings,
                          record: Callable[..., None]) -> None:
     """The routes under /staff/escalations/<reference>; `record` writes the audit log."""
-    settings, escalations = services.settings, services.escalations
+    escalations = stores.escalations
 
     def find_escalation(reference: str) -> Escalation:
         found = escalations.get(reference, with_lines=True) if ESCALATION.match(reference) else None
@@ -42,9 +43,9 @@ def add_escalation_pages(console: Blueprint, services: Services,
         """The escalation's page; `form` puts a refused reply or note back with its error."""
         return render_template(
             "console_escalation.html", e=found, channel=present.channel_label(found.channel),
-            replies=reply_states(services.redis, services.keys, found.reference),
+            replies=reply_states(escalations, found.reference),
             reply_labels=present.REPLY_LABELS, notify_states=present.NOTIFY_STATES,
-            opted_out=services.consent.is_opted_out(found.phone), **form,
+            opted_out=stores.consent.is_opted_out(found.phone), **form,
         ), status
 
     @console.get("/escalations/<reference>")
@@ -88,8 +89,8 @@ def add_escalation_pages(console: Blueprint, services: Services,
         try:
             if draft.problem and found.status != "resolved" and found.phone:
                 raise ReplyRefused(draft.problem)  # what SMS would drop is never sent
-            queue_staff_reply(escalations, escalation=found, who=g.staff, text=draft.text,
-                              opted_out=services.consent.is_opted_out)
+            stores.outbound.queue_staff_reply(escalations, escalation=found, who=g.staff,
+                                              text=draft.text, opted_out=stores.consent.is_opted_out)
         except ReplyRefused as refused:
             record("reply refused", reference)
             return escalation_page(found, 422, reply_error=str(refused), draft=draft.text)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import redis
@@ -33,13 +35,28 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.console import present
 from bot.console.audit import AuditLog
-from bot.console.auth import LoginThrottle, StaffSessions, digest
+from bot.console.auth import LoginThrottle, StaffSessions
 from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
+from bot.jobs.queue import OutboundQueue
+from bot.records.consent import ConsentLedger
+from bot.records.escalations import EscalationStore
+from bot.records.refills import RefillStore
 from bot.settings import Settings, SettingsError
 
-if TYPE_CHECKING:
-    from bot.app import Services
+
+@dataclass(frozen=True)
+class ConsoleStores:
+    """What the console reads and changes."""
+
+    users: StaffUsers
+    sessions: StaffSessions
+    throttle: LoginThrottle
+    audit: AuditLog
+    escalations: EscalationStore
+    refills: RefillStore
+    consent: ConsentLedger
+    outbound: OutboundQueue
 
 log = logging.getLogger(__name__)
 
@@ -70,19 +87,12 @@ def secret_key(settings: Settings) -> str:
     )
 
 
-def create_blueprint(services: Services) -> Blueprint:
-    settings = services.settings
+def create_blueprint(stores: ConsoleStores, settings: Settings,
+                     clock: Callable[[], float]) -> Blueprint:
     key = secret_key(settings)
     zone = ZoneInfo(settings.timezone)
-    users = StaffUsers(services.redis, services.keys)
-    sessions = StaffSessions(services.redis, services.keys, clock=services.clock,
-                             idle_seconds=settings.console_session_minutes * 60)
-    throttle = LoginThrottle(services.redis, services.keys, clock=services.clock,
-                             per_name=settings.console_login_max_failures,
-                             per_address=settings.console_login_max_failures_per_ip,
-                             lockout_seconds=settings.console_lockout_seconds)
-    audit = AuditLog(services.redis, services.keys, services.clock)
-    escalations, refills = services.escalations, services.refills
+    users, sessions, throttle, audit = stores.users, stores.sessions, stores.throttle, stores.audit
+    escalations, refills = stores.escalations, stores.refills
     csrf = CSRFProtect()
     console = Blueprint("console", __name__, url_prefix="/staff",
                         template_folder="templates", static_folder="static")
@@ -112,10 +122,8 @@ def create_blueprint(services: Services) -> Blueprint:
         audit.record(g.staff, action, target, address())
 
     def audit_once(what: str) -> bool:
-        """One audit entry per lockout for refused logins: an attacker cannot grow the
-        six-year audit log by hammering a locked name."""
-        return bool(services.redis.set(services.keys.dedup("login", digest(what)), 1, nx=True,
-                                       ex=settings.console_lockout_seconds))
+        """One audit entry per lockout for refused logins."""
+        return audit.first_in(what, settings.console_lockout_seconds)
 
     @console.before_request
     def require_login() -> Any:
@@ -147,7 +155,7 @@ def create_blueprint(services: Services) -> Blueprint:
     def page_context() -> dict[str, Any]:
         return {"staff": g.get("staff"), "local_time": lambda t: present.local_time(t, zone),
                 "iso_time": lambda t: present.iso_time(t, zone),
-                "age": lambda t: present.age(services.clock() - t)}
+                "age": lambda t: present.age(clock() - t)}
 
     @console.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> Any:
@@ -213,7 +221,7 @@ def create_blueprint(services: Services) -> Blueprint:
 
     # -- the queue ----------------------------------------------------------------------
     def queue_rows() -> list[dict[str, Any]]:
-        now = services.clock()
+        now = clock()
         return [present.queue_row(e, now, url_for(".escalation", reference=e.reference))
                 for e in escalations.open_queue()]
 
@@ -222,16 +230,16 @@ def create_blueprint(services: Services) -> Blueprint:
         record("viewed queue")
         rows = queue_rows()
         return render_template("console_queue.html", rows=rows, summary=present.queue_summary(rows),
-                               updated=present.time_of_day(services.clock(), zone))
+                               updated=present.time_of_day(clock(), zone))
 
     @console.get("/queue.json")
     def queue_json() -> Any:
         rows = queue_rows()
-        return jsonify(escalations=rows, updated=present.time_of_day(services.clock(), zone),
+        return jsonify(escalations=rows, updated=present.time_of_day(clock(), zone),
                        **present.queue_summary(rows))
 
     # -- one escalation (bot/console/escalation_pages.py) ---------------------------------
-    add_escalation_pages(console, services, record)
+    add_escalation_pages(console, stores, settings, record)
 
     # -- refill requests ------------------------------------------------------------------
     def find_refill(reference: str) -> Any:

@@ -84,12 +84,14 @@ class FormAction:
     # -- validation -----------------------------------------------------------------
     def validate(self, tracker: Tracker, ctx: ActionContext) -> list[Event]:
         required = set(self.required_slots(ctx))
+        requested = tracker.slots.get(REQUESTED_SLOT)
+        if requested:
+            required.add(requested)  # as in Rasa: a slot the validation action asked for
         candidates = {
             e["name"]: e.get("value")
             for e in tracker.events_since_last_user()
             if e.get("event") == "slot" and e.get("name") in required
         }
-        requested = tracker.slots.get(REQUESTED_SLOT)
         events = self.validate_slots(candidates, tracker, ctx)
         validated = any(
             e.get("event") == "slot" and e.get("name") != REQUESTED_SLOT for e in events

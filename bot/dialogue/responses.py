@@ -20,9 +20,16 @@ def fill(text: str, values: Mapping[str, Any]) -> str:
     return _PLACEHOLDER.sub(replace, text)
 
 
+def _same(slot_value: Any, wanted: Any) -> bool:
+    """As Rasa compares a condition: text without regard to case, anything else by value."""
+    if isinstance(slot_value, str) and isinstance(wanted, str):
+        return slot_value.casefold() == wanted.casefold()
+    return bool(slot_value == wanted)
+
+
 def _condition_holds(condition: list[dict[str, Any]] | None, slots: Mapping[str, Any]) -> bool:
     for item in condition or []:
-        if item.get("type", "slot") == "slot" and slots.get(str(item.get("name"))) != item.get("value"):
+        if item.get("type", "slot") == "slot" and not _same(slots.get(str(item.get("name"))), item.get("value")):
             return False
     return True
 
@@ -34,16 +41,17 @@ class ResponseRenderer:
         self.rng = rng or random.Random()
 
     def variations(self, name: str, channel: str | None, slots: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The variations Rasa 3.6 would choose among, best kind first: one whose condition
+        holds for this channel, then one for this channel, then one whose condition holds,
+        then the plain ones."""
         candidates = self.responses.get(name) or []
-        # As in Rasa: a variation whose condition holds beats the unconditional ones,
-        # and one for this channel beats the channel-neutral ones.
-        conditional = [v for v in candidates
-                       if v.get("condition") and _condition_holds(v["condition"], slots)]
-        fitting = conditional or [v for v in candidates if not v.get("condition")]
-        for_channel = [v for v in fitting if channel and v.get("channel") == channel]
-        if for_channel:
-            return for_channel
-        return [v for v in fitting if not v.get("channel")]
+        conditional = [v for v in candidates if v.get("condition") and _condition_holds(v["condition"], slots)]
+        default = [v for v in candidates if not v.get("condition")]
+        for group, wants_channel in ((conditional, True), (default, True), (conditional, False)):
+            found = [v for v in group if (v.get("channel") == channel if wants_channel else not v.get("channel"))]
+            if found and (channel or not wants_channel):
+                return found
+        return [v for v in default if not v.get("channel")]
 
     def render(self, name: str, channel: str | None, slots: Mapping[str, Any],
                extra: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
@@ -53,8 +61,10 @@ class ResponseRenderer:
             return None
         chosen = self.rng.choice(options) if len(options) > 1 else options[0]
         values = {**slots, **(extra or {})}
-        message = {key: value for key, value in chosen.items() if key not in {"condition", "channel"}}
+        message = {key: value for key, value in chosen.items() if key not in {"condition", "channel", "id"}}
         if "text" in message:
             message["text"] = fill(str(message["text"]), values)
+        if message.get("buttons"):
+            message["buttons"] = [{**b, "title": fill(str(b.get("title", "")), values)} for b in message["buttons"]]
         message["response"] = name
         return message

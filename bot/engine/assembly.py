@@ -7,19 +7,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import redis
-
 from bot.dialogue.domain import Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, Policy, PolicyEnsemble, build_policies
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.training import TrainingTracker, load_trackers
-from bot.engine.lock import ConversationLock
-from bot.engine.processor import HandoffDesk, MessageProcessor
-from bot.engine.runner import ActionRunner, build_runner
-from bot.engine.tracker_store import RedisTrackerStore
+from bot.engine.processor import Conversations, HandoffDesk, MessageProcessor
+from bot.engine.runner import ActionRunner
 from bot.nlu.model import NLUModel, load_or_train
 from bot.project import Project, ProjectError
-from bot.records.keys import Keys
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,15 +26,27 @@ class StartupError(ProjectError):
 
 @dataclass
 class Engine:
-    """What does not depend on Redis: domain, NLU, policies, actions."""
+    """What does not depend on Redis: domain, NLU, policies, responses."""
 
     project: Project
     domain: Domain
     nlu: NLUModel
     ensemble: PolicyEnsemble
-    runner: ActionRunner
     custom_actions: set[str]
     renderer: ResponseRenderer
+
+    def check_runner(self, runner: ActionRunner, where: str | None = None) -> None:
+        """Every custom action the domain lists is one the runner can run."""
+        try:
+            registered = runner.names()
+        except Exception as exc:
+            raise StartupError(f"ACTION_SERVER_URL: cannot list actions at {where} ({exc})") from None
+        missing = sorted(self.custom_actions - registered)
+        if missing:
+            raise StartupError(
+                f"domain.yml: actions {', '.join(missing)} are listed but not registered by any "
+                "rasa_sdk Action in actions/"
+            )
 
 
 def _check_actions_known(domain: Domain, trackers: list[TrainingTracker],
@@ -63,53 +70,33 @@ def _check_actions_known(domain: Domain, trackers: list[TrainingTracker],
 
 def load_engine(project: Project, settings: Settings, *, nlu: NLUModel | None = None) -> Engine:
     domain = load_domain(project.domain_path)
-    config = project.config()
-    ensemble = PolicyEnsemble(build_policies(config), domain)
+    ensemble = PolicyEnsemble(build_policies(project.config()), domain)
     trackers = load_trackers(project.files_with("rules"), project.files_with("stories"))
     _check_actions_known(domain, trackers, ensemble.policies)
     ensemble.train(trackers)
-    runner = build_runner(settings.action_server_url)
-    try:
-        registered = runner.names()
-    except Exception as exc:
-        raise StartupError(
-            f"ACTION_SERVER_URL: cannot list actions at {settings.action_server_url} ({exc})"
-        ) from None
     # As in Rasa, an utter_ name is a response even when listed under actions.
     custom = {name for name in domain.actions if not name.startswith("utter_")}
-    missing = sorted(custom - registered)
-    if missing:
-        raise StartupError(
-            f"domain.yml: actions {', '.join(missing)} are listed but not registered by any "
-            "rasa_sdk Action in actions/"
-        )
     if EmergencyPolicy.ACTION not in custom:
         raise StartupError(f"domain.yml: the safety action {EmergencyPolicy.ACTION} must be listed")
     model = nlu or load_or_train(project, settings.model_dir)
-    return Engine(project, domain, model, ensemble, runner, custom, ResponseRenderer(domain.responses))
+    return Engine(project, domain, model, ensemble, custom, ResponseRenderer(domain.responses))
 
 
 def build_processor(
     engine: Engine,
-    client: redis.Redis,
-    settings: Settings,
+    store: Conversations,
+    runner: ActionRunner,
     *,
     desk: HandoffDesk | None = None,
     clock: Callable[[], float] = time.time,
 ) -> MessageProcessor:
-    keys = Keys(settings.key_prefix)
     return MessageProcessor(
         domain=engine.domain,
         parser=engine.nlu,
         ensemble=engine.ensemble,
-        runner=engine.runner,
+        runner=runner,
         custom_actions=engine.custom_actions,
-        store=RedisTrackerStore(client, keys, settings.conversation_ttl, settings.dedup_ttl),
-        lock=ConversationLock(
-            client, keys,
-            lease_ms=settings.lock_lease_ms,
-            acquire_timeout_ms=settings.lock_acquire_timeout_ms,
-        ),
+        store=store,
         renderer=engine.renderer,
         desk=desk,
         clock=clock,

@@ -1,18 +1,17 @@
 """`handle_message`: one user message in, the bot's replies out.
 
-Read top to bottom, it is the pipeline: parse, lock the conversation, load it, start a
-new session if the last one expired, log the message, fill slots, then let the policies
-pick actions until the bot listens again, and save everything in one transaction.
+Read top to bottom, it is the pipeline: hold the conversation (its lock and its events,
+one round trip), understand the message, start a new session if the last one expired,
+log the message, fill slots, let the policies pick actions until the bot listens again,
+and save the turn as the conversation is released (one more round trip).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from bot.dialogue.actions import Action, ActionContext, RemoteAction, UtterAction, default_action
@@ -22,41 +21,27 @@ from bot.dialogue.policies import PolicyEnsemble
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.slot_mappings import extract_slots
 from bot.dialogue.tracker import Event, Tracker
-from bot.engine.lock import ConversationLock
+from bot.engine.conversations import Conversation
+from bot.engine.messages import BotReply, Turn, UserMessage
 from bot.engine.runner import ActionRunner
-from bot.engine.tracker_store import RedisTrackerStore
+from bot.engine.shortcuts import button_payload, not_understood, parse_shortcut
 from bot.nlu.safety import EMERGENCY_INTENT
-from bot.records.keys import conversation_id
 
 log = logging.getLogger(__name__)
 # Custom actions that open or join an escalation (actions/handoff.py).
 ESCALATING_ACTIONS = {"action_handoff", "action_emergency", "action_fallback"}
 
 MAX_ACTIONS_PER_MESSAGE = 10
-_INTENT_SHORTCUT = re.compile(r"^/(?P<intent>[A-Za-z0-9_-]+)(?P<entities>\{.*\})?$", re.DOTALL)
-
-
-@dataclass
-class UserMessage:
-    text: str
-    sender_id: str
-    input_channel: str
-    message_id: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class TurnResult:
-    messages: list[dict[str, Any]]
-    intent: str | None = None
-    duplicate: bool = False
-    handed_off: bool = False
-    emergency: bool = False
-    actions: list[str] = field(default_factory=list)
 
 
 class Parser(Protocol):
     def parse(self, text: str) -> dict[str, Any]: ...
+
+
+class Conversations(Protocol):
+    def hold(self, sender_id: str, message_id: str | None = None) -> AbstractContextManager[Conversation]: ...
+
+    def pseudonym(self, sender_id: str) -> str: ...
 
 
 class HandoffDesk(Protocol):
@@ -72,22 +57,6 @@ class HandoffDesk(Protocol):
         """The conversation's open escalation, if any."""
 
 
-def parse_shortcut(text: str) -> dict[str, Any] | None:
-    """Rasa's `/intent{"entity": "value"}` syntax, used by buttons and the keypad."""
-    match = _INTENT_SHORTCUT.match(text.strip())
-    if not match:
-        return None
-    entities = []
-    if match.group("entities"):
-        try:
-            values = json.loads(match.group("entities"))
-        except json.JSONDecodeError:
-            values = {}
-        entities = [{"entity": k, "value": v} for k, v in values.items()] if isinstance(values, dict) else []
-    intent = {"name": match.group("intent"), "confidence": 1.0}
-    return {"text": text, "intent": intent, "entities": entities, "intent_ranking": [intent]}
-
-
 class MessageProcessor:
     def __init__(
         self,
@@ -97,8 +66,7 @@ class MessageProcessor:
         ensemble: PolicyEnsemble,
         runner: ActionRunner,
         custom_actions: set[str],
-        store: RedisTrackerStore,
-        lock: ConversationLock,
+        store: Conversations,
         renderer: ResponseRenderer,
         desk: HandoffDesk | None = None,
         clock: Callable[[], float] = time.time,
@@ -109,68 +77,77 @@ class MessageProcessor:
         self.runner = runner
         self.custom_actions = custom_actions
         self.store = store
-        self.lock = lock
         self.renderer = renderer
         self.desk = desk
         self.clock = clock
         self._domain_dict = domain.as_dict()
 
     # -- the pipeline -----------------------------------------------------------------
-    def handle_message(self, message: UserMessage) -> TurnResult:
-        parse_data = self.parse(message.text)
-        intent = parse_data["intent"]["name"]
-        sender, message_id = message.sender_id, message.message_id
-        with self.lock.hold(sender, prefetch=lambda p: self.store.queue_load(p, sender, message_id)) as lease:
-            assert lease.prefetched is not None
-            loaded = self.store.loaded(lease.prefetched, message_id)
-            if loaded.duplicate:
-                return TurnResult([], intent, duplicate=True)
-            tracker = Tracker(message.sender_id, self.domain, loaded.events)
+    def handle_message(self, message: UserMessage) -> Turn:
+        with self.store.hold(message.sender_id, message.message_id) as conversation:
+            if conversation.duplicate:  # a repeated delivery: what that turn said, again
+                said = [e for e in conversation.turn_of(message.message_id or "") if e.get("event") == "bot"]
+                return Turn(self._emergency_first([BotReply.from_event(e) for e in said]), duplicate=True)
+            tracker = Tracker(message.sender_id, self.domain, conversation.events)
+            parse_data = self.understand(message, tracker)
             ctx = self._context(message.input_channel)
             self._start_session_if_needed(tracker, ctx, message.metadata)
             tracker.update(self._stamp(self._user_event(message, parse_data)))
+            intent = parse_data["intent"]["name"]
             emergency = intent == EMERGENCY_INTENT
-            if loaded.handoff and not emergency and self.desk is not None:
-                reply = self._hand_off(tracker, ctx, loaded.handoff, message)
+            handoff = conversation.handoff
+            if handoff and not emergency and self.desk is not None:
+                replies = self._hand_off(tracker, ctx, handoff, message)
             else:
                 for event in extract_slots(tracker, self.domain):
                     tracker.update(self._stamp(event))
                 self._predict_and_run(tracker, ctx)
-                reply = None
-            self.store.save(
-                message.sender_id,
-                tracker.new_events,
-                replace=tracker.replaced,
-                message_id=message.message_id,
-                also=lease.queue_release,
-            )
-            lease.released = True
-        if reply is not None:
-            self._copy_to_escalation(loaded.handoff, [m["text"] for m in reply])
-            return TurnResult(reply, intent, handed_off=True)
-        messages = self._emergency_first([self._message(e) for e in tracker.latest_bot_utterances()])
+                replies = None
+            conversation.save(tracker.new_events, replace=tracker.replaced)
+        if replies is not None:
+            self._copy_to_escalation(handoff, [reply.text for reply in replies])
+            return Turn(replies, intent, handed_off=True)
+        replies = self._emergency_first([BotReply.from_event(e) for e in tracker.latest_bot_utterances()])
         said_after = self._said_after_escalating(tracker.new_events)
         if said_after and self.desk is not None:
-            self._copy_to_escalation(self.desk.open_reference(sender), said_after)
+            self._copy_to_escalation(self.desk.open_reference(message.sender_id), said_after)
         actions = [e["name"] for e in tracker.new_events
                    if e.get("event") == "action" and e.get("policy")]
-        log.info(
-            "turn conv=%s channel=%s intent=%s replies=%d",
-            conversation_id(message.sender_id), message.input_channel, intent, len(messages),
-        )
-        return TurnResult(messages, intent, emergency=emergency, actions=actions)
+        log.info("turn conv=%s channel=%s intent=%s replies=%d",
+                 self.store.pseudonym(message.sender_id), message.input_channel, intent, len(replies))
+        return Turn(replies, intent, emergency=emergency, actions=actions,
+                    requested_slot=self._requested_slot(tracker))
 
-    def start_session(self, sender_id: str, channel: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    def start_session(self, sender_id: str, channel: str, metadata: dict[str, Any]) -> Turn:
         """Begin a conversation before its first message (a phone call being answered)."""
-        with self.lock.hold(sender_id):
-            loaded = self.store.load(sender_id)
-            tracker = Tracker(sender_id, self.domain, loaded.events)
+        with self.store.hold(sender_id) as conversation:
+            tracker = Tracker(sender_id, self.domain, conversation.events)
             self._start_session_if_needed(tracker, self._context(channel), metadata)
-            self.store.save(sender_id, tracker.new_events, replace=tracker.replaced)
-        return [self._message(e) for e in tracker.latest_bot_utterances()]
+            conversation.save(tracker.new_events, replace=tracker.replaced)
+        return Turn([BotReply.from_event(e) for e in tracker.latest_bot_utterances()])
 
     def parse(self, text: str) -> dict[str, Any]:
+        """What the NLU makes of a text, as Rasa's `/model/parse` reads it (an intent
+        shortcut there is only parsed: it changes no conversation)."""
         return parse_shortcut(text) or self.parser.parse(text)
+
+    def understand_text(self, text: str) -> dict[str, Any]:
+        """What the NLU makes of a text a person typed or said. A shortcut typed as text
+        (`/report_emergency`) is no message a patient writes: it is not understood, not
+        read for the intent name it spells."""
+        if parse_shortcut(text) is not None:
+            return not_understood(text)
+        return self.parser.parse(text)
+
+    def understand(self, message: UserMessage, tracker: Tracker) -> dict[str, Any]:
+        """The message's parse: a shortcut from our own keypad or one of the buttons the
+        bot just offered (by number, title or payload), else the NLU's reading."""
+        payload = message.payload or button_payload(message.text, tracker)
+        if payload:
+            shortcut = parse_shortcut(payload, message.text)
+            if shortcut is not None:
+                return shortcut
+        return message.parse_data or self.understand_text(message.text)
 
     # -- steps ------------------------------------------------------------------------
     def _context(self, channel: str) -> ActionContext:
@@ -213,8 +190,7 @@ class MessageProcessor:
             return
         first: list[Event] = [{"event": "slot", "name": SESSION_STARTED_METADATA, "value": metadata or None}]
         previous = Tracker(tracker.sender_id, self.domain, [*tracker.events, *first])
-        action = self._action(ACTION_SESSION_START)
-        events = action.run(previous, ctx)
+        events = self._action(ACTION_SESSION_START).run(previous, ctx)
         tracker.replace_session(
             [self._stamp(e) for e in
              [*first, {"event": "action", "name": ACTION_SESSION_START}, *events]]
@@ -228,8 +204,7 @@ class MessageProcessor:
                     tracker.update(self._stamp({"event": "action", "name": ACTION_LISTEN}))
                 return
             prediction = self.ensemble.predict(tracker)
-            action = self._action(prediction.action)
-            events = action.run(tracker, ctx)
+            events = self._action(prediction.action).run(tracker, ctx)
             if any(e.get("event") == "action_execution_rejected" for e in events):
                 for event in events:
                     tracker.update(self._stamp(event))
@@ -250,7 +225,7 @@ class MessageProcessor:
         tracker.update(self._stamp({"event": "action", "name": ACTION_LISTEN}))
 
     def _hand_off(self, tracker: Tracker, ctx: ActionContext, reference: str,
-                  message: UserMessage) -> list[dict[str, Any]]:
+                  message: UserMessage) -> list[BotReply]:
         """The conversation is with a person: keep the message for them, don't answer it."""
         assert self.desk is not None
         response = self.desk.record_patient_message(reference, message.text, message.input_channel)
@@ -260,7 +235,11 @@ class MessageProcessor:
         events = UtterAction(response).run(tracker, ctx)
         for event in events:
             tracker.update(self._stamp(event))
-        return [self._message(e) for e in events if e.get("event") == "bot"]
+        return [BotReply.from_event(e) for e in events if e.get("event") == "bot"]
+
+    @staticmethod
+    def _requested_slot(tracker: Tracker) -> str | None:
+        return tracker.slots.get("requested_slot") if tracker.active_loop_name else None
 
     @staticmethod
     def _said_after_escalating(events: list[Event]) -> list[str]:
@@ -296,15 +275,6 @@ class MessageProcessor:
         return action
 
     @staticmethod
-    def _emergency_first(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _emergency_first(replies: list[BotReply]) -> list[BotReply]:
         """The 911 instruction goes before anything else said in the same turn."""
-        urgent = [m for m in messages if (m.get("response") or "").startswith("utter_emergency")]
-        return urgent + [m for m in messages if m not in urgent]
-
-    @staticmethod
-    def _message(event: Event) -> dict[str, Any]:
-        return {
-            "text": event.get("text"),
-            "response": (event.get("metadata") or {}).get("utter_action"),
-            "data": event.get("data") or {},
-        }
+        return [r for r in replies if r.urgent] + [r for r in replies if not r.urgent]

@@ -7,6 +7,7 @@ and the full `domain`; a response with `events` and `responses`.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -48,13 +49,23 @@ def action_call(name: str, tracker: dict[str, Any], domain: dict[str, Any]) -> d
 
 
 class InProcessRunner:
-    """rasa_sdk's ActionExecutor with the `actions` package registered, on a private loop."""
+    """rasa_sdk's ActionExecutor with the `actions` package registered, on a private loop.
 
-    def __init__(self, package: str = "actions") -> None:
+    An action server builds each action with no arguments (its dependencies then come
+    from the environment); in-process, an action whose constructor takes one argument
+    is built with `dependencies` instead, the stores this process already has."""
+
+    def __init__(self, package: str = "actions", dependencies: Any = None) -> None:
+        from rasa_sdk import utils
         from rasa_sdk.executor import ActionExecutor
+        from rasa_sdk.interfaces import Action
 
         self.executor = ActionExecutor()
         self.executor.register_package(package)
+        if dependencies is not None:
+            for cls in utils.all_subclasses(Action):
+                if _takes_one_argument(cls) and not inspect.isabstract(cls):
+                    self.executor.register_action(cls(dependencies))
         self._local = threading.local()
 
     def names(self) -> set[str]:
@@ -114,7 +125,16 @@ class HttpRunner:
         return ActionResult(list(data.get("events") or []), list(data.get("responses") or []))
 
 
-def build_runner(action_server_url: str | None) -> ActionRunner:
+def _takes_one_argument(cls: type) -> bool:
+    try:
+        parameters = list(inspect.signature(cls).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    return len(parameters) == 1 and parameters[0].kind in {
+        inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD}
+
+
+def build_runner(action_server_url: str | None, dependencies: Any = None) -> ActionRunner:
     if action_server_url:
         return HttpRunner(action_server_url)
-    return InProcessRunner()
+    return InProcessRunner(dependencies=dependencies)

@@ -85,7 +85,9 @@ BOT_PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_VARIABLES: dict[str, str] = {
     "support_phone": "SUPPORT_PHONE: the SMS, REST and phone channels and actions/",
     "escalation_reference": "actions/handoff.py, bot/channels/voice/person.py",
-    "refill_reference": "actions/refill.py, bot/channels/voice_refill.py",
+    "refill_reference": "actions/refill.py",
+    "prescription_digits": "actions/refill.py (read back on a call)",
+    "birth_date_spoken": "actions/refill.py (read back on a call)",
 }
 # Spelled like response names in the code but not required in domain.yml: Rasa's
 # metadata key for the response a bot message came from, and the responses Rasa's

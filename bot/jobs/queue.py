@@ -43,30 +43,40 @@ def queue_name(prefix: str) -> str:
     return f"{prefix}{QUEUE}"
 
 
-def _enqueue(client: Any, prefix: str, function: str, args: tuple[str, ...],
-             on_failure: str) -> None:
-    from rq import Callback, Queue, Retry
+class OutboundQueue:
+    """Queueing texts for the worker. Jobs carry only references and ids: no PHI."""
 
-    Queue(queue_name(prefix), connection=client).enqueue_call(
-        function,
-        args=args,
-        timeout=JOB_TIMEOUT,
-        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-        failure_ttl=FAILURE_TTL,
-        result_ttl=RESULT_TTL,
-        on_failure=Callback(on_failure),
-    )
+    def __init__(self, client: Any, keys: Keys) -> None:
+        self.client = client
+        self.keys = keys
 
+    def _enqueue(self, function: str, args: tuple[str, ...], on_failure: str) -> None:
+        from rq import Callback, Queue, Retry
 
-def enqueue_staff_notification(client: Any, prefix: str, reference: str) -> None:
-    """Queue the job; never raises (the escalation is stored either way, and the queue
-    shows it to staff who are looking)."""
-    try:
-        _enqueue(client, prefix, "bot.jobs.tasks.notify_staff", (reference,),
-                 "bot.jobs.tasks.record_notification_failure")
-    except Exception as exc:
-        log.error("staff notification for %s not queued: %s", reference, type(exc).__name__)
-        return
+        Queue(queue_name(self.keys.prefix), connection=self.client).enqueue_call(
+            function,
+            args=args,
+            timeout=JOB_TIMEOUT,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            failure_ttl=FAILURE_TTL,
+            result_ttl=RESULT_TTL,
+            on_failure=Callback(on_failure),
+        )
+
+    def notify_staff(self, reference: str) -> None:
+        """Queue the staff notification; never raises (the escalation is stored either
+        way, and the queue shows it to staff who are looking)."""
+        try:
+            self._enqueue("bot.jobs.tasks.notify_staff", (reference,),
+                          "bot.jobs.tasks.record_notification_failure")
+        except Exception as exc:
+            log.error("staff notification for %s not queued: %s", reference, type(exc).__name__)
+
+    def queue_staff_reply(self, store: EscalationStore, *, escalation: Escalation, who: str,
+                          text: str, opted_out: Callable[[str], bool]) -> str:
+        """Record a staff member's reply and queue it (see `queue_staff_reply`)."""
+        return queue_staff_reply(store, self, escalation=escalation, who=who, text=text,
+                                 opted_out=opted_out)
 
 
 # -- staff replies ---------------------------------------------------------------------
@@ -88,9 +98,9 @@ def reply_field(reply_id: str, name: str) -> str:
     return f"reply:{reply_id}:{name}"
 
 
-def reply_states(client: Any, keys: Keys, reference: str) -> dict[str, ReplyState]:
+def reply_states(store: EscalationStore, reference: str) -> dict[str, ReplyState]:
     """Each reply's delivery state, by reply id."""
-    raw = client.hgetall(keys.escalation(reference))
+    raw = store.client.hgetall(store.keys.escalation(reference))
     fields = {k.decode(): v.decode() for k, v in raw.items() if k.startswith(b"reply:")}
     states = {}
     for name, value in fields.items():
@@ -107,6 +117,7 @@ def sms_text(text: str) -> str:
 
 def queue_staff_reply(
     store: EscalationStore,
+    outbound: OutboundQueue,
     *,
     escalation: Escalation,
     who: str,
@@ -141,8 +152,8 @@ def queue_staff_reply(
         reply_field(reply_id, "text"): body,
     })
     try:
-        _enqueue(store.client, store.keys.prefix, "bot.jobs.tasks.send_staff_reply",
-                 (reference, reply_id), "bot.jobs.tasks.record_reply_failure")
+        outbound._enqueue("bot.jobs.tasks.send_staff_reply", (reference, reply_id),
+                          "bot.jobs.tasks.record_reply_failure")
     except Exception as exc:
         log.error("staff reply on %s not queued: %s", reference, type(exc).__name__)
         store.update(reference, "console", "reply failed", "could not be queued", fields={

@@ -86,7 +86,7 @@ def _context(connection: Any = None) -> Context:
     if connection is None:
         job = get_current_job()
         connection = job.connection if job is not None else client_for_url(os.environ["REDIS_URL"])
-    keys = Keys(settings.key_prefix)
+    keys = Keys(settings.key_prefix, settings.pseudonym_secret)
     return Context(settings, connection, EscalationStore(connection, keys), keys)
 
 

@@ -6,7 +6,6 @@ last changes for five years, then the record expires.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -14,16 +13,11 @@ from dataclasses import dataclass
 
 import redis
 
-from bot.privacy import mask_phone
-from bot.records.keys import Keys
+from bot.records.keys import Keys, legacy_digest
 
 CONSENT_TTL = 5 * 365 * 24 * 3600
 HISTORY = 20
 OPTED_OUT, OPTED_IN = "opted_out", "opted_in"
-
-
-def phone_digest(phone: str) -> str:
-    return hashlib.sha256(phone.strip().encode("utf-8")).hexdigest()[:24]
 
 
 @dataclass(frozen=True)
@@ -40,17 +34,36 @@ class ConsentLedger:
         self.clock = clock
 
     def _key(self, phone: str) -> str:
-        return self.keys.consent(phone_digest(phone))
+        return self.keys.consent(self.keys.phone(phone))
+
+    def _status(self, phone: str) -> bytes | None:
+        """The number's status; a record kept under an older release's unkeyed digest is
+        moved to its keyed name on the way (and loses the masked digits it held)."""
+        key = self._key(phone)
+        legacy = self.keys.consent(legacy_digest(phone.strip(), 24))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hget(key, "status")
+        pipe.exists(legacy)
+        status, old = pipe.execute()
+        if status is not None or not old or legacy == key:
+            return status  # type: ignore[no-any-return]
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hdel(legacy, "phone_masked")
+        pipe.renamenx(legacy, key)
+        pipe.execute()
+        if self.client.exists(f"{legacy}:history"):
+            self.client.renamenx(f"{legacy}:history", f"{key}:history")
+        return self.client.hget(key, "status")  # type: ignore[return-value]
 
     def is_opted_out(self, phone: str) -> bool:
-        return self.client.hget(self._key(phone), "status") == OPTED_OUT.encode()
+        return self._status(phone) == OPTED_OUT.encode()
 
     def record(self, phone: str, status: str, source: str) -> None:
+        self._status(phone)  # an older record first moves to its keyed name
         key = self._key(phone)
         now = self.clock()
         pipe = self.client.pipeline(transaction=True)
-        pipe.hset(key, mapping={"status": status, "changed": repr(now), "source": source,
-                                "phone_masked": mask_phone(phone)})
+        pipe.hset(key, mapping={"status": status, "changed": repr(now), "source": source})
         pipe.rpush(f"{key}:history", json.dumps({"status": status, "time": now, "source": source}))
         pipe.ltrim(f"{key}:history", -HISTORY, -1)
         pipe.expire(key, CONSENT_TTL)
@@ -64,6 +77,7 @@ class ConsentLedger:
         self.record(phone, OPTED_IN, source)
 
     def get(self, phone: str) -> ConsentRecord | None:
+        self._status(phone)
         data = self.client.hgetall(self._key(phone))
         if not data:
             return None

@@ -25,7 +25,7 @@ from typing import Any, cast
 import redis
 
 from bot.records.escalation import NORMAL, URGENT, Escalation
-from bot.records.keys import Keys, conversation_id
+from bot.records.keys import Keys
 
 OPEN_TTL = 90 * 24 * 3600  # refreshed on every change while open or claimed
 RESOLVED_TTL = 30 * 24 * 3600  # kept for the audit trail, then gone
@@ -92,7 +92,7 @@ class EscalationStore:
         conversation is handed over if `hand_over`, in the same transaction. Staff are
         texted for a new escalation and for one that became urgent, not again otherwise.
         Returns the escalation and whether it is new."""
-        conversation = conversation_id(sender_id)
+        conversation = self.keys.conversation(sender_id)
         pointers = [self.keys.handoff(conversation), self._open_index(conversation)]
         lines = list(transcript or [])
 
@@ -189,7 +189,7 @@ class EscalationStore:
         """Give the conversation of `sender_id` to this open escalation (its messages go to
         the transcript, the bot keeps quiet but for emergencies and STOP/HELP) unless
         another open escalation has it. True when the conversation is with this one."""
-        pointer = self.keys.handoff(conversation_id(sender_id))
+        pointer = self.keys.handoff(self.keys.conversation(sender_id))
         record = self.keys.escalation(reference)
 
         def attempt(pipe: redis.client.Pipeline) -> bool:
@@ -243,11 +243,11 @@ class EscalationStore:
         return found
 
     def handoff_reference(self, sender_id: str) -> str | None:
-        return _text(self.client.get(self.keys.handoff(conversation_id(sender_id))))
+        return _text(self.client.get(self.keys.handoff(self.keys.conversation(sender_id))))
 
     def open_reference(self, sender_id: str) -> str | None:
         """The conversation's open escalation, handed over or not (a call)."""
-        conversation = conversation_id(sender_id)
+        conversation = self.keys.conversation(sender_id)
         for key in (self.keys.handoff(conversation), self._open_index(conversation)):
             reference = _text(self.client.get(key))
             if reference:
@@ -323,7 +323,7 @@ class EscalationStore:
         # Give back what still points here: the conversation it was opened from, and the
         # SMS conversation with the patient's number (a staff reply may have taken it).
         pointers = [key for conversation in {escalation.conversation,
-                                             conversation_id(escalation.phone)}
+                                             self.keys.conversation(escalation.phone)}
                     for key in (self.keys.handoff(conversation), self._open_index(conversation))]
         pipe.eval(_RELEASE, len(pointers), *pointers, reference)
         self._expire(pipe, reference, RESOLVED_TTL)

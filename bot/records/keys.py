@@ -1,20 +1,40 @@
-"""Redis key names. Conversation keys carry a digest of the sender id, never a phone
-number, so key listings, slow logs and keyspace events hold no PHI."""
+"""Redis key names. Keys name a conversation or a phone number by a keyed digest
+(HMAC-SHA256 with PSEUDONYM_KEY), never by the number itself, so key listings, slow logs,
+keyspace events and our own logs hold no PHI, and nobody without the key can sweep the
+numbering plan to reverse a digest."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import hmac
+from dataclasses import dataclass, field
+
+# Outside production (where PSEUDONYM_KEY is required) digests are keyed with this
+# stand-in, so local data and tests agree without any set-up.
+DEVELOPMENT_SECRET = b"nh-support-line: development pseudonyms, not for patient data"
 
 
-def conversation_id(sender_id: str) -> str:
-    """A stable, non-reversible-by-eye id for one sender (used in keys and in logs)."""
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:20]
+def legacy_digest(text: str, length: int) -> str:
+    """The unkeyed SHA-256 prefix older releases used (read only to migrate records)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
 @dataclass(frozen=True)
 class Keys:
     prefix: str = "nh:"
+    secret: bytes = field(default=DEVELOPMENT_SECRET, repr=False)
+
+    def _digest(self, kind: str, value: str, length: int) -> str:
+        mac = hmac.new(self.secret, f"{kind}:{value}".encode(), hashlib.sha256)
+        return mac.hexdigest()[:length]
+
+    def conversation(self, sender_id: str) -> str:
+        """A conversation's pseudonym: in its keys and in log lines."""
+        return self._digest("conversation", sender_id, 20)
+
+    def phone(self, number: str) -> str:
+        """A phone number's pseudonym (the consent ledger)."""
+        return self._digest("phone", number.strip(), 24)
 
     # {braces} keep a conversation's keys in one Redis Cluster slot.
     def events(self, conv: str) -> str:

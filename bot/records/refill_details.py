@@ -103,3 +103,14 @@ def date_of_birth(text: str | None, today: date | None = None) -> str | None:
             if found:
                 return found.isoformat()
     return None
+
+
+def digit_by_digit(digits: str) -> str:
+    """`7654321` -> `7, 6, 5, 4, 3, 2, 1`: said one digit at a time, with small pauses."""
+    return ", ".join(digits)
+
+
+def spoken_date(iso: str) -> str:
+    """`1990-03-14` -> `March 14, 1990`."""
+    day = date.fromisoformat(iso)
+    return f"{day:%B} {day.day}, {day.year}"

@@ -1,18 +1,19 @@
 """`POST /twilio/sms`: Twilio's messaging webhook in, TwiML `<Message>`s out.
 
-Order of business for each text: signature (403 if wrong), de-duplication, consent
-keywords, the opted-out check, pictures, then the dialogue. Whatever fails inside, the
-patient gets valid TwiML with an apology and the number to call, never an error page.
+Order of business for each text: signature (403 if wrong), once per MessageSid (a
+repeated delivery gets the answer the first one got), consent keywords, the opted-out
+check, pictures, then the dialogue. Whatever fails inside, the patient gets valid TwiML
+with an apology and the number to call, never an error page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from dataclasses import dataclass
 from typing import Any
 
-import redis
 from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -21,17 +22,19 @@ from bot.channels.sms import keywords as sms_keywords
 from bot.channels.sms.sizing import MAX_MESSAGES_PER_TURN, fit_turn
 from bot.channels.twilio.signature import TwilioSignatureCheck
 from bot.dialogue.responses import ResponseRenderer
-from bot.engine.processor import MessageProcessor, UserMessage
+from bot.engine.messages import UserMessage
+from bot.engine.processor import MessageProcessor
 from bot.nlu import safety
 from bot.privacy import mask_phone
 from bot.records.consent import ConsentLedger
+from bot.records.deliveries import TwilioDeliveries
 from bot.records.escalations import EscalationStore
-from bot.records.keys import Keys
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "twilio_sms"
-DEDUP_TTL = 48 * 3600
+DEDUP_TTL = 48 * 3600  # a repeated delivery gets the same answer for this long
+TWIN_WAIT_SECONDS = 10.0  # a copy waits this long for the first one's answer
 MAX_BODY = 1600
 INTRO = "utter_intro"  # the first text of a conversation: gives way first when a turn is long
 
@@ -41,9 +44,8 @@ class SmsChannel:
     processor: MessageProcessor
     consent: ConsentLedger
     escalations: EscalationStore
+    deliveries: TwilioDeliveries
     renderer: ResponseRenderer
-    redis: redis.Redis
-    keys: Keys
     support_phone: str
 
     # -- replies ---------------------------------------------------------------------
@@ -51,7 +53,7 @@ class SmsChannel:
         message = self.renderer.render(response, CHANNEL, {}, {"support_phone": self.support_phone})
         return (message or {}).get("text") or ""
 
-    def twiml(self, texts: list[str], expendable: list[str] | None = None) -> Response:
+    def twiml(self, texts: list[str], expendable: list[str] | None = None) -> str:
         """TwiML for a turn; `expendable` texts (least important first) may be cut to fit."""
         reply = MessagingResponse()
         messages = fit_turn(texts, expendable or [])
@@ -60,18 +62,17 @@ class SmsChannel:
                         len(messages), MAX_MESSAGES_PER_TURN)
         for text in messages[:MAX_MESSAGES_PER_TURN]:
             reply.message(text)
-        return Response(str(reply), mimetype="text/xml")
+        return str(reply)
 
-    def apology(self, body: str) -> Response:
+    def apology(self, body: str) -> str:
         """Something broke: 911 first if it reads as an emergency, then who to call."""
         return self.twiml(apology_texts(self.renderer, CHANNEL, body, self.support_phone))
 
     # -- the webhook -----------------------------------------------------------------
-    def first_delivery(self, message_sid: str) -> bool:
-        """At-least-once delivery: True only for the first copy of a MessageSid."""
-        return bool(self.redis.set(self.keys.dedup("sms", message_sid), 1, nx=True, ex=DEDUP_TTL))
-
     def handle(self, form: Any) -> Response:
+        return Response(self._answer(form), mimetype="text/xml")
+
+    def _answer(self, form: Any) -> str:
         sender = (form.get("From") or "").strip()
         message_sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
         body = (form.get("Body") or "")[:MAX_BODY]
@@ -79,9 +80,12 @@ class SmsChannel:
             log.warning("SMS webhook without From or MessageSid: nothing to answer")
             return self.twiml([])
         try:
-            return self._handle(form, sender, message_sid, body)
+            return self.deliveries.answer(
+                "sms", message_sid, lambda: self._handle(form, sender, message_sid, body),
+                keep_seconds=DEDUP_TTL, wait_seconds=TWIN_WAIT_SECONDS, busy=lambda: self.twiml([]))
         except Exception as exc:
             log.error("SMS from %s failed: %s", mask_phone(sender), type(exc).__name__)
+            self._forget(message_sid)
             if self._asks_to_stop(form, body):
                 # The opt-out could not be recorded, but it is honoured in this reply: nothing
                 # (911 only if it also reads as an emergency). Staff must record it by hand.
@@ -92,6 +96,12 @@ class SmsChannel:
                 return self.twiml([])
             return self.apology(body)
 
+    def _forget(self, message_sid: str) -> None:
+        """Twilio may send it again: that copy runs again (the dialogue itself never
+        takes a message twice)."""
+        with contextlib.suppress(Exception):
+            self.deliveries.forget("sms", message_sid)
+
     @staticmethod
     def _asks_to_stop(form: Any, body: str) -> bool:
         try:
@@ -100,7 +110,7 @@ class SmsChannel:
         except Exception:
             return False
 
-    def _handle(self, form: Any, sender: str, message_sid: str, body: str) -> Response:
+    def _handle(self, form: Any, sender: str, message_sid: str, body: str) -> str:
         word = sms_keywords.keyword(body, form.get("OptOutType"))
         opted_out = self.consent.is_opted_out(sender)
 
@@ -110,21 +120,16 @@ class SmsChannel:
             return self.twiml([])  # Twilio sends the carrier confirmation itself
         # YES opts back in only after an opt-out; otherwise it answers the bot's question.
         if word == sms_keywords.START and (opted_out or sms_keywords.bare_word(body) != "YES"):
-            if not self.first_delivery(message_sid):
-                return self.twiml([])
             self.consent.opt_in(sender, "keyword")
             log.info("opt-in from %s", mask_phone(sender))
             return self.twiml([self.text("utter_opt_in_confirm" if opted_out else "utter_already_subscribed")])
         if opted_out:
-            self._while_opted_out(sender, message_sid, body)
+            if safety.check(body).matched:  # nothing may be texted back; staff still hear
+                self._alert_staff(sender, body)
             return self.twiml([])
         if word == sms_keywords.HELP:
-            if not self.first_delivery(message_sid):
-                return self.twiml([])
             return self.twiml([self.text("utter_help_keyword")])
         if sms_keywords.is_revocation(body):
-            if not self.first_delivery(message_sid):
-                return self.twiml([])
             self.consent.opt_out(sender, "plain language")
             log.info("opt-out (plain language) from %s", mask_phone(sender))
             if safety.check(body).matched:  # "stop texting me, my baby is not breathing"
@@ -138,10 +143,8 @@ class SmsChannel:
             # Nothing is fetched or stored: the media URLs are ignored.
             notices.append(self.text("utter_media_unsupported"))
             if not body.strip():
-                return self.twiml(notices) if self.first_delivery(message_sid) else self.twiml([])
+                return self.twiml(notices)
         elif not body.strip():
-            if not self.first_delivery(message_sid):
-                return self.twiml([])
             return self.twiml([self.text("utter_please_rephrase")])
 
         result = self.processor.handle_message(
@@ -153,21 +156,14 @@ class SmsChannel:
                 metadata={"phone": sender, "channel": CHANNEL},
             )
         )
-        if result.duplicate:
-            return self.twiml([])
-        texts = [m["text"] for m in result.messages if m.get("text")]
+        texts = result.texts
         # Too long for two texts: the introduction gives way first, then the notices,
         # never the answer.
-        expendable = [m["text"] for m in result.messages if m.get("text") and m.get("response") == INTRO]
+        expendable = [r.text for r in result.replies if r.text and r.response == INTRO]
         expendable += notices
         if result.emergency:
             return self.twiml(texts + notices, expendable)
         return self.twiml(notices + texts, expendable)
-
-    def _while_opted_out(self, sender: str, message_sid: str, body: str) -> None:
-        """Nothing may be texted back; an emergency still reaches the staff."""
-        if safety.check(body).matched and self.first_delivery(message_sid):
-            self._alert_staff(sender, body)
 
     def _alert_staff(self, sender: str, body: str) -> None:
         """An urgent escalation for staff to call a patient who may not be texted."""
@@ -205,6 +201,6 @@ def create_blueprint(channel: SmsChannel, signature: TwilioSignatureCheck) -> Bl
         if isinstance(error, HTTPException) and error.code in {403, 405, 413}:
             return error
         log.error("SMS webhook error: %s", type(error).__name__)
-        return channel.apology("")
+        return Response(channel.apology(""), mimetype="text/xml")
 
     return sms

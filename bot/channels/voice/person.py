@@ -11,9 +11,10 @@ from typing import Any
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot.channels.voice.calls import Step, Voicemails
+from bot.channels.voice.step import Step
 from bot.channels.voice.twiml import VoiceScript
 from bot.hours import BusinessHours
+from bot.records.voicemails import Voicemails
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

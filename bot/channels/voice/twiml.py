@@ -4,12 +4,14 @@ and the TwiML verbs the IVR uses, all built with twilio's VoiceResponse."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from bot.dialogue.responses import ResponseRenderer
+from bot.engine.messages import BotReply
+from bot.records.refill_details import digit_by_digit
 from bot.settings import Settings
 
 CHANNEL = "twilio_voice"
@@ -20,17 +22,6 @@ MENU_TIMEOUT = 6  # seconds of silence before a Gather gives up
 ENTRY_TIMEOUT = 10  # between keypad digits of a number
 
 _REFERENCE = re.compile(r"\b([A-Z])-(\d{3,})\b")  # E-1042, R-100001
-
-
-def digit_by_digit(digits: str) -> str:
-    """`7654321` -> `7, 6, 5, 4, 3, 2, 1`: said one digit at a time, with small pauses."""
-    return ", ".join(digits)
-
-
-def spoken_date(iso: str) -> str:
-    """`1990-03-14` -> `March 14, 1990`."""
-    day = date.fromisoformat(iso)
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def spoken(text: str) -> str:
@@ -53,12 +44,18 @@ class VoiceScript:
         if missing:
             raise LookupError(f"domain.yml: the phone channel needs responses {', '.join(missing)}")
 
-    def text(self, name: str, **values: str) -> str:
+    def reply(self, name: str, **values: str) -> BotReply:
+        """A response as the call says it (its `twilio_voice` variation if it has one)."""
         values = {"support_phone": self.support_phone, **values}
         message = self.renderer.render(name, CHANNEL, {}, values)
         if not message or not message.get("text"):
             raise LookupError(f"domain.yml: no text for {name}")
-        return str(message["text"])
+        data = {k: v for k, v in message.items() if k not in {"text", "response"}}
+        return BotReply.from_event({"text": message["text"], "data": data,
+                                    "metadata": {"utter_action": name}})
+
+    def text(self, name: str, **values: str) -> str:
+        return self.reply(name, **values).text
 
     # -- verbs ------------------------------------------------------------------------
     def say(self, parent: VoiceResponse | Gather, texts: Iterable[str]) -> None:
@@ -66,11 +63,18 @@ class VoiceScript:
             if text:
                 parent.say(spoken(text), voice=self.voice, language=self.language)
 
-    def gather(self, response: VoiceResponse, action: str, texts: Iterable[str], *,
-               num_digits: int | None = 1, finish_on_key: str | None = None,
-               timeout: int = MENU_TIMEOUT) -> VoiceResponse:
+    def gather(self, response: VoiceResponse, action: str, texts: Iterable[str],
+               entry: Mapping[str, Any] | None = None) -> VoiceResponse:
         """Keypad or speech, the prompt nested so a caller can answer before it ends;
-        Twilio comes back to `action` even when it heard nothing."""
+        Twilio comes back to `action` even when it heard nothing. A key picks a choice,
+        unless `entry` asks for a number (`num_digits`, or digits ended by `finish_on_key`)."""
+        num_digits: int | None = 1
+        finish_on_key: str | None = None
+        timeout = MENU_TIMEOUT
+        if entry:
+            num_digits = int(entry["num_digits"]) if entry.get("num_digits") else None
+            finish_on_key = entry.get("finish_on_key") or "#"
+            timeout = ENTRY_TIMEOUT
         gather = response.gather(
             input="dtmf speech",
             action=action,

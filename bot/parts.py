@@ -1,0 +1,134 @@
+"""The bot's parts, built once per process from its settings: the Redis connection, the
+record stores on it, the dialogue engine and the message processor.
+
+`create_app` hands each blueprint the few parts it uses; the shell, `bot test` and the
+tests build the same parts. Custom actions get theirs through their constructor
+(bot/engine/runner.py), never through the process environment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis
+
+from actions.services import Services as ActionServices
+from bot.console.audit import AuditLog
+from bot.console.auth import LoginThrottle, StaffSessions
+from bot.console.users import StaffUsers
+from bot.engine.assembly import Engine, build_processor, load_engine
+from bot.engine.conversations import ConversationStore
+from bot.engine.handoff import EscalationDesk
+from bot.engine.processor import MessageProcessor
+from bot.engine.runner import build_runner
+from bot.hours import BusinessHours
+from bot.jobs.queue import OutboundQueue
+from bot.project import Project
+from bot.records.calls import CallStates
+from bot.records.connection import EmbeddedRedis, client_for_url, resolve_redis_url
+from bot.records.consent import ConsentLedger
+from bot.records.deliveries import TwilioDeliveries
+from bot.records.escalations import EscalationStore
+from bot.records.keys import Keys
+from bot.records.rates import RateLimits
+from bot.records.refills import RefillStore
+from bot.records.voicemails import Voicemails
+from bot.settings import Settings
+
+
+@dataclass
+class Parts:
+    settings: Settings
+    redis: redis.Redis
+    keys: Keys
+    clock: Callable[[], float]
+    hours: BusinessHours
+    engine: Engine
+    processor: MessageProcessor
+    conversations: ConversationStore
+    escalations: EscalationStore
+    refills: RefillStore
+    consent: ConsentLedger
+    outbound: OutboundQueue
+    deliveries: TwilioDeliveries
+    calls: CallStates
+    voicemails: Voicemails
+    rates: RateLimits
+    staff: StaffUsers
+    sessions: StaffSessions
+    throttle: LoginThrottle
+    audit: AuditLog
+    embedded: EmbeddedRedis | None = None
+
+
+def _keys(settings: Settings) -> Keys:
+    return Keys(settings.key_prefix, settings.pseudonym_secret)
+
+
+def _escalations(client: redis.Redis, keys: Keys, outbound: OutboundQueue,
+                 clock: Callable[[], float]) -> EscalationStore:
+    return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff)
+
+
+def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
+                engine: Engine | None = None) -> Parts:
+    url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
+    client = client_for_url(url)
+    keys = _keys(settings)
+    hours = BusinessHours.parse(settings.business_hours, settings.timezone)
+    outbound = OutboundQueue(client, keys)
+    escalations = _escalations(client, keys, outbound, clock)
+    refills = RefillStore(client, keys, clock)
+    engine = engine or load_engine(Project(settings.project_dir), settings)
+    runner = build_runner(settings.action_server_url,
+                          ActionServices(escalations, refills, hours, settings.support_phone, clock))
+    engine.check_runner(runner, settings.action_server_url)
+    conversations = ConversationStore(
+        client, keys, ttl_seconds=settings.conversation_ttl, seen_ttl_seconds=settings.dedup_ttl,
+        lease_ms=settings.lock_lease_ms, acquire_timeout_ms=settings.lock_acquire_timeout_ms,
+    )
+    processor = build_processor(engine, conversations, runner,
+                                desk=EscalationDesk(escalations, hours, clock), clock=clock)
+    return Parts(
+        settings=settings,
+        redis=client,
+        keys=keys,
+        clock=clock,
+        hours=hours,
+        engine=engine,
+        processor=processor,
+        conversations=conversations,
+        escalations=escalations,
+        refills=refills,
+        consent=ConsentLedger(client, keys, clock),
+        outbound=outbound,
+        deliveries=TwilioDeliveries(client, keys),
+        calls=CallStates(client, keys),
+        voicemails=Voicemails(client, keys, escalations),
+        rates=RateLimits(client, keys),
+        staff=StaffUsers(client, keys),
+        sessions=StaffSessions(client, keys, clock=clock,
+                               idle_seconds=settings.console_session_minutes * 60),
+        throttle=LoginThrottle(client, keys, clock=clock,
+                               per_name=settings.console_login_max_failures,
+                               per_address=settings.console_login_max_failures_per_ip,
+                               lockout_seconds=settings.console_lockout_seconds),
+        audit=AuditLog(client, keys, clock),
+        embedded=embedded,
+    )
+
+
+def action_services_from_environment() -> ActionServices:
+    """A rasa_sdk action server's services: the same environment as the web processes
+    (REDIS_URL is required there; an action server never starts an embedded Redis)."""
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise RuntimeError("REDIS_URL is not set for the actions")
+    client = client_for_url(settings.redis_url)
+    keys = _keys(settings)
+    escalations = _escalations(client, keys, OutboundQueue(client, keys), time.time)
+    return ActionServices(escalations, RefillStore(client, keys),
+                          BusinessHours.parse(settings.business_hours, settings.timezone),
+                          settings.support_phone)
