@@ -270,6 +270,6 @@ def staff(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    from bot.jobs.tasks import run_worker
+    from bot.jobs.worker import run_worker
 
     return run_worker(_settings())

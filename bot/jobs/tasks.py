@@ -17,21 +17,26 @@ which the console shows.
 from __future__ import annotations
 
 import logging
-import os
-from dataclasses import dataclass
 from typing import Any
 
 import redis
 
 from bot.jobs import queue as notify
-from bot.jobs.queue import ATTEMPTS, queue_name, reply_field
+from bot.jobs.queue import ATTEMPTS, reply_field
+from bot.jobs.sending import (
+    Context,
+    Refused,
+    SendFailed,
+    Unconfirmed,
+    _configuration_problem,
+    _context,
+    _text,
+    send_text,
+)
 from bot.jobs.twilio_rest import twilio_client
 from bot.privacy import mask_phone
-from bot.records.connection import client_for_url, resolve_redis_url
 from bot.records.consent import ConsentLedger
 from bot.records.escalation import Escalation
-from bot.records.escalations import EscalationStore
-from bot.records.keys import Keys
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,75 +54,6 @@ if status == 'queued' or status == 'retrying' then
 end
 return status or ''
 """
-
-
-class SendFailed(Exception):
-    """Twilio did not take the text, and trying again may work (RQ retries)."""
-
-
-class Refused(Exception):
-    """Twilio refused the text for good (a 4xx answer): trying again cannot help."""
-
-
-class Unconfirmed(Exception):
-    """The request may have reached Twilio, but no answer came: it may have been sent."""
-
-
-def _text(value: Any) -> str:
-    """A Redis answer as text ('' for none)."""
-    if value is None:
-        return ""
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-@dataclass
-class Context:
-    settings: Settings
-    client: redis.Redis
-    store: EscalationStore
-    keys: Keys
-
-
-def _context(connection: Any = None) -> Context:
-    """Settings from the worker's environment; Redis from the running job."""
-    from rq import get_current_job
-
-    settings = Settings.from_env()
-    if connection is None:
-        job = get_current_job()
-        connection = job.connection if job is not None else client_for_url(os.environ["REDIS_URL"])
-    keys = Keys(settings.key_prefix, settings.pseudonym_secret)
-    return Context(settings, connection, EscalationStore(connection, keys), keys)
-
-
-def _configuration_problem(settings: Settings) -> str | None:
-    if not (settings.twilio_account_sid and settings.twilio_auth_token):
-        return "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set"
-    if not settings.twilio_phone_number:
-        return "TWILIO_PHONE_NUMBER is not set"
-    return None
-
-
-def send_text(rest: Any, *, to: str, from_: str, body: str) -> str:
-    """One text through the REST client; its message SID. Errors carry no PHI."""
-    import requests
-    from twilio.base.exceptions import TwilioRestException
-    from urllib3.exceptions import ConnectTimeoutError
-
-    try:
-        return str(rest.messages.create(to=to, from_=from_, body=body).sid)
-    except TwilioRestException as exc:
-        code = f"HTTP {exc.status}, error {exc.code}" if exc.code else f"HTTP {exc.status}"
-        if 400 <= exc.status < 500 and exc.status != 429:
-            raise Refused(f"Twilio refused it ({code})") from None
-        raise SendFailed(f"Twilio answered {code}") from None
-    except requests.ConnectionError as exc:
-        reason = getattr(exc.args[0], "reason", None) if exc.args else None
-        if isinstance(exc, requests.ConnectTimeout) or isinstance(reason, ConnectTimeoutError):
-            raise SendFailed("Twilio could not be reached") from None  # nothing was sent
-        raise Unconfirmed("the connection to Twilio broke before it answered") from None
-    except requests.Timeout:
-        raise Unconfirmed("Twilio did not answer in time") from None
 
 
 # -- staff notifications ------------------------------------------------------------------
@@ -308,24 +244,3 @@ def record_reply_failure(job: Any, connection: Any, exc_type: Any, exc_value: An
     (log.warning if again else log.error)("staff reply on %s: %s", reference, detail)
 
 
-# -- the worker -------------------------------------------------------------------------
-def run_worker(settings: Settings) -> int:
-    from rq import Queue, Worker
-
-    url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
-    os.environ["REDIS_URL"] = url
-    client = client_for_url(url)
-    # The worker blocks on the queue; it needs no short socket timeout.
-    client.connection_pool.connection_kwargs["socket_timeout"] = None
-    # twilio's client logs every request at INFO; ours say what matters without PHI.
-    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
-    try:
-        # Maintenance every minute: a job left by a worker that died is noticed in
-        # about 90 s (its heartbeat) plus this, not RQ's default ten minutes.
-        worker = Worker([Queue(queue_name(settings.key_prefix), connection=client)],
-                        connection=client, maintenance_interval=60)
-        worker.work(with_scheduler=True)
-    finally:
-        if embedded is not None:
-            embedded.stop()
-    return 0
