@@ -81,6 +81,23 @@ def choose_answer(intent: str, text: str) -> str | None:
     return None
 
 
+def _warning_signs(tracker: Tracker) -> str | None:
+    """A warning sign named in a question, a "what if" or a memory: the signs, with 911."""
+    net = (tracker.latest_message or {}).get("emergency_net") or {}
+    if not net.get("sign") or net.get("now"):
+        return None
+    return "utter_ivig_side_effects" if net.get("case") == "infusion" else "utter_newborn_warning_signs"
+
+
+def answer_for(tracker: Tracker) -> dict[str, Any]:
+    """The answer to the latest question, without any offer: `{"response": name}`, or {}."""
+    intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    if intent in OFFERS_A_SPECIALIST:
+        return {}
+    response = _warning_signs(tracker) or choose_answer(intent, tracker.latest_message.get("text") or "")
+    return {"response": response} if response else {}
+
+
 class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
@@ -97,6 +114,6 @@ class ActionAnswerQuestion(Action):
             response, reason, _ = OFFERS_A_SPECIALIST[intent]
             dispatcher.utter_message(response=response)
             return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
-        answer = choose_answer(intent, tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(response=answer or "utter_default")
+        answer = answer_for(tracker)
+        dispatcher.utter_message(response=answer.get("response") or "utter_default")
         return []

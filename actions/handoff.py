@@ -7,25 +7,25 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.refill import clear_form
-from bot.nlu import safety
 
 log = logging.getLogger(__name__)
 
 
 VOICE_CHANNEL = "twilio_voice"
+WEB_CHAT = "rest"
 COPAY_REASON = "copay help"  # the copay team calls back; they take no live calls
 
 
-def _hands_over(tracker: Tracker) -> bool:
-    """A text conversation goes to the specialist; a phone call stays with the bot (its
-    escalation is a call-back request: nobody can take over a live call from the console)."""
-    return services.channel(tracker) != VOICE_CHANNEL
+def hands_over(tracker: Tracker) -> bool:
+    """A text conversation goes to the specialist. A phone call stays with the bot (its
+    escalation is a call-back request: nobody can take over a live call from the console),
+    and so does a web chat (staff cannot answer in it)."""
+    return services.channel(tracker) not in {VOICE_CHANNEL, WEB_CHAT}
 
 
 def _open(store: services.Services, tracker: Tracker, reason: str) -> str | None:
@@ -37,7 +37,7 @@ def _open(store: services.Services, tracker: Tracker, reason: str) -> str | None
             channel=services.channel(tracker),
             reason=reason,
             transcript=services.transcript(tracker),
-            hand_over=_hands_over(tracker),
+            hand_over=hands_over(tracker),
         )
     except Exception as exc:
         log.error("escalation not stored: %s", type(exc).__name__)
@@ -57,6 +57,8 @@ class ActionHandoff(services.ServiceAction, Action):
             # A caller is put through to a specialist (or their voicemail) at once.
             dispatcher.utter_message(response="utter_voice_transfer")
             return events
+        if tracker.get_slot("prescription_number") or tracker.get_slot("date_of_birth"):
+            reason += "; a refill request was in progress (ask the patient to finish it)"
         reference = _open(self.services, tracker, reason)
         if reference is None:
             dispatcher.utter_message(response="utter_handoff_failed",
@@ -66,7 +68,8 @@ class ActionHandoff(services.ServiceAction, Action):
             dispatcher.utter_message(response="utter_handoff_done", escalation_reference=reference)
         else:
             dispatcher.utter_message(response="utter_handoff_done_closed", escalation_reference=reference,
-                                     support_phone=self.services.support_phone)
+                                     support_phone=self.services.support_phone,
+                                     next_open=services.next_opening(tracker, self.services.hours))
         return [*events, SlotSet("escalation_reference", reference)]
 
 
@@ -78,39 +81,6 @@ class ActionDeclineSpecialist(Action):
                   domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
-
-
-class ActionEmergency(services.ServiceAction, Action):
-    """911 first, staff alerted with an urgent escalation, any form abandoned."""
-
-    def name(self) -> str:
-        return "action_emergency"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        if safety.check(tracker.latest_message.get("text") or "").group == "self-harm":
-            dispatcher.utter_message(response="utter_emergency_crisis")
-        try:
-            escalation, _ = self.services.escalations.open_or_raise_urgency(
-                sender_id=tracker.sender_id,
-                phone=services.patient_phone(tracker),
-                channel=services.channel(tracker),
-                reason="emergency reported",
-                transcript=services.transcript(tracker),
-                hand_over=_hands_over(tracker),
-            )
-        except Exception as exc:
-            log.error("urgent escalation not stored: %s", type(exc).__name__)
-            dispatcher.utter_message(response="utter_emergency_alert_failed")
-            return self._leave_form(tracker)
-        dispatcher.utter_message(response="utter_emergency")
-        return [*self._leave_form(tracker), SlotSet("escalation_reference", escalation.reference)]
-
-    @staticmethod
-    def _leave_form(tracker: Tracker) -> list[EventType]:
-        if tracker.active_loop.get("name"):
-            return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_form()]
-        return []
 
 
 class ActionFallback(services.ServiceAction, Action):

@@ -13,11 +13,12 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.hours import BusinessHours
+from bot.hours import BusinessHours, when
 from bot.records.escalations import EscalationStore
 from bot.records.refills import RefillStore
 
@@ -29,6 +30,7 @@ class Services:
     hours: BusinessHours
     support_phone: str
     clock: Callable[[], float] = field(default=time.time)
+    bereavement_resource: str = ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,6 +118,13 @@ def transcript(tracker: Tracker, turns: int = 20) -> list[dict[str, Any]]:
 def last_message_time(tracker: Tracker) -> float | None:
     stamps = [e.get("timestamp") for e in tracker.events if e.get("event") == "user" and e.get("timestamp")]
     return float(stamps[-1]) if stamps else None
+
+
+def next_opening(tracker: Tracker, hours: BusinessHours) -> str:
+    """When a specialist is next there, said as the patient would say it."""
+    now = last_message_time(tracker) or time.time()
+    local = datetime.fromtimestamp(now, tz=hours.zone)
+    return when(hours.next_opening(now), local, str(tracker.get_slot("language") or "en"))
 
 
 def open_now(tracker: Tracker, hours: BusinessHours) -> bool:

@@ -83,3 +83,34 @@ class BusinessHours:
                 if candidate > local:
                     return candidate
         return local
+
+    def closing_time(self, epoch: float) -> datetime | None:
+        """When the window open at `epoch` closes (None when closed)."""
+        local = datetime.fromtimestamp(epoch, tz=self.zone)
+        ends = [datetime.combine(local.date(), w.end, tzinfo=self.zone) for w in self.windows
+                if local.weekday() in w.days and w.start <= local.time() < w.end]
+        return max(ends) if ends else None
+
+
+_DAY_NAMES = {"en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+              "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]}
+
+
+def clock_time(moment: datetime, language: str = "en") -> str:
+    """`8 AM`, `5:30 PM`; in Spanish `8:00`, `17:30`."""
+    if language == "es":
+        return f"{moment.hour}:{moment.minute:02d}"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def when(moment: datetime, now: datetime, language: str = "en") -> str:
+    """`today at 8 AM`, `tomorrow at 8 AM`, `Monday at 8 AM` (Spanish alike)."""
+    days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
+    at = clock_time(moment, language)
+    if language == "es":
+        day = "hoy" if days == 0 else "mañana" if days == 1 else f"el {_DAY_NAMES['es'][moment.weekday()]}"
+        return f"{day} a las {at}"
+    day = "today" if days == 0 else "tomorrow" if days == 1 else _DAY_NAMES["en"][moment.weekday()]
+    return f"{day} at {at}"

@@ -82,15 +82,16 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
     escalations = _escalations(client, keys, outbound, clock)
     refills = RefillStore(client, keys, clock)
     engine = engine or load_engine(Project(settings.project_dir), settings)
-    runner = build_runner(settings.action_server_url,
-                          ActionServices(escalations, refills, hours, settings.support_phone, clock))
+    runner = build_runner(settings.action_server_url, ActionServices(
+        escalations, refills, hours, settings.support_phone, clock, settings.bereavement_resource))
     engine.check_runner(runner, settings.action_server_url)
     conversations = ConversationStore(
         client, keys, ttl_seconds=settings.conversation_ttl, seen_ttl_seconds=settings.dedup_ttl,
         lease_ms=settings.lock_lease_ms, acquire_timeout_ms=settings.lock_acquire_timeout_ms,
     )
     processor = build_processor(engine, conversations, runner,
-                                desk=EscalationDesk(escalations, hours, clock), clock=clock)
+                                desk=EscalationDesk(escalations, hours, clock), clock=clock,
+                                emergency_follow_up_seconds=settings.emergency_follow_up_minutes * 60)
     return Parts(
         settings=settings,
         redis=client,
@@ -131,4 +132,4 @@ def action_services_from_environment() -> ActionServices:
     escalations = _escalations(client, keys, OutboundQueue(client, keys), time.time)
     return ActionServices(escalations, RefillStore(client, keys),
                           BusinessHours.parse(settings.business_hours, settings.timezone),
-                          settings.support_phone)
+                          settings.support_phone, time.time, settings.bereavement_resource)

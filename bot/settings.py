@@ -60,6 +60,10 @@ class Settings:
     voice_name: str = "Polly.Joanna-Neural"
     voice_language: str = "en-US"
     console_base_url: str | None = None
+    # After an emergency, replies lead with 911 until staff resolve it or this many minutes pass.
+    emergency_follow_up_minutes: int = 120
+    # A support line for bereaved parents that the pharmacy trusts, offered with condolences.
+    bereavement_resource: str = ""
 
     secret_key: str | None = field(default=None, repr=False)
     # Keys the digests that name conversations and phone numbers in Redis and in logs.
@@ -129,6 +133,8 @@ class Settings:
             "voice_name": env.get("VOICE_NAME") or "Polly.Joanna-Neural",
             "voice_language": env.get("VOICE_LANGUAGE") or "en-US",
             "console_base_url": (env.get("CONSOLE_BASE_URL") or "").rstrip("/") or None,
+            "emergency_follow_up_minutes": _int(env, "EMERGENCY_FOLLOW_UP_MINUTES", 120),
+            "bereavement_resource": (env.get("BEREAVEMENT_RESOURCE") or "").strip(),
             "secret_key": env.get("SECRET_KEY") or None,
             "pseudonym_key": env.get("PSEUDONYM_KEY") or None,
             "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
@@ -171,7 +177,8 @@ class Settings:
         if self.environment == "production" and not self.console_secure_cookies:
             raise SettingsError("CONSOLE_SECURE_COOKIES=false is for development only: "
                                 "serve the staff console over https")
-        for name, value in (("CONSOLE_SESSION_MINUTES", self.console_session_minutes),
+        for name, value in (("EMERGENCY_FOLLOW_UP_MINUTES", self.emergency_follow_up_minutes),
+                            ("CONSOLE_SESSION_MINUTES", self.console_session_minutes),
                             ("CONSOLE_LOGIN_MAX_FAILURES", self.console_login_max_failures),
                             ("CONSOLE_LOGIN_MAX_FAILURES_PER_IP",
                              self.console_login_max_failures_per_ip),

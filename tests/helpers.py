@@ -19,6 +19,17 @@ from twilio.request_validator import RequestValidator
 from tests.sensitive import SENSITIVE
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# How an urgent reply opens (domain.yml, utter_emergency_*): 911 or 988 in its first words.
+URGENT_OPENINGS = ("Call 911 now", "If this is an emergency, call 911", "Please don't wait: call",
+                   "If you might hurt yourself, please call or text 988",
+                   "If this is still happening, please call 911", "I'm glad help is on the way",
+                   "Llame al 911", "Si esto es una emergencia, llame al 911", "Por favor, no espere",
+                   "Si usted podría hacerse daño", "Si esto sigue pasando")
+
+
+def urgent_first(text: str) -> bool:
+    """Does this reply open with the urgent line (911 or 988 first)?"""
+    return text.startswith(URGENT_OPENINGS)
 PATIENT = "+15551234567"
 SUPPORT_LINE = "+15005550006"
 

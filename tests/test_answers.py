@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import SUPPORT_PHONE
+from tests.helpers import urgent_first
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -75,7 +76,7 @@ def test_a_bare_request_for_help_is_not_paged_as_an_emergency(twilio, services, 
 )
 def test_an_emergency_now_is_caught_even_beside_a_past_loss_or_in_spanish(twilio, services, text):
     said = reply(twilio, text)
-    assert said.startswith("If this is an emergency, call 911")
+    assert urgent_first(said)
     assert services.escalations.open_queue()[0].urgency == "urgent"
 
 
@@ -98,7 +99,8 @@ def test_a_cost_question_mid_refill_answers_without_a_competing_yes_or_no(twilio
 def test_a_hand_off_after_hours_says_when_to_expect_the_specialist(twilio, clock):
     at(clock, "2026-11-28 22:00")  # a Saturday night
     said = reply(twilio, "can i talk to a real person")
-    assert "closed now" in said and "next business day" in said and SUPPORT_PHONE in said
+    # When they open is said plainly (BUSINESS_HOURS): Monday, not "next business day".
+    assert "closed now" in said and "when we open, Monday at 8 AM" in said and SUPPORT_PHONE in said
     assert "E-" in said
 
 
@@ -111,14 +113,16 @@ def test_a_hand_off_in_business_hours_does_not_say_closed(twilio, clock):
 def test_the_specialist_sees_what_the_bot_told_the_patient(twilio, services, clock):
     at(clock, "2026-11-28 22:00")
     reply(twilio, "can i talk to a real person")
-    reply(twilio, "my son has a fever since the infusion")
+    reply(twilio, "is a fever after the infusion a side effect")
     [escalation] = services.escalations.open_queue()
     lines = services.escalations.get(escalation.reference, with_lines=True).transcript
     said = [(line["from"], line["text"]) for line in lines]
     handoff = next(i for i, (who, text) in enumerate(said) if who == "bot" and "closed now" in text)
     assert said[handoff - 1] == ("patient", "can i talk to a real person")
-    # The acknowledgement of the next message is there too, after the patient's words.
-    assert said[-2][0] == "patient" and said[-1][0] == "bot" and "next business day" in said[-1][1]
+    # The bot still answered the question (it is one of fact); the specialist sees the
+    # patient's words and the bot's answer after them, marked as the bot's.
+    assert said[-2] == ("patient", "is a fever after the infusion a side effect") and said[-1][0] == "bot"
+    assert lines[-1].get("kind") == "answered by the bot"
 
 
 def test_a_possible_dosing_mistake_reaches_a_person_not_the_dosing_facts(twilio, services):

@@ -25,6 +25,9 @@ LONGEST = {
     "escalation_reference": "E-199999",
     "prescription_digits": "1, 2, 3, 4, 5, 6, 7, 8, 9, 0",
     "birth_date_spoken": "September 30, 1990",
+    "next_open": "Wednesday at 10:30 AM",
+    "closing_time": "10:30 PM",
+    "support_resource": "Share Pregnancy and Infant Loss Support: 1-800-821-6819. ",
 }
 FORBIDDEN = [
     r"\b1\s*mg\s*/\s*kg\b",

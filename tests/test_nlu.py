@@ -457,7 +457,7 @@ def test_the_safety_net_catches_an_emergency_the_classifier_never_learnt(text):
     parsed = model.parse(text)
     assert parsed["intent"] == {"name": "report_emergency", "confidence": 1.0}
     assert parsed["intent_ranking"][0]["name"] == "report_emergency"
-    assert parsed["emergency_net"] is True
+    assert parsed["emergency_net"]["now"] is True
 
 
 @pytest.mark.parametrize("text", NOT_EMERGENCIES)

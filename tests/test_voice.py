@@ -16,7 +16,7 @@ from bot.app import create_app
 from bot.parts import build_parts
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.console_server import STAFF_NUMBERS, run_jobs, use_worker_environment
-from tests.helpers import PATIENT, TwilioClient
+from tests.helpers import PATIENT, TwilioClient, urgent_first
 from tests.voice_caller import VoiceCaller, check_document
 
 DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
@@ -369,7 +369,7 @@ def test_an_emergency_spoken_mid_refill_gets_911_at_once_and_alerts_staff(caller
     caller.press("5")
     caller.press("7654321")
     turn = caller.say("help my baby is having a seizure")
-    assert turn.said[0].startswith("If this is an emergency, call 911")
+    assert urgent_first(turn.said[0])
     assert "hang up now and dial 911" in turn.text
     [escalation] = services.escalations.open_queue()
     assert escalation.urgency == "urgent" and escalation.channel == "twilio_voice"
@@ -385,7 +385,7 @@ def test_an_emergency_spoken_mid_refill_gets_911_at_once_and_alerts_staff(caller
 def test_an_emergency_at_the_menu_and_silence_after_it_ends_the_call_with_911(caller, services):
     caller.start()
     turn = caller.say("my wife is pregnant and bleeding heavily")
-    assert turn.said[0].startswith("If this is an emergency, call 911")
+    assert urgent_first(turn.said[0])
     end = caller.silence()
     assert end.hung_up and "dial 911" in end.text
     assert [e.urgency for e in services.escalations.open_queue()] == ["urgent"]
@@ -397,7 +397,7 @@ def test_a_second_emergency_in_one_call_goes_onto_its_escalation_and_pages_staff
     caller.start()
     caller.say("help my baby is having a seizure")
     again = caller.say("she's still seizing")
-    assert again.said[0].startswith("If this is an emergency, call 911")
+    assert urgent_first(again.said[0])
     [escalation] = services.escalations.open_queue()
     assert escalation.urgency == "urgent"
     lines = services.escalations.get(escalation.reference, with_lines=True).transcript
@@ -415,7 +415,7 @@ def test_a_callback_request_then_an_emergency_in_one_call_is_one_escalation_made
     assert "E, 1, 0, 0, 1" in caller.press("1").text  # the copay team will call back
     run_jobs(redis_client, settings)
     turn = caller.say("my baby is not breathing")
-    assert turn.said[0].startswith("If this is an emergency, call 911")
+    assert urgent_first(turn.said[0])
     [escalation] = services.escalations.open_queue()
     assert (escalation.reference, escalation.reason, escalation.urgency) == (
         "E-1001", "emergency reported; opened for: copay help", "urgent")

@@ -199,15 +199,24 @@ class MemoizationPolicy(Policy):
 
 class EmergencyPolicy(Policy):
     """Ours, not configurable away: an emergency message runs the emergency action first,
-    whatever flow the conversation is in (nh-facts.md, safety rule 1)."""
+    whatever flow the conversation is in, and after an emergency every message is met by
+    the follow-up action, which leads with 911 (nh-facts.md, safety rule 1). Rules in
+    data/rules.yml say the same for Rasa; this holds for any intent, new ones too."""
 
     name = "EmergencyPolicy"
     ACTION = "action_emergency"
+    FOLLOW_UP = "action_emergency_followup"
     INTENT = "report_emergency"
+    MODE_SLOT = "emergency_active"
+    NOT_FOLLOWED_UP = frozenset({"restart", "session_start", "back"})
 
     def predict(self, tracker: Tracker, states: list[State]) -> Prediction | None:
-        if tracker.latest_action_name == ACTION_LISTEN and tracker.latest_intent == self.INTENT:
+        if tracker.latest_action_name != ACTION_LISTEN:
+            return None
+        if tracker.latest_intent == self.INTENT:
             return Prediction(self.ACTION, 1.0, self.name, 100)
+        if tracker.slots.get(self.MODE_SLOT) and tracker.latest_intent not in self.NOT_FOLLOWED_UP:
+            return Prediction(self.FOLLOW_UP, 1.0, self.name, 100)
         return None
 
 

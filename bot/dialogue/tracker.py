@@ -43,7 +43,9 @@ class Tracker:
         kind = event.get("event")
         if kind == "user":
             parse = event.get("parse_data") or {}
+            # As Rasa's: the whole parse (the response selector's choice too), and the text.
             self.latest_message = {
+                **parse,
                 "text": event.get("text"),
                 "intent": parse.get("intent") or {},
                 "entities": parse.get("entities") or [],

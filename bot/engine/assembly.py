@@ -89,6 +89,7 @@ def build_processor(
     *,
     desk: HandoffDesk | None = None,
     clock: Callable[[], float] = time.time,
+    emergency_follow_up_seconds: float = 120 * 60,
 ) -> MessageProcessor:
     return MessageProcessor(
         domain=engine.domain,
@@ -100,4 +101,5 @@ def build_processor(
         renderer=engine.renderer,
         desk=desk,
         clock=clock,
+        emergency_follow_up_seconds=emergency_follow_up_seconds,
     )

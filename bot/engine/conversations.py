@@ -30,6 +30,7 @@ import redis
 from bot.records.keys import Keys
 
 Event = dict[str, Any]
+Loaded = tuple[list[list[Event]], str | None, str | None, bool]
 
 _ACQUIRE = """
 local queue, leases = KEYS[1], KEYS[2]
@@ -79,7 +80,8 @@ class Conversation:
 
     sender_id: str
     turns: list[list[Event]]  # as stored: the events of each turn, oldest first
-    handoff: str | None
+    handoff: str | None  # the open escalation a person has taken this conversation into
+    open_escalation: str | None  # an open escalation that left it with the bot (a call, a web chat)
     duplicate: bool
     _write: tuple[list[Event], bool] | None = field(default=None, repr=False)
 
@@ -154,7 +156,7 @@ class ConversationStore:
             raise
 
     def _acquire(self, conv: str, lock_keys: list[str], token: str,
-                 message_id: str | None) -> tuple[list[list[Event]], str | None, bool]:
+                 message_id: str | None) -> Loaded:
         deadline = time.monotonic() + self.acquire_timeout_ms / 1000
         pause = 0.001
         try:
@@ -171,7 +173,7 @@ class ConversationStore:
             raise
 
     def _attempt(self, conv: str, lock_keys: list[str], token: str,
-                 message_id: str | None) -> tuple[list[list[Event]], str | None, bool] | None:
+                 message_id: str | None) -> Loaded | None:
         """One round trip: try to acquire, and read the conversation alongside (kept if
         acquired). EVAL rather than EVALSHA: the server caches the compiled script either
         way, and a restarted server never answers NOSCRIPT mid-pipeline."""
@@ -199,17 +201,19 @@ class ConversationStore:
     def _queue_load(self, pipe: redis.client.Pipeline, conv: str, message_id: str | None) -> None:
         pipe.lrange(self.keys.events(conv), 0, -1)
         pipe.get(self.keys.handoff(conv))
+        pipe.get(self.keys.open_escalation(conv))
         if message_id:
             pipe.exists(self.keys.seen(conv, message_id))
 
     @staticmethod
-    def _loaded(results: list[Any], message_id: str | None) -> tuple[list[list[Event]], str | None, bool]:
+    def _loaded(results: list[Any], message_id: str | None) -> Loaded:
         turns: list[list[Event]] = []
         for raw in results[0]:  # one element per turn: a JSON array of that turn's events
             item = json.loads(raw)
             turns.append(item if isinstance(item, list) else [item])
         handoff = results[1].decode() if results[1] else None
-        return turns, handoff, bool(results[2]) if message_id else False
+        open_escalation = results[2].decode() if results[2] else None
+        return turns, handoff, open_escalation, bool(results[3]) if message_id else False
 
     def _queue_save(self, pipe: redis.client.Pipeline, conv: str, new_events: list[Event],
                     replace: bool, message_id: str | None) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from bot.dialogue.actions import Action, ActionContext, RemoteAction, UtterAction, default_action
+from bot.dialogue.actions import Action, ActionContext, RemoteAction, UtterAction, default_action, utter
 from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START, SESSION_STARTED_METADATA, Domain
 from bot.dialogue.forms import FormAction
 from bot.dialogue.policies import PolicyEnsemble
@@ -22,6 +22,7 @@ from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.slot_mappings import extract_slots
 from bot.dialogue.tracker import Event, Tracker
 from bot.engine.conversations import Conversation
+from bot.engine.handoff import Acknowledgement
 from bot.engine.messages import BotReply, Turn, UserMessage
 from bot.engine.runner import ActionRunner
 from bot.engine.shortcuts import button_payload, not_understood, parse_shortcut
@@ -32,6 +33,12 @@ log = logging.getLogger(__name__)
 ESCALATING_ACTIONS = {"action_handoff", "action_emergency", "action_fallback"}
 
 MAX_ACTIONS_PER_MESSAGE = 10
+EMERGENCY_MODE = "emergency_active"
+# While a person has the conversation, the bot still answers these itself.
+BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
+    "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help", "ask_pharmacy",
+    "request_refill", "inform", "cancel", "share_loss", EMERGENCY_INTENT,
+})
 
 
 class Parser(Protocol):
@@ -47,10 +54,15 @@ class Conversations(Protocol):
 class HandoffDesk(Protocol):
     """Where messages of a conversation handed to a person go (the escalation queue)."""
 
-    def record_patient_message(self, reference: str, text: str, channel: str) -> str | None:
-        """Add the message to the escalation; return a response name to acknowledge it."""
+    def record_patient_message(self, reference: str, text: str, channel: str, *,
+                               urgent: bool = False) -> None:
+        """Add the patient's message to the escalation."""
 
-    def record_bot_messages(self, reference: str, texts: list[str]) -> None:
+    def acknowledgement(self, reference: str, *, asks_for_a_person: bool,
+                        language: str = "en") -> Acknowledgement | None:
+        """What to tell the patient about when a person will see their message, if anything."""
+
+    def record_bot_messages(self, reference: str, texts: list[str], *, answered: bool = False) -> None:
         """Add what the bot said to the escalation's transcript."""
 
     def open_reference(self, sender_id: str) -> str | None:
@@ -70,6 +82,7 @@ class MessageProcessor:
         renderer: ResponseRenderer,
         desk: HandoffDesk | None = None,
         clock: Callable[[], float] = time.time,
+        emergency_follow_up_seconds: float = 120 * 60,
     ) -> None:
         self.domain = domain
         self.parser = parser
@@ -80,6 +93,7 @@ class MessageProcessor:
         self.renderer = renderer
         self.desk = desk
         self.clock = clock
+        self.emergency_follow_up_seconds = emergency_follow_up_seconds
         self._domain_dict = domain.as_dict()
 
     # -- the pipeline -----------------------------------------------------------------
@@ -92,31 +106,27 @@ class MessageProcessor:
             parse_data = self.understand(message, tracker)
             ctx = self._context(message.input_channel)
             self._start_session_if_needed(tracker, ctx, message.metadata)
+            introduced = len(tracker.latest_bot_utterances())
             tracker.update(self._stamp(self._user_event(message, parse_data)))
             intent = parse_data["intent"]["name"]
-            emergency = intent == EMERGENCY_INTENT
-            handoff = conversation.handoff
-            if handoff and not emergency and self.desk is not None:
-                replies = self._hand_off(tracker, ctx, handoff, message)
+            self._end_emergency_follow_up_if_over(tracker, conversation)
+            with_person = self._record_for_staff(tracker, conversation, message, intent)
+            if with_person and not self._bot_answers_while_handed_over(tracker, intent):
+                self._acknowledge(tracker, ctx, conversation.handoff or "", intent)
             else:
                 for event in extract_slots(tracker, self.domain):
                     tracker.update(self._stamp(event))
                 self._predict_and_run(tracker, ctx)
-                replies = None
             conversation.save(tracker.new_events, replace=tracker.replaced)
-        if replies is not None:
-            self._copy_to_escalation(handoff, [reply.text for reply in replies])
-            return Turn(replies, intent, handed_off=True)
-        replies = self._emergency_first([BotReply.from_event(e) for e in tracker.latest_bot_utterances()])
-        said_after = self._said_after_escalating(tracker.new_events)
-        if said_after and self.desk is not None:
-            self._copy_to_escalation(self.desk.open_reference(message.sender_id), said_after)
+        said = tracker.latest_bot_utterances()[introduced if with_person else 0:]  # no introduction to a
+        replies = self._emergency_first([BotReply.from_event(e) for e in said])  # person's conversation
+        self._copy_replies(tracker, conversation.handoff if with_person else None, message.sender_id, replies)
         actions = [e["name"] for e in tracker.new_events
                    if e.get("event") == "action" and e.get("policy")]
         log.info("turn conv=%s channel=%s intent=%s replies=%d",
                  self.store.pseudonym(message.sender_id), message.input_channel, intent, len(replies))
-        return Turn(replies, intent, emergency=emergency, actions=actions,
-                    requested_slot=self._requested_slot(tracker))
+        return Turn(replies, intent, handed_off=with_person, emergency=intent == EMERGENCY_INTENT,
+                    actions=actions, requested_slot=self._requested_slot(tracker))
 
     def start_session(self, sender_id: str, channel: str, metadata: dict[str, Any]) -> Turn:
         """Begin a conversation before its first message (a phone call being answered)."""
@@ -224,18 +234,62 @@ class MessageProcessor:
         log.warning("circuit breaker: %d actions without listening", MAX_ACTIONS_PER_MESSAGE)
         tracker.update(self._stamp({"event": "action", "name": ACTION_LISTEN}))
 
-    def _hand_off(self, tracker: Tracker, ctx: ActionContext, reference: str,
-                  message: UserMessage) -> list[BotReply]:
-        """The conversation is with a person: keep the message for them, don't answer it."""
+    # -- a conversation a person has, and after an emergency ------------------------------
+    def _end_emergency_follow_up_if_over(self, tracker: Tracker, conversation: Conversation) -> None:
+        """After an emergency, replies lead with 911 until staff resolve its escalation or
+        `emergency_follow_up_seconds` pass since it was told."""
+        if not tracker.slots.get(EMERGENCY_MODE):
+            return
+        since = float(tracker.slots.get("emergency_since") or 0)
+        resolved = bool(tracker.slots.get("escalation_reference")) and not (
+            conversation.handoff or conversation.open_escalation)
+        if resolved or self.clock() - since > self.emergency_follow_up_seconds:
+            tracker.update(self._stamp({"event": "slot", "name": EMERGENCY_MODE, "value": False}))
+
+    def _record_for_staff(self, tracker: Tracker, conversation: Conversation, message: UserMessage,
+                          intent: str) -> bool:
+        """The patient's message goes to the open escalation that has their conversation
+        (any escalation after an emergency); True when a person has the conversation."""
+        emergency_mode = bool(tracker.slots.get(EMERGENCY_MODE))
+        reference = conversation.handoff or (conversation.open_escalation if emergency_mode else None)
+        if self.desk is None or reference is None:
+            return False
+        if intent != EMERGENCY_INTENT and not message.payload:  # action_emergency adds its own
+            self.desk.record_patient_message(reference, message.text, message.input_channel,
+                                             urgent=emergency_mode)
+        return conversation.handoff is not None
+
+    @staticmethod
+    def _bot_answers_while_handed_over(tracker: Tracker, intent: str) -> bool:
+        """A question of fact, a form, grief and emergencies are the bot's still; other
+        messages wait for the person, with an honest word on when they will see them."""
+        return bool(tracker.slots.get(EMERGENCY_MODE)) or intent in BOT_ANSWERS_WHILE_HANDED_OVER
+
+    def _acknowledge(self, tracker: Tracker, ctx: ActionContext, reference: str, intent: str) -> None:
         assert self.desk is not None
-        response = self.desk.record_patient_message(reference, message.text, message.input_channel)
         tracker.update(self._stamp({"event": "action", "name": ACTION_LISTEN}))
-        if response is None:
-            return []
-        events = UtterAction(response).run(tracker, ctx)
-        for event in events:
+        ack = self.desk.acknowledgement(reference, asks_for_a_person=intent == "request_specialist",
+                                        language=str(tracker.slots.get("language") or "en"))
+        if ack is None:
+            return
+        for event in utter(ack.response, tracker, ctx, **ack.values):
             tracker.update(self._stamp(event))
-        return [BotReply.from_event(e) for e in events if e.get("event") == "bot"]
+
+    def _copy_replies(self, tracker: Tracker, handed_to: str | None, sender_id: str,
+                      replies: list[BotReply]) -> None:
+        """What the bot said goes to the escalation too: all of it while a person has the
+        conversation (answers marked as the bot's), else what followed an action that
+        opened or joined one (its transcript was taken before that was said)."""
+        if self.desk is None:
+            return
+        if handed_to is not None:
+            answered = any(e.get("event") == "action" and e.get("policy") and e.get("name") != ACTION_LISTEN
+                           for e in tracker.new_events)
+            self._copy_to_escalation(handed_to, [r.text for r in replies], answered=answered)
+            return
+        said_after = self._said_after_escalating(tracker.new_events)
+        if said_after:
+            self._copy_to_escalation(self.desk.open_reference(sender_id), said_after)
 
     @staticmethod
     def _requested_slot(tracker: Tracker) -> str | None:
@@ -254,11 +308,11 @@ class MessageProcessor:
                 said.append(str(event["text"]))
         return said
 
-    def _copy_to_escalation(self, reference: str | None, texts: list[str]) -> None:
+    def _copy_to_escalation(self, reference: str | None, texts: list[str], *, answered: bool = False) -> None:
         if not reference or not texts or self.desk is None:
             return
         try:
-            self.desk.record_bot_messages(reference, texts)
+            self.desk.record_bot_messages(reference, texts, answered=answered)
         except Exception as exc:  # the patient has their answer; the copy is for staff
             log.error("bot replies not copied to %s: %s", reference, type(exc).__name__)
 

@@ -87,6 +87,9 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "escalation_reference": "actions/handoff.py, bot/channels/voice/person.py",
     "refill_reference": "actions/refill.py",
     "prescription_digits": "actions/refill.py (read back on a call)",
+    "support_resource": "actions/grief.py (BEREAVEMENT_RESOURCE)",
+    "next_open": "actions/handoff.py, bot/engine/handoff.py (BUSINESS_HOURS)",
+    "closing_time": "bot/engine/handoff.py (BUSINESS_HOURS)",
     "birth_date_spoken": "actions/refill.py (read back on a call)",
 }
 # Spelled like response names in the code but not required in domain.yml: Rasa's

@@ -20,6 +20,10 @@ from bot.project import Project
 log = logging.getLogger(__name__)
 
 MODEL_SUFFIX = ".npz"
+WARNING_SIGNS_INTENT = "ask_what_is_nh"  # asked about the warning signs (F11)
+LOSS_INTENT = "share_loss"
+# What a loss told without a question is sometimes read as; never a question's topic.
+GRIEF_MISREAD_AS = frozenset({"out_of_scope", "nlu_fallback", "inform", "affirm", "deny", "greet", "thank"})
 
 
 def build_pipeline(config: dict[str, Any]) -> list[Component]:
@@ -41,18 +45,32 @@ class NLUModel:
         return message
 
     def parse(self, text: str) -> dict[str, Any]:
-        """Rasa's parse result, with the emergency net applied after the pipeline."""
+        """Rasa's parse result, with the emergency net applied after the pipeline: an
+        emergency happening now is `report_emergency` whatever the classifier says; one
+        the classifier alone sees in a question, a memory or a dream is not (it is asked
+        about the warning signs, or told as a loss), so nobody is paged for it."""
         message = self.parse_message(text)
         net = safety.check(text)
-        if net.matched and (message.intent or {}).get("name") != safety.EMERGENCY_INTENT:
-            message.intent = {"name": safety.EMERGENCY_INTENT, "confidence": 1.0}
-            message.intent_ranking = [
-                dict(message.intent),
-                *[r for r in message.intent_ranking if r["name"] != safety.EMERGENCY_INTENT],
-            ]
-        if net.matched:
-            message.extra["emergency_net"] = True
+        if net.matched and safety.help_is_on_the_way(text):  # "I called 911 already"
+            net = safety.NetResult(False, net.group, net.sign, net.loss, net.case, net.language)
+        predicted = (message.intent or {}).get("name")
+        if predicted in GRIEF_MISREAD_AS and safety.grief_without_a_question(text) and not net.matched:
+            self._set_intent(message, LOSS_INTENT)
+        elif net.matched and predicted != safety.EMERGENCY_INTENT:
+            self._set_intent(message, safety.EMERGENCY_INTENT)
+        elif not net.matched and predicted == safety.EMERGENCY_INTENT and (
+                net.sign or safety.not_happening_now(text)):
+            told_a_loss = net.loss or (not net.sign and safety.tells_a_loss(text))
+            self._set_intent(message, LOSS_INTENT if told_a_loss else WARNING_SIGNS_INTENT)
+        message.extra["emergency_net"] = {"now": net.matched, "sign": net.sign, "case": net.case,
+                                          "group": net.group, "language": net.language}
         return message.as_parse_data()
+
+    @staticmethod
+    def _set_intent(message: Message, name: str) -> None:
+        message.intent = {"name": name, "confidence": 1.0}
+        message.intent_ranking = [dict(message.intent),
+                                  *[r for r in message.intent_ranking if r["name"] != name]]
 
     @property
     def intents(self) -> list[str]:

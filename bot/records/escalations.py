@@ -57,9 +57,10 @@ class EscalationStore:
             "if redis.call('HGET', KEYS[1], 'status') == 'resolved' then ttl = ARGV[2] end "
             "for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end return 1"
         )
-        self._ack_once = client.register_script(
-            "if redis.call('HGET', KEYS[1], 'ack_sent') == '1' then return 0 end "
-            "redis.call('HSET', KEYS[1], 'ack_sent', '1') return 1"
+        self._ack = client.register_script(
+            "local last = tonumber(redis.call('HGET', KEYS[1], 'acked_at') or '') "
+            "if last and tonumber(ARGV[1]) - last < tonumber(ARGV[2]) then return 0 end "
+            "redis.call('HSET', KEYS[1], 'ack_sent', '1', 'acked_at', ARGV[1]) return 1"
         )
 
     # -- opening ----------------------------------------------------------------------
@@ -302,9 +303,10 @@ class EscalationStore:
         self._refresh(pipe, reference)
         pipe.execute()
 
-    def mark_acknowledged(self, reference: str) -> bool:
-        """True the first time only: the patient gets one acknowledgement per escalation."""
-        return bool(self._ack_once(keys=[self.keys.escalation(reference)]))
+    def acknowledge(self, reference: str, now: float, *, again_after: float) -> bool:
+        """True when the patient is to be told again that a person will see their message:
+        the first time, then not within `again_after` seconds of the last time."""
+        return bool(self._ack(keys=[self.keys.escalation(reference)], args=[repr(now), again_after]))
 
     def claim(self, reference: str, who: str) -> None:
         self.update(reference, who, "claimed", fields={"status": "claimed", "assignee": who})

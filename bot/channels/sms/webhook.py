@@ -132,10 +132,13 @@ class SmsChannel:
         if sms_keywords.is_revocation(body):
             self.consent.opt_out(sender, "plain language")
             log.info("opt-out (plain language) from %s", mask_phone(sender))
-            if safety.check(body).matched:  # "stop texting me, my baby is not breathing"
+            net = safety.check(body)
+            if net.matched:  # "stop texting me, my baby is not breathing"
                 self._alert_staff(sender, body)
                 # This one reply still goes out: 911 must come before the goodbye.
-                return self.twiml([self.text("utter_emergency"), self.text("utter_opt_out_confirm")])
+                first = net.case if net.sign else "general"
+                return self.twiml([self.text(safety.FIRST_LINES[first]),
+                                   self.text("utter_opt_out_confirm")])
             return self.twiml([self.text("utter_opt_out_confirm")])
 
         notices = []

@@ -23,7 +23,6 @@ dialogue. Whatever breaks, the caller hears 911, an apology and the number to ca
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -53,20 +52,6 @@ MENU, MORE, AFTER_EMERGENCY = "utter_voice_menu", "utter_anything_else", "utter_
 ANSWERS_NOTHING = {"menu": {"affirm", "deny", "greet", "nlu_fallback"},
                    "more": {"nlu_fallback"}, "offer": {"nlu_fallback"}}
 LONG_NO = 4  # words: "no thanks" ends the call; "I'm not sure what that means" is asked again
-_HELP_COMING = re.compile(r"\b(?:already )?(?:called|dialed|rang|phoned) (?:9 ?1 ?1|nine one one|an ambulance)\b"
-                          r"|\b(?:ambulance|paramedics|911) (?:is|are) (?:here|coming|on (?:the|their|its) way)\b")
-# "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
-_NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|still)\b")
-
-
-def help_is_coming(speech: str) -> bool:
-    """Only a plain "I called 911 already": anything doubtful is an emergency still."""
-    plain = re.sub(r"[^\w\s]", "", speech.lower())
-    if not _HELP_COMING.search(plain) or _NOT_YET.search(plain):
-        return False
-    return not safety.check(_HELP_COMING.sub(" ", plain)).matched
-
-
 class CallFlow:
     def __init__(self, processor: MessageProcessor, script: VoiceScript, person: SpecialistLine,
                  calls: CallStates, deliveries: TwilioDeliveries) -> None:
@@ -188,7 +173,7 @@ class CallFlow:
 
     def _after_emergency(self, step: Step) -> VoiceResponse:
         heard = step.heard
-        if heard.speech and help_is_coming(heard.speech):
+        if heard.speech and safety.help_is_on_the_way(heard.speech):
             # "I called 911 already": not a new emergency; the 911 message again would loop.
             return self.ask_menu(step, [self.script.text("utter_voice_help_coming")])
         if heard.digits.strip("#*") == PERSON:
@@ -199,18 +184,18 @@ class CallFlow:
             return self.ask_menu(step)
         spoke = heard.speech and not heard.filler
         intent = self.processor.understand_text(heard.speech)["intent"]["name"] if spoke else ""
-        if intent == safety.EMERGENCY_INTENT:
-            return self.converse(step, heard.speech)
         if intent == "affirm":
             return self.ask_menu(step)
         if intent == "request_specialist":
             return self.person.transfer(step)
         # Silence after an emergency: the caller is busy with it; end with 911, do not ask again.
-        if heard.silence or intent in {"deny", "goodbye"} or step.misses_before >= 1:
+        if heard.silence or intent in {"deny", "goodbye"} or (step.misses_before >= 1 and not intent):
             response = VoiceResponse()
             self.script.say(response, [self.script.text("utter_voice_emergency_goodbye")])
             response.hangup()
             return response
+        if intent:  # anything else said goes to the dialogue, which leads with 911 still
+            return self.converse(step, heard.speech)
         return self.missed(step)
 
     # -- asking ------------------------------------------------------------------------

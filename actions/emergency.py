@@ -1,0 +1,136 @@
+"""Emergencies (nh-facts.md, safety rule 1): 911 first, staff alerted, and after it every
+reply leads with the urgent line that fits, until staff resolve the escalation or
+EMERGENCY_FOLLOW_UP_MINUTES pass (the processor ends the follow-up then).
+
+The first line is worded to the case the emergency net saw (a newborn, a pregnancy, an
+infusion reaction, self-harm): direct, "Call 911 now", when a warning sign was named.
+Waiting, "is that normal?" or more symptoms get "please don't wait" - never a promise
+of a reply next business day.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.answers import answer_for
+from actions.handoff import hands_over
+from bot.nlu import safety
+
+log = logging.getLogger(__name__)
+
+# Each case has its first line (safety.FIRST_LINES); the follow-up lines fall back to the
+# general one.
+FIRST_LINES = safety.FIRST_LINES
+DONT_WAIT = {case: f"utter_emergency_dont_wait_{case}" for case in FIRST_LINES}
+REMINDERS = {"pregnancy": "utter_emergency_reminder_pregnancy", "crisis": "utter_emergency_reminder_crisis"}
+REMINDER = "utter_emergency_reminder_general"
+ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
+                "ask_pharmacy"}
+# Waiting, putting off, asking whether it is normal: in English and Spanish.
+_WAITING = re.compile(
+    r"\b(?:wait\w*|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|later"
+    r"|in the morning|next week|sleep on it|go(?:ing)? to bed|keep an eye|watch (?:her|him|it|them)|see how"
+    r"|(?:call|see|ask|take (?:her|him) to) (?:my|the|her|his|our|a) (?:doctor|pediatrician|ob|midwife|nurse)"
+    r"|ill call|i will call|is (?:that|this|it) normal|normal\?|should i (?:worry|be worried)|can it wait"
+    r"|esperar?|espero|manana|el lunes|mas tarde|es normal|llamo al doctor|al pediatra|luego)\b")
+
+
+def _case(tracker: Tracker) -> str:
+    net = (tracker.latest_message or {}).get("emergency_net") or {}
+    if net.get("sign") and net.get("case"):
+        case = str(net["case"])
+    else:
+        found = safety.check(tracker.latest_message.get("text") or "")
+        case = found.case if found.sign else "general"
+    return "sign" if case == "general" and net.get("sign") else case
+
+
+def _language(tracker: Tracker) -> list[EventType]:
+    net = (tracker.latest_message or {}).get("emergency_net") or {}
+    if net.get("sign") and net.get("language") == "es" and tracker.get_slot("language") != "es":
+        return [SlotSet("language", "es")]
+    return []
+
+
+def _message_time(tracker: Tracker) -> float:
+    return services.last_message_time(tracker) or 0.0
+
+
+class ActionEmergency(services.ServiceAction, Action):
+    """911 first in the words that fit, an urgent escalation for staff, any form paused
+    (what was given is kept, so the request can go on afterwards)."""
+
+    def name(self) -> str:
+        return "action_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        case = _case(tracker)
+        ongoing = bool(tracker.get_slot("emergency_active"))
+        if ongoing and safety.help_is_on_the_way(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_emergency_help_coming")
+            return []
+        # Again in an emergency already told: "please don't wait", not the same text again.
+        dispatcher.utter_message(response=(DONT_WAIT if ongoing else FIRST_LINES)[case])
+        events: list[EventType] = [*_language(tracker), *self._pause_form(tracker),
+                                   SlotSet("emergency_active", True), SlotSet("emergency_case", case)]
+        if not ongoing:
+            events.append(SlotSet("emergency_since", _message_time(tracker)))
+        try:
+            escalation, _ = self.services.escalations.open_or_raise_urgency(
+                sender_id=tracker.sender_id,
+                phone=services.patient_phone(tracker),
+                channel=services.channel(tracker),
+                reason="self-harm risk" if case == "crisis" else "emergency reported",
+                transcript=services.transcript(tracker),
+                hand_over=hands_over(tracker),
+            )
+        except Exception as exc:
+            log.error("urgent escalation not stored: %s", type(exc).__name__)
+            return events
+        if case != "crisis" and not ongoing:
+            dispatcher.utter_message(response="utter_emergency_team_alerted")
+        return [*events, SlotSet("escalation_reference", escalation.reference)]
+
+    @staticmethod
+    def _pause_form(tracker: Tracker) -> list[EventType]:
+        if tracker.active_loop.get("name"):
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return []
+
+
+class ActionEmergencyFollowup(Action):
+    """A message after an emergency: the urgent line first, then what it asked."""
+
+    def name(self) -> str:
+        return "action_emergency_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        case = str(tracker.get_slot("emergency_case") or "general")
+        text = tracker.latest_message.get("text") or ""
+        plain = safety.normalise(text)
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if safety.help_is_on_the_way(text):
+            dispatcher.utter_message(response="utter_emergency_help_coming")
+            return []
+        net = (tracker.latest_message or {}).get("emergency_net") or {}
+        if _WAITING.search(plain) or net.get("sign"):
+            dispatcher.utter_message(response=DONT_WAIT.get(case, DONT_WAIT["general"]))
+            return []
+        dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))
+        if intent in ANSWERED_TOO:
+            answer: dict[str, Any] = answer_for(tracker)
+            if answer.get("response"):
+                dispatcher.utter_message(**answer)
+        elif intent == "share_loss":
+            dispatcher.utter_message(response="utter_condolences_brief")
+        return []

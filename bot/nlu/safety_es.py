@@ -1,0 +1,133 @@
+"""The emergency net in Spanish: the warning signs of F10 and F11 and self-harm as US
+Spanish speakers text and say them (Spanglish, typos, phone transcriptions), and what
+says that it is happening now, a question, a memory or a dream.
+
+Patterns read the message lower-cased without accents (`sin_acentos`): "está" and
+"esta", "convulsión" and "convulsion" are one, and "ñ" is "n".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BABY = r"(?:bebe|bebita|bebito|nene|nena|nino|nina|hijo|hija|baby|la nina|el nino|mi nieto|mi nieta)"
+
+SIGNOS: dict[str, list[str]] = {
+    "respiracion": [
+        r"\bno (?:puede |puedo |pueo |pude |podia |esta |quiere )?(?:r+e?s+p+[il]+r+\w*|respriar|respir)\b|\bdej[oa] de r+espirar\b",
+        r"\b(?:le|me) (?:cuesta|cuestra|falta|costando) (?:el aire|respirar|trabajo respirar|la respiracion)\b",
+        r"\brespir\w* (?:raro|rapido|rapidito|muy rapido|feo|con dificultad|mal|fuerte|como (?:silbando|ahogad\w*))\b",
+        r"\bse (?:esta )?ahog\w*\b|\bjade\w*\b|\bsilba (?:al|cuando) respira|\bse le hunde\w* (?:el pecho|las costillas)\b",
+        r"\b(?:no le entra|sin) aire\b|\bapnea\b|\bpausas? (?:al|en la) respira\w*",
+    ],
+    "color": [
+        r"\b(?:labios|boca|boquita|cara|carita|piel|lengua|lips|unas)\s+(?:\w+\s+){0,3}(?:morad\w*|azul\w*|gris\w*|moradit\w*|azulit\w*|negr\w*)\b",
+        r"\bse (?:esta |puso |pone |le puso |le esta poniendo )?(?:poniendo |puso )?(?:morad\w*|azul\w*|gris\w*)\b",
+        r"\b(?:esta|se ve|lo veo|la veo|quedo) (?:todo |toda |bien |muy )?(?:morad\w*|azul\w*|gris\w*|palid\w* y fri\w*)\b",
+    ],
+    "convulsion": [
+        r"\b(?:convuls\w*|conbuls\w*|combuls\w*|comvuls\w*|ataques?|temblorina)\b",
+        r"\btembland\w* (?:todo|toda|mucho|sin parar)\b|\bbrinc\w* en todo el cuerpo\b|\bse (?:le )?pone tieso\b|\btiesito\b",
+        r"\b(?:sigue|esta|no para de) tembl\w*\b",
+        r"\blos ojos (?:se le )?(?:van|fueron|voltean|ponen) (?:para|pa|hacia) (?:atras|arriba|blanco)\b|\bse le voltean los ojos\b|\bojos en blanco\b",
+        r"\bno (?:se )?(?:despierta|despertaba|reacciona|responde|abre los ojos)\b|\bno (?:lo|la|los) (?:puedo|podemos) despertar\b",
+        r"\b(?:aguadit\w*|aguad[oa]|flojit\w*|floj[oa]|sin fuerza|no tiene fuerza|como trapito|desguanzad\w*|desmadejad\w*)\b",
+        r"\b(?:desmay\w*|desmall\w*|inconsciente|se desvanec\w*|perdio el conocimiento|casi no abre los ojos)\b",
+        r"\bmuy (?:dificil|dificl) de despertar\b|\bdemasiado dormid\w* para (?:comer|mamar)\b",
+    ],
+    "sangrado": [
+        r"\b(?:[bv]omit\w*|devolvi\w*|echa\w*|escupi\w*|tose\w*|tosio)\s+(?:\w+\s+){0,2}sangre\b|\b[bv]omito con sangre\b",
+        r"\b(?:estoy|esta|sigo|sigue|empece a|empezo a)\s+(?:\w+\s+)?(?:bleeding|sangrando)\b|\bsangre (?:del|de la|por el) (?:ombligo|cordon|nariz|boca)\b",
+        r"\b(?:popo|caca|heces|panal|pañal|vomito|pipi)\s+(?:\w+\s+){0,3}(?:sangre|negra|negro)\b|\bsangre en (?:el |la |su )?(?:popo|caca|panal|vomito|pipi)\b",
+        r"\b(?:esta|estoy|sigue|sigo|empezo a|empece a)\s+sangr\w*\b|\bsangr(?:a|ando|o|e) (?:mucho|bastante|sin parar|muchisimo|un monton)\b",
+        r"\bsangre (?:por|de) (?:la nariz|la boca|el ombligo|el cordon)\b|\bno (?:le |me )?para (?:la |de )?sangr\w*|\bhemorragia\b",
+        r"\bcoagulos?\b|\bmucha sangre\b|\bempap\w* (?:la|las|el) (?:toalla|toallas|pads?)\b",
+    ],
+    "higado": [
+        r"\b(?:amarill\w*|ictericia|yellow|amarilla)\b.{0,60}\b(?:no (?:quiere |puede )?(?:come|comer|comido|toma|tomar|tomado|mama|mamar|agarra|chupa|succiona)|sin comer|no quiere (?:la mamila|el pecho|el biberon|la formula|nada)|no come|casi no come|rechaza)\b",
+        r"\b(?:no (?:quiere |puede )?(?:come|comer|toma|tomar|mama|agarra)|sin comer|no quiere (?:la mamila|el pecho|el biberon))\b.{0,60}\b(?:amarill\w*|ictericia|yellow)\b",
+        r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|estomago|estomaguito|vientre|abdomen|tummy|belly)\s+(?:\w+\s+){0,3}(?:hinchad\w*|inflad\w*|inflamad\w*|dur[oa]|grande y dur\w*|distendid\w*)\b",
+    ],
+    "embarazo": [
+        r"\b(?:sangr\w*|hemorragia)\b.{0,40}\b(?:embarazada|semanas|embarazo)\b|\b(?:embarazada|semanas)\b.{0,40}\bsangr\w*",
+        r"\bdolor (?:muy |bien |super )?(?:fuerte|horrible|insoportable|terrible|intenso)\b|\bme duele (?:horrible|muchisimo|demasiado|mucho mucho)\b",
+        r"\b(?:no|ya no|casi no|ni) (?:se (?:le )?(?:mueve|movio|ha movido)|(?:lo|la|le)? ?(?:siento|siente|sentimos) (?:moverse|mover|al bebe|a la bebe|las? patadit\w*|patadas?|que se (?:mueve|mueva)))\b",
+        r"\bno (?:he|ha|hemos) sentido (?:al bebe|moverse|que se mueva|patadas?|pataditas)\b|\bya no (?:lo |la )?siento\b|\bno patea\b",
+        r"\bse (?:me )?(?:rompio|reviento) (?:la fuente|la bolsa)\b|\brompi fuente\b|\bse mueve (?:mucho )?menos\b",
+    ],
+    "reaccion a la infusion": [
+        r"\bse (?:me|le) (?:esta )?(?:cierr|cerr)\w* la garganta\b|\bgarganta (?:cerrada|cerrando|apretada)\b",
+        r"\b(?:labios|cara|lengua|ojos|boca|garganta|parpados)\s+(?:\w+\s+){0,2}hinchad\w*|\bse (?:me|le) (?:esta|estan)? ?hinch\w* (?:la|los|el|las)\b",
+        r"\b(?:me|le) duele (?:mucho |bien |horrible )?el pe[cs]ho\b|\bdolor (?:fuerte )?(?:en el|de|del) pe[cs]ho\b|\bpresion en el pe[cs]ho\b|\bopresion\b",
+        r"\bno (?:puedo|pueo|puede) respirar\b.{0,40}\binfu[cs]+i?on\b",
+        r"\b(?:pierna|pantorrilla|chamorro)\s+(?:\w+\s+){0,3}(?:hinchad\w*|roja|caliente|duele)\b",
+        r"\b(?:casi no|no) (?:he |ha )?(?:orinado|orina|hecho (?:pipi|pis|del uno)|hago pipi)\b|\bsin orinar\b|\bmuy poca orina\b",
+        r"\b(?:urticaria|ronchas|reaccion alergica|anafila\w*)\b",
+    ],
+    "autolesion": [
+        r"\b(?:me quiero|quiero|quisiera|me voy a) (?:morir|matar|quitar la vida)\b|\bquitarme la vida\b|\bmatarme\b",
+        r"\bya no quiero (?:vivir|estar aqui|seguir viviendo|despertar)\b|\bno quiero (?:vivir|seguir viviendo)\b",
+        r"\b(?:hacerme|me voy a hacer|voy a hacerme) (?:dano|algo)\b|\bsuicid\w*\b|\bno vale la pena (?:vivir|seguir)\b",
+        r"\b(?:estar|irme) con mi (?:bebe|angel|hij[oa]) (?:en el cielo|otra vez|de nuevo)\b|\bno aguanto mas\b.{0,30}\b(?:vivir|dano|morir|cielo)\b",
+        r"\bno puedo mas\b.{0,30}\b(?:dano|morir|vivir)\b|\btomarme todas las pastillas\b",
+        r"\b(?:quiero|quisiera) (?:estar|irme) con mi (?:bebe|angel|hij[oa])\b|\bya no aguanto\b|\blas pastillas en la mano\b"
+        r"|\b(?:dormirme|dormir) y no despertar\b|\bnadie me (?:extranaria|va a extranar)\b",
+    ],
+    "explicito": [
+        r"\bemergencia\b(?! (?:no|para nada))|\bambulancia\b|\bparamedicos?\b|\bauxilio\b|\bsocorro\b",
+        r"\bayuda\b.{0,25}\b(?:bebe|hij[oa]|esposa|mama|nina|nino|urgente|rapido|por favor|porfa|ya)\b|\burgente\b",
+        rf"\balgo (?:anda |esta )?(?:muy )?mal con (?:mi|el|la|nuestro) {_BABY}\b",
+    ],
+}
+NEWBORN_GROUPS = {"respiracion", "color", "convulsion", "sangrado", "higado"}
+
+NOW_STRONG = re.compile(
+    r"\b(?:ahorita|ahora mismo|en este momento|ya mero|rapido|ayuda|ayudenme|por favor|porfa|sigue|sigo"
+    r"|todavia(?! (?:me acuerdo|recuerdo|pienso|sueno|lo extrano|la extrano|lloro))"
+    r"|hace (?:\w+ )?(?:minutos?|un rato|una hora|rato)|desde (?:ayer|anoche|hoy|esta manana|hace|la manana|el)"
+    r"|lleva (?:\w+ )?(?:minutos|horas|rato|todo el dia)|todo el dia|no para|no se (?:le )?quita)\b"
+)
+RESOLVED = re.compile(
+    r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor)|todo (?:esta |salio )?bien|se le (?:quito|paso)"
+    r"|ya se (?:le |me )?(?:quito|paso)|se me (?:quito|paso)|salio (?:negativo|bien|sin)|esta (?:sanito|sanita|perfect\w*)"
+    r"|ya esta fuerte|esta fuerte|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta)\b"
+)
+DREAM = re.compile(r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando)\b")
+GENERAL_STRONG = re.compile(
+    r"\b(?:que (?:hago|hacemos|debo hacer) si|y si|(?<!hola )(?<!bueno )(?<!oye )(?<!pues )si (?:le|me|mi|el|la|se|tiene|tengo|esta|estoy|ella|el bebe|sangro|siento)"
+    r"|en caso de|como (?:se|sabre|sabria|saber|distingo|distinguir|saberlo) (?:si|cuando|que)|como distingo"
+    r"|no es (?:una )?emergencia|solo (?:quiero|queria) (?:saber|aprender|preguntar)|me da miedo|tengo miedo de|me preocupa"
+    r"|(?:estoy|ando) (?:tan|muy|bien|super) cansad\w*|jaja\w*|como se ve|como luce|que se considera"
+    r"|(?:los|las|a los|unos) (?:bebes|ninos|recien nacidos)|cuanto tiempo|puede (?:salir|pasar|dar))\b"
+)
+NOW = re.compile(
+    r"\b(?:ahora|hoy|esta noche|ya)\b|\b(?:esta|estoy|tiene|tengo|se (?:le |me )?esta)\b|\bque hago\b"
+)
+GENERAL = re.compile(
+    r"\b(?:cuales son|que (?:senales|señales|signos|sintomas)|senales|señales|signos|sintomas|signs|es normal que"
+    r"|causa|puede (?:causar|dar|tener)|se puede|como es|cuando (?:llamo|llamar|debo)|a quien llamo)\b"
+)
+PAST = re.compile(
+    r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi|antes de (?:morir|fallecer)|hace (?:\w+ )?(?:anos|años|meses)"
+    r"|embarazo anterior|(?:mi|nuestro|nuestra) primer(?:a|o)? (?:bebe|embarazo|hij[oa])|la noche que|cuando nacio|al nacer"
+    r"|tuvo|tuve|tenia|estaba|lo trasladaron|la trasladaron|me acuerdo|recuerdo|al final)\b"
+)
+LOSS = re.compile(r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi a|angelito|angel|funeral|el cielo|se nos fue)\b")
+PREGNANCY = re.compile(r"\b(?:embarazad\w*|embarazo|\d+ semanas|semanas de embarazo|trimestre|contracciones|parto|obstetra|ginecolog\w*|patad\w*)\b")
+INFUSION = re.compile(r"\b(?:infusion|infusiones|ivig|ivg|suero|tratamiento|inmunoglobulina)\b")
+# Words that tell a message is in Spanish (for the markers of one without a sign).
+SPANISH_WORDS = re.compile(
+    r"\b(?:el|la|los|las|mi|mis|que|esta|estoy|tiene|tengo|bebe|hijo|hija|por|para|con|pero|como|donde|cuando"
+    r"|porque|puedo|quiero|ayuda|gracias|hola|si|me|le|lo|se|de|del|al|en|un|una|y|muy|mucho|ya|su|sus|es|son"
+    r"|hay|nos|les|tambien|ahora|hoy|cuanto|cual|quien|esto|eso|aqui|nada|todo|toda)\b"
+)
+COMPILED = [(group, re.compile("|".join(f"(?:{p})" for p in patterns))) for group, patterns in SIGNOS.items()]
+MARKERS = {"now_strong": NOW_STRONG, "resolved": RESOLVED, "dream": DREAM, "general_strong": GENERAL_STRONG,
+           "now": NOW, "general": GENERAL, "past": PAST}
+
+
+def sin_acentos(text: str) -> str:
+    """Lower case without accents ("ñ" becomes "n"), for the patterns above."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
