@@ -238,3 +238,28 @@ def test_a_caller_who_would_wait_is_told_not_to_wait(twilio, clock):
     again = caller.say("should I wait for the doctor to call back")
     assert again.said[0].startswith("Please don't wait: call 911 now")
     assert "press 1 for the main menu" in again.text  # the call stays at the emergency prompt
+
+
+# -- Spanish emergencies are answered in Spanish -------------------------------------------------
+@pytest.mark.parametrize(("message", "opening"), [
+    ("mi bebe no respira", "Llame al 911 ahora. Estas son señales de emergencia en un bebé"),
+    ("tengo 30 semanas y estoy sangrando mucho", "Llame al 911 ahora, y llame a su obstetra"),
+    ("se me cierra la garganta despues de la infusion", "Llame al 911 ahora. Después de una infusión"),
+    ("ya no quiero vivir", "Si usted podria hacerse daño"),
+])
+def test_a_spanish_emergency_gets_911_in_spanish_first(twilio, services, message, opening):
+    reply = twilio.say(message)
+    assert reply[0].startswith(opening.replace("ó", "o").replace("í", "i")), reply  # as SMS sends it
+    assert "Call 911" not in " ".join(reply)
+    assert [e.urgency for e in services.escalations.open_queue()] == ["urgent"]
+    follow = " ".join(twilio.say("espero al doctor mañana?"))
+    assert follow.startswith("Por favor, no espere")
+
+
+def test_one_ambiguous_word_does_not_flip_the_language_but_a_request_does(twilio):
+    twilio.say("hi, what is nh")
+    assert "Spanish" not in " ".join(twilio.say("no"))  # "no" says nothing of a language
+    assert not twilio.say("gracias")[0].startswith("De nada")  # one word does not flip it
+    switched = " ".join(twilio.say("español por favor"))
+    assert switched.startswith("De acuerdo, le contestaré en español")
+    assert "Okay, I will answer in English" in " ".join(twilio.say("english please"))

@@ -26,6 +26,7 @@ from bot.engine.handoff import Acknowledgement
 from bot.engine.messages import BotReply, Turn, UserMessage
 from bot.engine.runner import ActionRunner
 from bot.engine.shortcuts import button_payload, not_understood, parse_shortcut
+from bot.nlu import language
 from bot.nlu.safety import EMERGENCY_INTENT
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ ESCALATING_ACTIONS = {"action_handoff", "action_emergency", "action_fallback"}
 
 MAX_ACTIONS_PER_MESSAGE = 10
 EMERGENCY_MODE = "emergency_active"
+LANGUAGE = "language"
+CHANGE_LANGUAGE = "change_language"
 # While a person has the conversation, the bot still answers these itself.
 BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
     "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help", "ask_pharmacy",
@@ -107,7 +110,10 @@ class MessageProcessor:
             ctx = self._context(message.input_channel)
             self._start_session_if_needed(tracker, ctx, message.metadata)
             introduced = len(tracker.latest_bot_utterances())
+            first_message = tracker.last_user_time() is None
+            parse_data = self._with_language_request(message, parse_data)
             tracker.update(self._stamp(self._user_event(message, parse_data)))
+            self._follow_language(tracker, message, first_message)
             intent = parse_data["intent"]["name"]
             self._end_emergency_follow_up_if_over(tracker, conversation)
             with_person = self._record_for_staff(tracker, conversation, message, intent)
@@ -233,6 +239,24 @@ class MessageProcessor:
                 return
         log.warning("circuit breaker: %d actions without listening", MAX_ACTIONS_PER_MESSAGE)
         tracker.update(self._stamp({"event": "action", "name": ACTION_LISTEN}))
+
+    # -- the conversation's language --------------------------------------------------------
+    @staticmethod
+    def _with_language_request(message: UserMessage, parse_data: dict[str, Any]) -> dict[str, Any]:
+        """ "español", "English please": a switch of language, whatever the NLU read."""
+        if message.payload or language.requested(message.text) is None:
+            return parse_data
+        switch = {"name": CHANGE_LANGUAGE, "confidence": 1.0}
+        return {**parse_data, "intent": switch, "intent_ranking": [switch]}
+
+    def _follow_language(self, tracker: Tracker, message: UserMessage, first_message: bool) -> None:
+        """The language slot follows what the patient writes or says (bot/nlu/language.py)."""
+        if message.payload or LANGUAGE not in self.domain.slots:
+            return
+        current = tracker.slots.get(LANGUAGE)
+        found = language.language_of(message.text, current, first_message)
+        if found and found != current:
+            tracker.update(self._stamp({"event": "slot", "name": LANGUAGE, "value": found}))
 
     # -- a conversation a person has, and after an emergency ------------------------------
     def _end_emergency_follow_up_if_over(self, tracker: Tracker, conversation: Conversation) -> None:
