@@ -108,9 +108,8 @@ class MessageProcessor:
             self._copy_to_escalation(handoff, [reply.text for reply in replies])
             return Turn(replies, intent, handed_off=True)
         replies = self._emergency_first([BotReply.from_event(e) for e in tracker.latest_bot_utterances()])
-        said_after = self._said_after_escalating(tracker.new_events)
-        if said_after and self.desk is not None:
-            self._copy_to_escalation(self.desk.open_reference(message.sender_id), said_after)
+        if self.desk is not None and self._escalating(tracker.new_events):
+            self._copy_to_escalation(self.desk.open_reference(message.sender_id), [r.text for r in replies])
         actions = [e["name"] for e in tracker.new_events
                    if e.get("event") == "action" and e.get("policy")]
         log.info("turn conv=%s channel=%s intent=%s replies=%d",
@@ -122,7 +121,7 @@ class MessageProcessor:
         """Begin a conversation before its first message (a phone call being answered)."""
         with self.store.hold(sender_id) as conversation:
             tracker = Tracker(sender_id, self.domain, conversation.events)
-            self._start_session_if_needed(tracker, self._context(channel), metadata)
+            self._start_session_if_needed(tracker, self._context(channel), metadata, before_message=True)
             conversation.save(tracker.new_events, replace=tracker.replaced)
         return Turn([BotReply.from_event(e) for e in tracker.latest_bot_utterances()])
 
@@ -185,7 +184,8 @@ class MessageProcessor:
             return False
         return self.clock() - last > expiry * 60
 
-    def _start_session_if_needed(self, tracker: Tracker, ctx: ActionContext, metadata: dict[str, Any]) -> None:
+    def _start_session_if_needed(self, tracker: Tracker, ctx: ActionContext, metadata: dict[str, Any],
+                                 *, before_message: bool = False) -> None:
         if not self._session_expired(tracker):
             return
         first: list[Event] = [{"event": "slot", "name": SESSION_STARTED_METADATA, "value": metadata or None}]
@@ -193,7 +193,11 @@ class MessageProcessor:
         events = self._action(ACTION_SESSION_START).run(previous, ctx)
         tracker.replace_session(
             [self._stamp(e) for e in
-             [*first, {"event": "action", "name": ACTION_SESSION_START}, *events]]
+             [*first, {"event": "action", "name": ACTION_SESSION_START,
+                       # Its introduction came before any message (a call answered), not
+                       # in reply to one (actions/services.py `transcript`).
+                       **({"metadata": {"before_message": True}} if before_message else {})},
+              *events]]
         )
 
     def _predict_and_run(self, tracker: Tracker, ctx: ActionContext) -> None:
@@ -242,17 +246,11 @@ class MessageProcessor:
         return tracker.slots.get("requested_slot") if tracker.active_loop_name else None
 
     @staticmethod
-    def _said_after_escalating(events: list[Event]) -> list[str]:
-        """What the bot said in this turn from the first action that may open or join an
-        escalation on: the escalation's transcript was taken before it was said."""
-        said: list[str] = []
-        started = False
-        for event in events:
-            if event.get("event") == "action" and event.get("name") in ESCALATING_ACTIONS:
-                started = True
-            elif started and event.get("event") == "bot" and event.get("text"):
-                said.append(str(event["text"]))
-        return said
+    def _escalating(events: list[Event]) -> bool:
+        """Did this turn run an action that may open or join an escalation? Its transcript
+        then ends with the patient's message, and this turn's replies go after it, in the
+        order they were sent (actions/services.py `transcript`)."""
+        return any(e.get("event") == "action" and e.get("name") in ESCALATING_ACTIONS for e in events)
 
     def _copy_to_escalation(self, reference: str | None, texts: list[str]) -> None:
         if not reference or not texts or self.desk is None:
