@@ -116,7 +116,9 @@ def test_the_specialist_sees_what_the_bot_told_the_patient(twilio, services, clo
     lines = services.escalations.get(escalation.reference, with_lines=True).transcript
     said = [(line["from"], line["text"]) for line in lines]
     handoff = next(i for i, (who, text) in enumerate(said) if who == "bot" and "closed now" in text)
-    assert said[handoff - 1] == ("patient", "can i talk to a real person")
+    # As the patient saw it: their words, then the bot's introduction and the hand-off.
+    assert said[0] == ("patient", "can i talk to a real person")
+    assert [who for who, _ in said[1:handoff + 1]] == ["bot"] * handoff
     # The acknowledgement of the next message is there too, after the patient's words.
     assert said[-2][0] == "patient" and said[-1][0] == "bot" and "next business day" in said[-1][1]
 

@@ -63,6 +63,9 @@ log = logging.getLogger(__name__)
 REFILL = re.compile(r"^R-\d{1,12}$")
 AUDIT_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 PUBLIC = {"console.login", "console.static"}
+# Pages' own polling: answered in JSON (401 once the session is over), and not counted as
+# activity for the idle timeout.
+POLLING = {"console.queue_json": "console.queue", "console.escalation_updates": "console.escalation"}
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -129,16 +132,15 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
     def require_login() -> Any:
         if request.endpoint not in PUBLIC:
             # The queue's own polling does not count as activity for the idle timeout.
-            staff = sessions.find(session.get("token"),
-                                  touch=request.endpoint != "console.queue_json")
+            staff = sessions.find(session.get("token"), touch=request.endpoint not in POLLING)
             if staff is not None and staff.generation != users.generation(staff.name):
                 # Removed, or given a new password (`bot staff add`): this session is over.
                 sessions.end(session.get("token"))
                 staff = None
             if staff is None:
-                if request.endpoint == "console.queue_json":
-                    return jsonify(error="login required",
-                                   login=url_for(".login", next=url_for(".queue"))), 401
+                if request.endpoint in POLLING:
+                    page = url_for(POLLING[request.endpoint], **(request.view_args or {}))
+                    return jsonify(error="login required", login=url_for(".login", next=page)), 401
                 target = request.path if request.method == "GET" else None
                 return redirect(url_for(".login", next=target))
             g.staff = staff.name
@@ -155,7 +157,7 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
     def page_context() -> dict[str, Any]:
         return {"staff": g.get("staff"), "local_time": lambda t: present.local_time(t, zone),
                 "iso_time": lambda t: present.iso_time(t, zone),
-                "age": lambda t: present.age(clock() - t)}
+                "age": lambda t: present.age(clock() - t), "patient_label": present.patient_label}
 
     @console.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> Any:

@@ -11,6 +11,7 @@ from bot.dialogue.domain import Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, Policy, PolicyEnsemble, build_policies
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.training import TrainingTracker, load_trackers
+from bot.engine.messages import Turn, UserMessage
 from bot.engine.processor import Conversations, HandoffDesk, MessageProcessor
 from bot.engine.runner import ActionRunner
 from bot.nlu.model import NLUModel, load_or_train
@@ -89,6 +90,7 @@ def build_processor(
     *,
     desk: HandoffDesk | None = None,
     clock: Callable[[], float] = time.time,
+    on_turn: Callable[[UserMessage, Turn], None] | None = None,
 ) -> MessageProcessor:
     return MessageProcessor(
         domain=engine.domain,
@@ -100,4 +102,5 @@ def build_processor(
         renderer=engine.renderer,
         desk=desk,
         clock=clock,
+        on_turn=on_turn,
     )

@@ -17,10 +17,11 @@ class EscalationDesk:
         self.clock = clock
 
     def record_patient_message(self, reference: str, text: str, channel: str) -> str | None:
-        """Keep the message for the specialist; the first one gets an acknowledgement that
-        says when to expect an answer."""
+        """Keep the message for the specialist (the queue marks it, and whoever has the
+        escalation is texted that the patient replied); the first one gets an
+        acknowledgement that says when to expect an answer."""
         now = self.clock()
-        self.store.append_transcript(reference, [{"from": "patient", "text": text, "time": now}])
+        self.store.record_patient_message(reference, {"from": "patient", "text": text, "time": now})
         if self.store.has_staff_reply(reference):
             return None  # a specialist is already talking with them: no "next business day"
         if not self.store.mark_acknowledged(reference):

@@ -70,6 +70,7 @@ class MessageProcessor:
         renderer: ResponseRenderer,
         desk: HandoffDesk | None = None,
         clock: Callable[[], float] = time.time,
+        on_turn: Callable[[UserMessage, Turn], None] | None = None,  # every turn, once
     ) -> None:
         self.domain = domain
         self.parser = parser
@@ -80,10 +81,17 @@ class MessageProcessor:
         self.renderer = renderer
         self.desk = desk
         self.clock = clock
+        self.on_turn = on_turn
         self._domain_dict = domain.as_dict()
 
     # -- the pipeline -----------------------------------------------------------------
     def handle_message(self, message: UserMessage) -> Turn:
+        turn = self._handle_message(message)
+        if self.on_turn is not None:
+            self.on_turn(message, turn)
+        return turn
+
+    def _handle_message(self, message: UserMessage) -> Turn:
         with self.store.hold(message.sender_id, message.message_id) as conversation:
             if conversation.duplicate:  # a repeated delivery: what that turn said, again
                 said = [e for e in conversation.turn_of(message.message_id or "") if e.get("event") == "bot"]
