@@ -34,11 +34,13 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.console import present
+from bot.console.analytics_page import add_analytics_pages
 from bot.console.audit import AuditLog
 from bot.console.auth import LoginThrottle, StaffSessions
 from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
 from bot.jobs.queue import OutboundQueue
+from bot.records.analytics import Analytics
 from bot.records.consent import ConsentLedger
 from bot.records.escalations import EscalationStore
 from bot.records.refills import RefillStore
@@ -57,6 +59,7 @@ class ConsoleStores:
     refills: RefillStore
     consent: ConsentLedger
     outbound: OutboundQueue
+    analytics: Analytics
 
 log = logging.getLogger(__name__)
 
@@ -242,6 +245,9 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
 
     # -- one escalation (bot/console/escalation_pages.py) ---------------------------------
     add_escalation_pages(console, stores, settings, record)
+
+    # -- the manager's figures (bot/console/analytics_page.py) ------------------------------
+    add_analytics_pages(console, stores, record)
 
     # -- refill requests ------------------------------------------------------------------
     def find_refill(reference: str) -> Any:
