@@ -8,6 +8,7 @@ so its own small stylesheet applies to it alone.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from bot.console.figures import Figure, shown
@@ -46,6 +47,13 @@ def render(figure: Figure, size: str) -> str:
         "no_data_text": "Nothing counted in these days", "truncate_label": 24 if narrow else 40,
         "value_formatter": lambda v: shown(v, figure.unit),
     }
+    if not figure.unit:  # counts: whole numbers on the axis
+        top = max([v for values in figure.series.values() for v in values if v] + [1.0])
+        if figure.kind == "bars":  # stacked: the axis reaches the tallest stack
+            top = max([sum(v or 0 for v in day) for day in zip(*figure.series.values(), strict=False)]
+                      + [top])
+        step = max(1, math.ceil(top / 6))
+        config["y_labels"] = list(range(0, int(top) + step + 1, step))
     if figure.kind == "horizontal":
         chart = pygal.HorizontalBar(**config)
         config_labels = figure.labels
