@@ -91,28 +91,71 @@ def _gave_refill_details(events: list[dict[str, Any]], index: int, asking: Any) 
     return False
 
 
+SESSION_START = "action_session_start"
+URGENT_PREFIX = "utter_emergency"  # the 911 (or 988) line: sent first in its turn
+
+
+def _said_first(event: dict[str, Any]) -> bool:
+    return str((event.get("metadata") or {}).get("utter_action") or "").startswith(URGENT_PREFIX)
+
+
 def transcript(tracker: Tracker, turns: int = 20) -> list[dict[str, Any]]:
-    """The last `turns` turns of the conversation, for the specialist. What was given to
-    verify a refill (and its read-back on a call) is left out: staff see the request
-    itself, which holds it (minimum necessary)."""
-    lines: list[dict[str, Any]] = []
+    """The last `turns` turns of the conversation, for the specialist, in the order the
+    patient saw them: each message, then what the bot answered, the 911 line first (as
+    it was sent). Rasa logs a session's start before the message that began it, so the
+    introduction is put after that message; a session begun before any message (a call
+    being answered) keeps its introduction first. The bot's replies to the latest
+    message are left out: that turn is under way, and the processor adds its replies as
+    they were sent. What was given to verify a refill (and its read-back on a call) is
+    left out: staff see the request itself, which holds it (minimum necessary)."""
+    done: list[list[dict[str, Any]]] = []  # turns: the patient's line, then the bot's
+    said: list[dict[str, Any]] = []  # bot events of the turn being read
+    patient: dict[str, Any] | None = None
+    started: list[dict[str, Any]] = []  # a session's introduction, waiting for its message
+    in_start = before_message = False
     asking: Any = None
     events = list(tracker.events)
+
+    def close() -> None:
+        lines = [patient] if patient else []
+        lines += [_line("bot", e) for e in sorted(said, key=lambda e: not _said_first(e))]
+        if lines:
+            done.append(lines)
+
     for index, event in enumerate(events):
         kind = event.get("event")
-        if kind == "slot" and event.get("name") == "requested_slot":
+        if kind == "action" and event.get("name") == SESSION_START:
+            in_start = True
+            before_message = bool((event.get("metadata") or {}).get("before_message"))
+        elif kind == "slot" and event.get("name") == "requested_slot":
             asking = event.get("value")
         elif kind == "active_loop" and not event.get("name"):
             asking = None
-        elif kind in {"user", "bot"} and event.get("text"):
-            text = event["text"]
-            if kind == "user" and _gave_refill_details(events, index, asking):
+        elif kind == "user":
+            close()
+            text = event.get("text") or ""
+            if _gave_refill_details(events, index, asking):
                 text = "(refill details given)"
-            elif (event.get("metadata") or {}).get("utter_action") == READBACK:
-                text = "(refill details read back)"
-            lines.append({"from": "patient" if kind == "user" else "bot", "text": text,
-                          "time": event.get("timestamp")})
-    return lines[-turns * 2 :]
+            patient = {"from": "patient", "text": text, "time": event.get("timestamp")} if text else None
+            said, started, in_start = started, [], False
+        elif kind == "bot" and event.get("text"):
+            if in_start and not before_message:
+                started.append(event)
+            else:
+                said.append(event)
+    if patient is not None:
+        done.append([patient])  # the latest message: its replies are still being said
+    elif said or started:
+        said += started
+        close()  # a session begun before any message: the caller heard this first
+    return [line for turn in done[-turns:] for line in turn]
+
+
+def _line(who: str, event: dict[str, Any]) -> dict[str, Any]:
+    text = event["text"]
+    if (event.get("metadata") or {}).get("utter_action") == READBACK:
+        text = "(refill details read back)"
+    return {"from": who, "text": text, "time": event.get("timestamp")}
 
 
 def last_message_time(tracker: Tracker) -> float | None:

@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     add = staff_commands.add_parser("add", help="create a user; the password is read from stdin")
     add.add_argument("name")
+    add.add_argument("--phone", default=None,
+                     help="a number (+15551234567) to text when a patient on their escalation "
+                          "writes again; \"\" removes it, leaving it out keeps the one on record")
+    staff_commands.add_parser("list", help="list the staff users, numbers masked")
     remove = staff_commands.add_parser("remove", help="remove a user; their sessions end at once")
     remove.add_argument("name")
 

@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, *, parts: Parts | None = None) 
         parts.voicemails, parts.deliveries), signature))
     app.register_blueprint(console_blueprint(ConsoleStores(
         parts.staff, parts.sessions, parts.throttle, parts.audit, parts.escalations, parts.refills,
-        parts.consent, parts.outbound), settings, parts.clock))
+        parts.consent, parts.outbound, parts.analytics), settings, parts.clock))
     _register_health(app, parts)
     _register_errors(app)
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import redis
 
@@ -20,12 +21,14 @@ from bot.console.auth import LoginThrottle, StaffSessions
 from bot.console.users import StaffUsers
 from bot.engine.assembly import Engine, build_processor, load_engine
 from bot.engine.conversations import ConversationStore
+from bot.engine.counting import TurnCounter
 from bot.engine.handoff import EscalationDesk
 from bot.engine.processor import MessageProcessor
 from bot.engine.runner import build_runner
 from bot.hours import BusinessHours
 from bot.jobs.queue import OutboundQueue
 from bot.project import Project
+from bot.records.analytics import Analytics
 from bot.records.calls import CallStates
 from bot.records.connection import EmbeddedRedis, client_for_url, resolve_redis_url
 from bot.records.consent import ConsentLedger
@@ -60,6 +63,7 @@ class Parts:
     sessions: StaffSessions
     throttle: LoginThrottle
     audit: AuditLog
+    analytics: Analytics
     embedded: EmbeddedRedis | None = None
 
 
@@ -68,8 +72,14 @@ def _keys(settings: Settings) -> Keys:
 
 
 def _escalations(client: redis.Redis, keys: Keys, outbound: OutboundQueue,
-                 clock: Callable[[], float]) -> EscalationStore:
-    return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff)
+                 clock: Callable[[], float], analytics: Analytics) -> EscalationStore:
+    return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff,
+                           on_patient_replied=outbound.notify_patient_replied, analytics=analytics)
+
+
+def _analytics(client: redis.Redis, keys: Keys, settings: Settings,
+               clock: Callable[[], float]) -> Analytics:
+    return Analytics(client, keys, ZoneInfo(settings.timezone), clock)
 
 
 def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
@@ -79,8 +89,9 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
     keys = _keys(settings)
     hours = BusinessHours.parse(settings.business_hours, settings.timezone)
     outbound = OutboundQueue(client, keys)
-    escalations = _escalations(client, keys, outbound, clock)
-    refills = RefillStore(client, keys, clock)
+    analytics = _analytics(client, keys, settings, clock)
+    escalations = _escalations(client, keys, outbound, clock, analytics)
+    refills = RefillStore(client, keys, clock, analytics)
     engine = engine or load_engine(Project(settings.project_dir), settings)
     runner = build_runner(settings.action_server_url, ActionServices(
         escalations, refills, hours, settings.support_phone, clock, settings.bereavement_resource))
@@ -91,7 +102,8 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
     )
     processor = build_processor(engine, conversations, runner,
                                 desk=EscalationDesk(escalations, hours, clock), clock=clock,
-                                emergency_follow_up_seconds=settings.emergency_follow_up_minutes * 60)
+                                emergency_follow_up_seconds=settings.emergency_follow_up_minutes * 60,
+                                on_turn=TurnCounter(analytics, conversations).count)
     return Parts(
         settings=settings,
         redis=client,
@@ -103,7 +115,7 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
         conversations=conversations,
         escalations=escalations,
         refills=refills,
-        consent=ConsentLedger(client, keys, clock),
+        consent=ConsentLedger(client, keys, clock, analytics),
         outbound=outbound,
         deliveries=TwilioDeliveries(client, keys),
         calls=CallStates(client, keys),
@@ -117,6 +129,7 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
                                per_address=settings.console_login_max_failures_per_ip,
                                lockout_seconds=settings.console_lockout_seconds),
         audit=AuditLog(client, keys, clock),
+        analytics=analytics,
         embedded=embedded,
     )
 
@@ -129,7 +142,8 @@ def action_services_from_environment() -> ActionServices:
         raise RuntimeError("REDIS_URL is not set for the actions")
     client = client_for_url(settings.redis_url)
     keys = _keys(settings)
-    escalations = _escalations(client, keys, OutboundQueue(client, keys), time.time)
-    return ActionServices(escalations, RefillStore(client, keys),
+    analytics = _analytics(client, keys, settings, time.time)
+    escalations = _escalations(client, keys, OutboundQueue(client, keys), time.time, analytics)
+    return ActionServices(escalations, RefillStore(client, keys, analytics=analytics),
                           BusinessHours.parse(settings.business_hours, settings.timezone),
                           settings.support_phone, time.time, settings.bereavement_resource)

@@ -118,7 +118,9 @@ def test_the_specialist_sees_what_the_bot_told_the_patient(twilio, services, clo
     lines = services.escalations.get(escalation.reference, with_lines=True).transcript
     said = [(line["from"], line["text"]) for line in lines]
     handoff = next(i for i, (who, text) in enumerate(said) if who == "bot" and "closed now" in text)
-    assert said[handoff - 1] == ("patient", "can i talk to a real person")
+    # As the patient saw it: their words, then the bot's introduction and the hand-off.
+    assert said[0] == ("patient", "can i talk to a real person")
+    assert [who for who, _ in said[1:handoff + 1]] == ["bot"] * handoff
     # The bot still answered the question (it is one of fact); the specialist sees the
     # patient's words and the bot's answer after them, marked as the bot's.
     assert said[-2] == ("patient", "is a fever after the infusion a side effect") and said[-1][0] == "bot"

@@ -226,14 +226,34 @@ def test_the_jobs_have_a_timeout_and_backoff(twilio, redis_client, settings, api
     assert job.args == (job.args[0],)  # the reference only: no PHI in the queue
 
 
-def test_missing_staff_numbers_show_as_a_failure(monkeypatch, twilio, services, redis_client,
-                                                 settings, api):
+def test_no_staff_numbers_is_not_configured_calmly_saying_what_to_set(
+        monkeypatch, app, twilio, services, redis_client, settings, api):
     monkeypatch.setenv("STAFF_NOTIFY_NUMBERS", "")
     reference = escalate(twilio)
     run_jobs(redis_client, settings)
     escalation = services.escalations.get(reference)
+    assert escalation.notify_status == "not_configured"
+    assert "set STAFF_NOTIFY_NUMBERS" in escalation.notify_detail
+    assert api.sent == []
+    add_staff(redis_client, settings)
+    staff = StaffClient(app)
+    staff.login()
+    row = staff.get("/staff/queue.json").get_json()["escalations"][0]
+    assert row["notify_failed"] is False
+    assert "FAILED" not in staff.get("/staff/").get_data(as_text=True)
+    page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
+    assert "failed" not in page.lower() and not re.search(r'role="alert"(?! hidden)', page)
+    assert "not configured (no staff numbers to text: set STAFF_NOTIFY_NUMBERS" in page
+
+
+def test_numbers_without_twilio_credentials_are_still_a_failure(monkeypatch, twilio, services,
+                                                                redis_client, settings, api):
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "")
+    reference = escalate(twilio)
+    run_jobs(redis_client, settings)
+    escalation = services.escalations.get(reference)
     assert escalation.notify_status == "failed"
-    assert "STAFF_NOTIFY_NUMBERS is empty" in escalation.notify_detail
+    assert "TWILIO_ACCOUNT_SID" in escalation.notify_detail
 
 
 # -- staff replies -----------------------------------------------------------------------------

@@ -235,38 +235,52 @@ def _report_validation(settings: Settings, *, show_warnings: bool) -> int:
 
 # -- staff and worker -------------------------------------------------------------------
 def staff(args: argparse.Namespace) -> int:
+    """`staff add NAME [--phone +1...]` (the password from standard input), `staff list`,
+    `staff remove NAME`."""
     from bot.console.users import StaffUsers
+    from bot.privacy import mask_phone
     from bot.records.connection import client_for_url, resolve_redis_url
     from bot.records.keys import Keys
 
     settings = _settings()
-    if args.staff_command == "remove":
-        url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
-        try:
-            keys = Keys(settings.key_prefix, settings.pseudonym_secret)
-            removed = StaffUsers(client_for_url(url), keys).remove(args.name)
-        finally:
-            if embedded is not None:
-                embedded.stop()
-        print(f"staff user {args.name!r} removed" if removed else f"no staff user {args.name!r}")
-        return 0 if removed else 1
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"Password for {args.name}: ")
-        again = getpass.getpass("Again: ")
-        if password != again:
-            print("error: the passwords differ", file=sys.stderr)
-            return 1
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _new_password(args.name) if args.staff_command == "add" else None
+    if password is None and args.staff_command == "add":
+        return 1
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
     try:
         users = StaffUsers(client_for_url(url), Keys(settings.key_prefix, settings.pseudonym_secret))
-        users.add(args.name, password)
+        if args.staff_command == "list":
+            found = users.all()
+            width = max([len(user.name) for user in found] + [4])
+            print(f"{'name':<{width}}  phone (texted when a patient on their escalation writes)")
+            for user in found:
+                print(f"{user.name:<{width}}  {mask_phone(user.phone) if user.phone else '(none)'}")
+            if not found:
+                print("(no staff users: add one with `python -m bot staff add NAME`)")
+            return 0
+        if args.staff_command == "remove":
+            removed = users.remove(args.name)
+            print(f"staff user {args.name!r} removed" if removed else f"no staff user {args.name!r}")
+            return 0 if removed else 1
+        assert password is not None
+        users.add(args.name, password, phone=args.phone)
     finally:
         if embedded is not None:
             embedded.stop()
-    print(f"staff user {args.name!r} saved")
+    phone = users.phone(args.name)
+    print(f"staff user {args.name!r} saved" + (f" (texts to {mask_phone(phone)})" if phone else ""))
     return 0
+
+
+def _new_password(name: str) -> str | None:
+    """Asked twice at a terminal; otherwise the first line of standard input."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Password for {name}: ")
+    if password != getpass.getpass("Again: "):
+        print("error: the passwords differ", file=sys.stderr)
+        return None
+    return password
 
 
 def worker(args: argparse.Namespace) -> int:

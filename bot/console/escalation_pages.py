@@ -1,5 +1,6 @@
 """One escalation's page and what staff do there: listen to a voicemail, claim or take
-over, text the patient, resolve.
+over, text the patient, resolve. The open page keeps itself up to date (escalation.js
+polls `updates.json`): the patient's new messages appear without a reload.
 
 A reply or note the console refuses comes back on the page itself (status 422), with the
 error next to its field and the draft still in it, so nothing typed is lost.
@@ -10,8 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from bot.console import present
 from bot.console.recordings import RecordingUnavailable, fetch_recording
@@ -32,6 +45,7 @@ def add_escalation_pages(console: Blueprint, stores: ConsoleStores, settings: Se
                          record: Callable[..., None]) -> None:
     """The routes under /staff/escalations/<reference>; `record` writes the audit log."""
     escalations = stores.escalations
+    zone = ZoneInfo(settings.timezone)
 
     def find_escalation(reference: str) -> Escalation:
         found = escalations.get(reference, with_lines=True) if ESCALATION.match(reference) else None
@@ -48,11 +62,29 @@ def add_escalation_pages(console: Blueprint, stores: ConsoleStores, settings: Se
             opted_out=stores.consent.is_opted_out(found.phone), **form,
         ), status
 
+    def seen_by_me(found: Escalation) -> None:
+        """The patient's reply has been seen: by whoever has it, or anyone while nobody does."""
+        if found.patient_replied and found.assignee in {"", g.staff}:
+            escalations.mark_seen(found.reference)
+
     @console.get("/escalations/<reference>")
     def escalation(reference: str) -> Any:
         found = find_escalation(reference)
         record("viewed escalation", reference)
+        seen_by_me(found)
         return escalation_page(found)
+
+    @console.get("/escalations/<reference>/updates.json")
+    def escalation_updates(reference: str) -> Any:
+        """What the open page has not shown yet (`?seen=` lines), for escalation.js."""
+        found = find_escalation(reference)
+        seen = request.args.get("seen", "")
+        lines = escalations.lines_since(found, int(seen) if seen.isdigit() else 0)
+        if lines:
+            record("viewed new messages", reference)  # each disclosure, not each poll
+            seen_by_me(found)
+        states = reply_states(escalations, reference)
+        return jsonify(present.escalation_update(found, lines, states, zone))
 
     @console.get("/escalations/<reference>/voicemail.mp3")
     def voicemail(reference: str) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.jobs.tasks import channel_label
+from bot.privacy import mask_phone
 from bot.records.escalation import Escalation
 
 # The queue's badge for a staff notification (shown when it failed).
@@ -16,6 +17,7 @@ NOTIFY_LABELS = {
     "retrying": "Staff text retrying",
     "sent": "Staff texted",
     "failed": "Staff text FAILED",
+    "not_configured": "No staff text (not configured)",
 }
 # The escalation page's "Staff notification" line.
 NOTIFY_STATES = {
@@ -24,6 +26,7 @@ NOTIFY_STATES = {
     "retrying": "retrying after a failed try",
     "sent": "sent",
     "failed": "FAILED",
+    "not_configured": "not configured",
 }
 REPLY_LABELS = {
     "queued": "queued",
@@ -33,6 +36,15 @@ REPLY_LABELS = {
     "failed": "NOT SENT",
     "unconfirmed": "UNCONFIRMED",
 }
+
+
+# Who wrote in, where there is no phone number to show.
+NO_NUMBER = {"rest": "web chat visitor", "cmdline": "shell user"}
+
+
+def patient_label(phone: str, channel: str) -> str:
+    """`***4567`; `web chat visitor` for a conversation with no number (never `***`)."""
+    return mask_phone(phone) if phone else NO_NUMBER.get(channel, "no phone number")
 
 
 def count(number: int, noun: str) -> str:
@@ -86,15 +98,65 @@ def queue_summary(rows: list[dict[str, Any]]) -> dict[str, str]:
     """The queue's status line and the start of its page title: `(3, 1 URGENT) Queue`."""
     waiting = len(rows)
     urgent = sum(1 for row in rows if row["urgent"])
+    replied = sum(1 for row in rows if row["replied"])
     if not waiting:
         return {"status": "0 waiting.", "title": "Queue"}
-    status = f"{waiting} waiting" + (f", {urgent} urgent." if urgent else ".")
+    status = (f"{waiting} waiting" + (f", {urgent} urgent" if urgent else "")
+              + (f", {replied} with a new patient reply" if replied else "") + ".")
     counts = f"{waiting}, {urgent} URGENT" if urgent else f"{waiting}"
     return {"status": status, "title": f"({counts}) Queue"}
 
 
+def last_message(escalation: Escalation) -> str:
+    """`Patient: ok thank you...` or `dana (staff): Hi, ...`: the preview the queue shows."""
+    if not escalation.last_text:
+        return ""
+    who = "Patient" if escalation.last_from == "patient" else f"{escalation.last_who or 'staff'} (staff)"
+    return f"{who}: {escalation.last_text}"
+
+
+def waiting(escalation: Escalation, now: float) -> str:
+    """How long the patient has waited for a person; `answered` when they have not."""
+    if escalation.waiting_since is None:
+        return "answered"
+    return age(now - escalation.waiting_since)
+
+
+def speaker(line: dict[str, Any]) -> str:
+    """Who said a transcript line, as the page shows it."""
+    if line.get("from") == "patient":
+        return "Patient"
+    if line.get("from") == "staff":
+        return f"{line.get('who') or 'staff'} (staff)"
+    return "Bot"
+
+
+def escalation_update(escalation: Escalation, lines: list[dict[str, Any]],
+                      replies: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    """What an open escalation page needs to catch up (bot/console/static/escalation.js):
+    the lines it has not shown, every staff text's delivery, the status and assignee."""
+    def delivery(state: Any) -> dict[str, str]:
+        label = REPLY_LABELS.get(state.status, state.status)
+        return {"status": state.status, "text": f"Text {label}" + (f": {state.detail}" if state.detail else "")}
+
+    return {
+        "seen": escalation.lines_total,
+        "lines": [{
+            "from": line.get("from", "bot"), "speaker": speaker(line), "text": line.get("text", ""),
+            "time": local_time(line["time"], zone) if line.get("time") else "",
+            "iso": iso_time(line["time"], zone) if line.get("time") else "",
+            "reply_id": line.get("reply_id") or "",
+        } for line in lines],
+        "deliveries": {reply_id: delivery(state) for reply_id, state in replies.items()},
+        "status": escalation.status,
+        "assignee": escalation.assignee or "nobody yet",
+        "urgent": escalation.is_urgent,
+    }
+
+
 def queue_row(escalation: Escalation, now: float, url: str) -> dict[str, Any]:
-    """One escalation as the queue shows it: the number masked, no message text."""
+    """One escalation as the queue shows it: the number masked, the last message as a
+    short preview (this JSON is the console's own, behind its login)."""
     return {
         "reference": escalation.reference,
         "url": url,
@@ -103,9 +165,13 @@ def queue_row(escalation: Escalation, now: float, url: str) -> dict[str, Any]:
         "reason": escalation.reason,
         "status": escalation.status,
         "assignee": escalation.assignee,
-        "phone": escalation.phone_masked,
+        "phone": patient_label(escalation.phone, escalation.channel),
         "age": age(now - escalation.created),
         "created": escalation.created,
         "notify": NOTIFY_LABELS.get(escalation.notify_status, escalation.notify_status),
         "notify_failed": notify_problem(escalation),
+        "waiting": waiting(escalation, now),
+        "answered": escalation.waiting_since is None,
+        "last": last_message(escalation),
+        "replied": escalation.patient_replied,
     }

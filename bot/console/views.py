@@ -34,11 +34,13 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.console import present
+from bot.console.analytics_page import add_analytics_pages
 from bot.console.audit import AuditLog
 from bot.console.auth import LoginThrottle, StaffSessions
 from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
 from bot.jobs.queue import OutboundQueue
+from bot.records.analytics import Analytics
 from bot.records.consent import ConsentLedger
 from bot.records.escalations import EscalationStore
 from bot.records.refills import RefillStore
@@ -57,12 +59,16 @@ class ConsoleStores:
     refills: RefillStore
     consent: ConsentLedger
     outbound: OutboundQueue
+    analytics: Analytics
 
 log = logging.getLogger(__name__)
 
 REFILL = re.compile(r"^R-\d{1,12}$")
 AUDIT_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 PUBLIC = {"console.login", "console.static"}
+# Pages' own polling: answered in JSON (401 once the session is over), and not counted as
+# activity for the idle timeout.
+POLLING = {"console.queue_json": "console.queue", "console.escalation_updates": "console.escalation"}
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -129,16 +135,15 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
     def require_login() -> Any:
         if request.endpoint not in PUBLIC:
             # The queue's own polling does not count as activity for the idle timeout.
-            staff = sessions.find(session.get("token"),
-                                  touch=request.endpoint != "console.queue_json")
+            staff = sessions.find(session.get("token"), touch=request.endpoint not in POLLING)
             if staff is not None and staff.generation != users.generation(staff.name):
                 # Removed, or given a new password (`bot staff add`): this session is over.
                 sessions.end(session.get("token"))
                 staff = None
             if staff is None:
-                if request.endpoint == "console.queue_json":
-                    return jsonify(error="login required",
-                                   login=url_for(".login", next=url_for(".queue"))), 401
+                if request.endpoint in POLLING:
+                    page = url_for(POLLING[request.endpoint], **(request.view_args or {}))
+                    return jsonify(error="login required", login=url_for(".login", next=page)), 401
                 target = request.path if request.method == "GET" else None
                 return redirect(url_for(".login", next=target))
             g.staff = staff.name
@@ -155,7 +160,7 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
     def page_context() -> dict[str, Any]:
         return {"staff": g.get("staff"), "local_time": lambda t: present.local_time(t, zone),
                 "iso_time": lambda t: present.iso_time(t, zone),
-                "age": lambda t: present.age(clock() - t)}
+                "age": lambda t: present.age(clock() - t), "patient_label": present.patient_label}
 
     @console.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> Any:
@@ -240,6 +245,9 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
 
     # -- one escalation (bot/console/escalation_pages.py) ---------------------------------
     add_escalation_pages(console, stores, settings, record)
+
+    # -- the manager's figures (bot/console/analytics_page.py) ------------------------------
+    add_analytics_pages(console, stores, record)
 
     # -- refill requests ------------------------------------------------------------------
     def find_refill(reference: str) -> Any:

@@ -11,6 +11,7 @@ from bot.dialogue.domain import Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, Policy, PolicyEnsemble, build_policies
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.training import TrainingTracker, load_trackers
+from bot.engine.messages import Turn, UserMessage
 from bot.engine.processor import Conversations, HandoffDesk, MessageProcessor
 from bot.engine.runner import ActionRunner
 from bot.nlu.model import NLUModel, load_or_train
@@ -90,6 +91,7 @@ def build_processor(
     desk: HandoffDesk | None = None,
     clock: Callable[[], float] = time.time,
     emergency_follow_up_seconds: float = 120 * 60,
+    on_turn: Callable[[UserMessage, Turn], None] | None = None,
 ) -> MessageProcessor:
     return MessageProcessor(
         domain=engine.domain,
@@ -102,4 +104,5 @@ def build_processor(
         desk=desk,
         clock=clock,
         emergency_follow_up_seconds=emergency_follow_up_seconds,
+        on_turn=on_turn,
     )

@@ -38,7 +38,8 @@ class EscalationDesk:
         line: dict[str, object] = {"from": "patient", "text": text, "time": self.clock()}
         if urgent:
             line["urgent"] = True
-        self.store.append_transcript(reference, [line])
+        # The queue marks it, and whoever has the escalation is texted (paced; urgent at once).
+        self.store.record_patient_message(reference, line)
 
     def acknowledgement(self, reference: str, *, asks_for_a_person: bool,
                         language: str = "en") -> Acknowledgement | None:

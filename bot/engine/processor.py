@@ -36,6 +36,7 @@ ESCALATING_ACTIONS = {"action_handoff", "action_emergency", "action_fallback"}
 MAX_ACTIONS_PER_MESSAGE = 10
 EMERGENCY_MODE = "emergency_active"
 LANGUAGE = "language"
+FORM_INTENTS = frozenset({"request_refill", "inform", "cancel"})
 CHANGE_LANGUAGE = "change_language"
 # While a person has the conversation, the bot still answers these itself.
 BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
@@ -86,6 +87,7 @@ class MessageProcessor:
         desk: HandoffDesk | None = None,
         clock: Callable[[], float] = time.time,
         emergency_follow_up_seconds: float = 120 * 60,
+        on_turn: Callable[[UserMessage, Turn], None] | None = None,  # every turn, once
     ) -> None:
         self.domain = domain
         self.parser = parser
@@ -97,10 +99,17 @@ class MessageProcessor:
         self.desk = desk
         self.clock = clock
         self.emergency_follow_up_seconds = emergency_follow_up_seconds
+        self.on_turn = on_turn
         self._domain_dict = domain.as_dict()
 
     # -- the pipeline -----------------------------------------------------------------
     def handle_message(self, message: UserMessage) -> Turn:
+        turn = self._handle_message(message)
+        if self.on_turn is not None:
+            self.on_turn(message, turn)
+        return turn
+
+    def _handle_message(self, message: UserMessage) -> Turn:
         with self.store.hold(message.sender_id, message.message_id) as conversation:
             if conversation.duplicate:  # a repeated delivery: what that turn said, again
                 said = [e for e in conversation.turn_of(message.message_id or "") if e.get("event") == "bot"]
@@ -138,7 +147,7 @@ class MessageProcessor:
         """Begin a conversation before its first message (a phone call being answered)."""
         with self.store.hold(sender_id) as conversation:
             tracker = Tracker(sender_id, self.domain, conversation.events)
-            self._start_session_if_needed(tracker, self._context(channel), metadata)
+            self._start_session_if_needed(tracker, self._context(channel), metadata, before_message=True)
             conversation.save(tracker.new_events, replace=tracker.replaced)
         return Turn([BotReply.from_event(e) for e in tracker.latest_bot_utterances()])
 
@@ -201,7 +210,8 @@ class MessageProcessor:
             return False
         return self.clock() - last > expiry * 60
 
-    def _start_session_if_needed(self, tracker: Tracker, ctx: ActionContext, metadata: dict[str, Any]) -> None:
+    def _start_session_if_needed(self, tracker: Tracker, ctx: ActionContext, metadata: dict[str, Any],
+                                 *, before_message: bool = False) -> None:
         if not self._session_expired(tracker):
             return
         first: list[Event] = [{"event": "slot", "name": SESSION_STARTED_METADATA, "value": metadata or None}]
@@ -209,7 +219,11 @@ class MessageProcessor:
         events = self._action(ACTION_SESSION_START).run(previous, ctx)
         tracker.replace_session(
             [self._stamp(e) for e in
-             [*first, {"event": "action", "name": ACTION_SESSION_START}, *events]]
+             [*first, {"event": "action", "name": ACTION_SESSION_START,
+                       # Its introduction came before any message (a call answered), not
+                       # in reply to one (actions/services.py `transcript`).
+                       **({"metadata": {"before_message": True}} if before_message else {})},
+              *events]]
         )
 
     def _predict_and_run(self, tracker: Tracker, ctx: ActionContext) -> None:
@@ -287,6 +301,8 @@ class MessageProcessor:
     def _bot_answers_while_handed_over(tracker: Tracker, intent: str) -> bool:
         """A question of fact, a form, grief and emergencies are the bot's still; other
         messages wait for the person, with an honest word on when they will see them."""
+        if intent in FORM_INTENTS and not tracker.active_loop_name:
+            return intent == "request_refill"  # a number or date out of the blue is for the person
         return bool(tracker.slots.get(EMERGENCY_MODE)) or intent in BOT_ANSWERS_WHILE_HANDED_OVER
 
     def _acknowledge(self, tracker: Tracker, ctx: ActionContext, reference: str, intent: str) -> None:
@@ -311,26 +327,19 @@ class MessageProcessor:
                            for e in tracker.new_events)
             self._copy_to_escalation(handed_to, [r.text for r in replies], answered=answered)
             return
-        said_after = self._said_after_escalating(tracker.new_events)
-        if said_after:
-            self._copy_to_escalation(self.desk.open_reference(sender_id), said_after)
+        if self._escalating(tracker.new_events):
+            # Its transcript ends with the patient's message: this turn's replies go after
+            # it, in the order they were sent (actions/services.py `transcript`).
+            self._copy_to_escalation(self.desk.open_reference(sender_id), [r.text for r in replies])
 
     @staticmethod
     def _requested_slot(tracker: Tracker) -> str | None:
         return tracker.slots.get("requested_slot") if tracker.active_loop_name else None
 
     @staticmethod
-    def _said_after_escalating(events: list[Event]) -> list[str]:
-        """What the bot said in this turn from the first action that may open or join an
-        escalation on: the escalation's transcript was taken before it was said."""
-        said: list[str] = []
-        started = False
-        for event in events:
-            if event.get("event") == "action" and event.get("name") in ESCALATING_ACTIONS:
-                started = True
-            elif started and event.get("event") == "bot" and event.get("text"):
-                said.append(str(event["text"]))
-        return said
+    def _escalating(events: list[Event]) -> bool:
+        """Did this turn run an action that may open or join an escalation?"""
+        return any(e.get("event") == "action" and e.get("name") in ESCALATING_ACTIONS for e in events)
 
     def _copy_to_escalation(self, reference: str | None, texts: list[str], *, answered: bool = False) -> None:
         if not reference or not texts or self.desk is None:

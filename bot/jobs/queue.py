@@ -72,6 +72,14 @@ class OutboundQueue:
         except Exception as exc:
             log.error("staff notification for %s not queued: %s", reference, type(exc).__name__)
 
+    def notify_patient_replied(self, reference: str, notice: int) -> None:
+        """Queue the "patient replied" text to whoever has the escalation; never raises."""
+        try:
+            self._enqueue("bot.jobs.notices.notify_patient_replied", (reference, str(notice)),
+                          "bot.jobs.notices.record_notice_failure")
+        except Exception as exc:
+            log.error("patient-replied text for %s not queued: %s", reference, type(exc).__name__)
+
     def queue_staff_reply(self, store: EscalationStore, *, escalation: Escalation, who: str,
                           text: str, opted_out: Callable[[str], bool]) -> str:
         """Record a staff member's reply and queue it (see `queue_staff_reply`)."""
@@ -143,9 +151,8 @@ def queue_staff_reply(
     reply_id = uuid.uuid4().hex[:12]
     reference = escalation.reference
     now = store.clock()
-    store.append_transcript(reference, [
-        {"from": "staff", "who": who, "text": body, "time": now, "reply_id": reply_id},
-    ])
+    store.record_staff_reply(reference, {"from": "staff", "who": who, "text": body, "time": now,
+                                         "reply_id": reply_id})
     store.update(reference, who, "reply queued", fields={
         reply_field(reply_id, "status"): QUEUED,
         reply_field(reply_id, "detail"): "",

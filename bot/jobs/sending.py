@@ -1,18 +1,27 @@
-"""Sending one text through Twilio's REST API from a job, and what a job needs: the
-worker's settings from its environment, Redis from the running job. Errors carry no PHI."""
+"""Sending texts through Twilio's REST API from a job, each once, and what a job needs:
+the worker's settings from its environment, Redis from the running job. Errors carry
+no PHI."""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 
+from bot.jobs.twilio_rest import twilio_client
+from bot.privacy import mask_phone
 from bot.records.connection import client_for_url
 from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SENT_TTL = 30 * 24 * 3600  # a text's "sent" mark
 
 
 class SendFailed(Exception):
@@ -60,6 +69,52 @@ def _configuration_problem(settings: Settings) -> str | None:
     if not settings.twilio_phone_number:
         return "TWILIO_PHONE_NUMBER is not set"
     return None
+
+
+NOT_CONFIGURED = "not_configured"
+
+
+@dataclass
+class Outcome:
+    """What texting several numbers came to: those to try again, those that failed for
+    good (masked, with why), and how many went out."""
+
+    retry: list[str]
+    problems: list[str]
+    sent: int
+
+
+def send_to_each(ctx: Context, numbers: list[str], body: str, marker_for: Callable[[str], str],
+                 what: str) -> Outcome:
+    """Text `body` to each number once: the marker `marker_for(number)` records the intent
+    before sending and the result after, so a retry never sends again what Twilio took
+    (and one cut off mid-send is reported, not repeated). `what` names it in the log."""
+    rest = twilio_client(ctx.settings)
+    outcome = Outcome([], [], 0)
+    for number in numbers:
+        marker = marker_for(number)
+        if not ctx.client.set(marker, b"sending", nx=True, ex=SENT_TTL):
+            state = _text(ctx.client.get(marker))
+            if state == "sending":
+                outcome.problems.append(f"{mask_phone(number)}: unconfirmed, an earlier try was cut off")
+            elif state != "sent":
+                outcome.problems.append(f"{mask_phone(number)}: {state}")
+            continue
+        try:
+            sid = send_text(rest, to=number, from_=ctx.settings.twilio_phone_number or "", body=body)
+        except SendFailed as exc:
+            ctx.client.delete(marker)  # not sent: the next attempt may send it
+            outcome.retry.append(f"{mask_phone(number)}: {exc}")
+        except Refused as exc:
+            ctx.client.set(marker, str(exc).encode(), ex=SENT_TTL)
+            outcome.problems.append(f"{mask_phone(number)}: {exc}")
+        except Unconfirmed as exc:
+            outcome.problems.append(f"{mask_phone(number)}: unconfirmed, {exc}")
+        else:
+            ctx.client.set(marker, b"sent", ex=SENT_TTL)
+            outcome.sent += 1
+            log.info("%s: texted %s (%s)", what, mask_phone(number), sid)
+    return outcome
 
 
 def send_text(rest: Any, *, to: str, from_: str, body: str) -> str:

@@ -24,6 +24,8 @@ import redis
 from bot.jobs import queue as notify
 from bot.jobs.queue import ATTEMPTS, reply_field
 from bot.jobs.sending import (
+    NOT_CONFIGURED,
+    SENT_TTL,
     Context,
     Refused,
     SendFailed,
@@ -32,6 +34,7 @@ from bot.jobs.sending import (
     _context,
     _text,
     send_text,
+    send_to_each,
 )
 from bot.jobs.twilio_rest import twilio_client
 from bot.privacy import mask_phone
@@ -41,7 +44,12 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SENT_TTL = 30 * 24 * 3600
+__all__ = ["SENT_TTL", "Refused", "SendFailed", "Unconfirmed", "notify_staff", "send_staff_reply",
+           "send_text"]
+
+NO_NUMBERS = ("no staff numbers to text: set STAFF_NOTIFY_NUMBERS (comma-separated, e.g. "
+              "+15551234567,+15557654321) and TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+              "TWILIO_PHONE_NUMBER to text staff when an escalation opens")
 CHANNELS = {"twilio_sms": "SMS", "twilio_voice": "phone call", "cmdline": "shell",
             "rest": "web chat"}
 
@@ -80,7 +88,13 @@ def notify_staff(reference: str) -> str:
         return "escalation gone"
     settings = ctx.settings
     numbers = settings.staff_notify_numbers
-    problem = "STAFF_NOTIFY_NUMBERS is empty" if not numbers else _configuration_problem(settings)
+    if not numbers:
+        # Nothing was meant to be sent (a local try-out): said calmly, with what to set.
+        ctx.store.update(reference, "worker", "staff not texted", NO_NUMBERS,
+                         fields={"notify_status": NOT_CONFIGURED, "notify_detail": NO_NUMBERS})
+        log.info("staff notification for %s: not configured (STAFF_NOTIFY_NUMBERS)", reference)
+        return "not configured"
+    problem = _configuration_problem(settings)
     if problem:
         ctx.store.update(reference, "worker", "staff not notified", problem,
                          fields={"notify_status": "failed", "notify_detail": problem})
@@ -88,43 +102,25 @@ def notify_staff(reference: str) -> str:
         return "not configured"
     body = notification_text(reference, escalation.channel, escalation.urgency,
                              console_link(settings, reference))
-    rest = twilio_client(settings)
     event = escalation.urgency  # a raised urgency is a new event worth a new text
-    retry, problems = [], []
-    for number in numbers:
-        marker = ctx.keys.dedup("notify", f"{reference}:{event}:{number}")
-        # Intent first: only the attempt that set the marker may send.
-        if not ctx.client.set(marker, b"sending", nx=True, ex=SENT_TTL):
-            state = _text(ctx.client.get(marker))
-            if state == "sending":
-                problems.append(f"{mask_phone(number)}: unconfirmed, an earlier try was cut off")
-            elif state != "sent":
-                problems.append(f"{mask_phone(number)}: {state}")
-            continue
-        try:
-            sid = send_text(rest, to=number, from_=settings.twilio_phone_number or "", body=body)
-        except SendFailed as exc:
-            ctx.client.delete(marker)  # not sent: the next attempt may send it
-            retry.append(f"{mask_phone(number)}: {exc}")
-        except Refused as exc:
-            ctx.client.set(marker, str(exc).encode(), ex=SENT_TTL)
-            problems.append(f"{mask_phone(number)}: {exc}")
-        except Unconfirmed as exc:
-            problems.append(f"{mask_phone(number)}: unconfirmed, {exc}")
-        else:
-            ctx.client.set(marker, b"sent", ex=SENT_TTL)
-            log.info("staff notified for %s at %s (%s)", reference, mask_phone(number), sid)
-    if retry:
-        raise SendFailed("; ".join(retry + problems))
-    if problems:
-        detail = "; ".join(problems)
+    outcome = send_to_each(ctx, list(numbers), body,
+                           lambda number: ctx.keys.dedup("notify", f"{reference}:{event}:{number}"),
+                           f"staff notification for {reference}")
+    if outcome.retry:
+        raise SendFailed("; ".join(outcome.retry + outcome.problems))
+    if outcome.problems:
+        detail = "; ".join(outcome.problems)
         ctx.store.update(reference, "worker", "staff notification failed", detail,
                          fields={"notify_status": "failed", "notify_detail": detail})
         log.error("staff notification for %s: %s", reference, detail)
         return "failed"
-    ctx.store.update(reference, "worker", "staff notified", f"{len(numbers)} number{'' if len(numbers) == 1 else 's'}",
+    ctx.store.update(reference, "worker", "staff notified", present_count(len(numbers), "number"),
                      fields={"notify_status": "sent", "notify_detail": ""})
     return "sent"
+
+
+def present_count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _attempt_note(job: Any, exc_type: Any, exc_value: Any) -> tuple[bool, str]:

@@ -34,6 +34,56 @@ def _width(message: Message) -> int:
     return sum(block.size for block in message.features)
 
 
+def fit_linear(messages: list[Message], labels: list[str],
+               config: dict[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """scikit-learn's LogisticRegression (class_weight balanced) on the messages' sparse
+    features; its classes, and the weight matrix (features x classes) and bias to serve."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    width = _width(messages[0]) if messages else 0
+    rows, cols, vals = [], [], []
+    for row, message in enumerate(messages):
+        columns, values = _feature_columns(message)
+        rows.extend([row] * len(columns))
+        cols.extend(columns.tolist())
+        vals.extend(values.tolist())
+    matrix = csr_matrix((vals, (rows, cols)), shape=(len(messages), width))
+    model = LogisticRegression(
+        solver=config["solver"],
+        max_iter=config["max_iter"],
+        tol=config["tol"],
+        random_state=config["random_state"],
+        class_weight="balanced",
+    )
+    # One BLAS thread: the problem is small, and with a thread per core L-BFGS spends
+    # its time synchronising (10 s instead of 0.2 s on a busy two-core machine).
+    with threadpool_limits(limits=1):
+        model.fit(matrix, labels)
+    classes = [str(c) for c in model.classes_]
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    bias = np.asarray(model.intercept_, dtype=np.float64)
+    if len(classes) == 2:  # sklearn keeps one row for two classes
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        bias = np.array([-bias[0] / 2, bias[0] / 2])
+    return classes, np.ascontiguousarray(coef.T), bias
+
+
+def linear_probabilities(message: Message, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """Softmax of the message's scores, served with numpy alone."""
+    columns, values = _feature_columns(message)
+    if not len(columns):
+        # Not one known word or character n-gram ("?", emoji, another script): the
+        # intercepts alone would name the most frequent class (often `affirm`) with
+        # confidence, and a stray emoji would accept an offer. No evidence, no class.
+        return np.full(len(bias), 1.0 / max(len(bias), 1))
+    scores = bias + values @ weights[columns]
+    scores -= scores.max()
+    exp = np.exp(scores)
+    return exp / exp.sum()
+
+
 @register
 class LogisticRegressionClassifier(Component):
     name = "LogisticRegressionClassifier"
@@ -53,50 +103,11 @@ class LogisticRegressionClassifier(Component):
         self.bias = np.zeros(0)
 
     def train(self, messages: list[Message], data: TrainingData) -> None:
-        from scipy.sparse import csr_matrix
-        from sklearn.linear_model import LogisticRegression
-        from threadpoolctl import threadpool_limits
-
-        labelled = [(m, m.extra["training_intent"]) for m in messages]
-        width = _width(messages[0]) if messages else 0
-        rows, cols, vals = [], [], []
-        for row, (message, _) in enumerate(labelled):
-            columns, values = _feature_columns(message)
-            rows.extend([row] * len(columns))
-            cols.extend(columns.tolist())
-            vals.extend(values.tolist())
-        matrix = csr_matrix((vals, (rows, cols)), shape=(len(labelled), width))
-        model = LogisticRegression(
-            solver=self.config["solver"],
-            max_iter=self.config["max_iter"],
-            tol=self.config["tol"],
-            random_state=self.config["random_state"],
-            class_weight="balanced",
-        )
-        # One BLAS thread: the problem is small, and with a thread per core L-BFGS spends
-        # its time synchronising (10 s instead of 0.2 s on a busy two-core machine).
-        with threadpool_limits(limits=1):
-            model.fit(matrix, [intent for _, intent in labelled])
-        self.classes = [str(c) for c in model.classes_]
-        coef = np.asarray(model.coef_, dtype=np.float64)
-        bias = np.asarray(model.intercept_, dtype=np.float64)
-        if len(self.classes) == 2:  # sklearn keeps one row for two classes
-            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-            bias = np.array([-bias[0] / 2, bias[0] / 2])
-        self.weights = np.ascontiguousarray(coef.T)
-        self.bias = bias
+        self.classes, self.weights, self.bias = fit_linear(
+            messages, [m.extra["training_intent"] for m in messages], self.config)
 
     def probabilities(self, message: Message) -> np.ndarray:
-        columns, values = _feature_columns(message)
-        if not len(columns):
-            # Not one known word or character n-gram ("?", emoji, another script): the
-            # intercepts alone would name the most frequent intent (often `affirm`) with
-            # confidence, and a stray emoji would accept an offer. No evidence, no intent.
-            return np.full(len(self.classes), 1.0 / len(self.classes))
-        scores = self.bias + values @ self.weights[columns]
-        scores -= scores.max()
-        exp = np.exp(scores)
-        return exp / exp.sum()
+        return linear_probabilities(message, self.weights, self.bias)
 
     def process(self, message: Message) -> None:
         if not self.classes:

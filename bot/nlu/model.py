@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.nlu import classifiers, extractors, featurizers, safety, tokenizers  # noqa: F401 (register)
+from bot.nlu import classifiers, extractors, featurizers, response_selector, safety, tokenizers  # noqa: F401 (register)
 from bot.nlu.message import Message
 from bot.nlu.registry import Component, ConfigError, build_component
 from bot.nlu.training_data import TrainingData, load_directory
@@ -117,7 +117,8 @@ def train(config: dict[str, Any], data: TrainingData, fingerprint: str = "") -> 
     messages = []
     for example in data.examples:
         message = Message(text=example.text)
-        message.extra["training_intent"] = example.intent
+        message.extra["training_intent"] = example.base_intent
+        message.extra["training_response_key"] = example.response_key
         messages.append(message)
     # Messages only need processing up to the last component that learns from them.
     last_learner = max((i for i, c in enumerate(components) if c.learns_from_messages), default=-1)

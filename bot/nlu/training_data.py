@@ -21,8 +21,18 @@ class TrainingDataError(ValueError):
 @dataclass(frozen=True)
 class Example:
     text: str
-    intent: str
+    intent: str  # as labelled: `greet`, or a retrieval intent's `ask_ivig_treatment/side_effects`
     entities: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def base_intent(self) -> str:
+        """What the intent classifier learns: the retrieval intent, without its answer."""
+        return self.intent.split("/", 1)[0]
+
+    @property
+    def response_key(self) -> str | None:
+        """What a ResponseSelector learns: `base/sub` for a retrieval intent's example."""
+        return self.intent if "/" in self.intent else None
 
 
 @dataclass
@@ -34,7 +44,15 @@ class TrainingData:
 
     @property
     def intents(self) -> list[str]:
-        return sorted({example.intent for example in self.examples})
+        return sorted({example.base_intent for example in self.examples})
+
+    @property
+    def retrieval_intents(self) -> list[str]:
+        return sorted({example.base_intent for example in self.examples if example.response_key})
+
+    @property
+    def response_keys(self) -> list[str]:
+        return sorted({example.response_key for example in self.examples if example.response_key})
 
     @property
     def entity_names(self) -> set[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import redis
 
+from bot.records.analytics import Analytics
 from bot.records.keys import Keys, legacy_digest
 
 CONSENT_TTL = 5 * 365 * 24 * 3600
@@ -28,10 +29,12 @@ class ConsentRecord:
 
 
 class ConsentLedger:
-    def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time,
+                 analytics: Analytics | None = None) -> None:
         self.client = client
         self.keys = keys
         self.clock = clock
+        self.analytics = analytics
 
     def _key(self, phone: str) -> str:
         return self.keys.consent(self.keys.phone(phone))
@@ -72,6 +75,8 @@ class ConsentLedger:
 
     def opt_out(self, phone: str, source: str) -> None:
         self.record(phone, OPTED_OUT, source)
+        if self.analytics is not None:
+            self.analytics.count(**{f"opt_outs:{source}": 1})
 
     def opt_in(self, phone: str, source: str) -> None:
         self.record(phone, OPTED_IN, source)

@@ -30,6 +30,17 @@ class Escalation:
     notify_detail: str = ""
     ack_sent: bool = False
     resolved_note: str = ""
+    # What the queue shows beside it (bot/records/activity.py).
+    last_from: str = ""
+    last_who: str = ""
+    last_text: str = ""
+    last_at: float = 0.0
+    waiting_since: float | None = None
+    patient_replied: bool = False
+    notice_status: str = ""  # the last "patient replied" text to staff
+    notice_detail: str = ""
+    claimed_at: float = 0.0  # first claimed (the manager's time to claim)
+    lines_total: int = 0  # transcript lines ever added (the list keeps the last 200)
     transcript: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -40,6 +51,11 @@ class Escalation:
     @property
     def is_urgent(self) -> bool:
         return self.urgency == URGENT
+
+    @property
+    def answered(self) -> bool:
+        """Is nobody waiting: the patient's last word has a staff text after it?"""
+        return self.waiting_since is None
 
     def to_hash(self) -> dict[str, str]:
         return {
@@ -60,7 +76,7 @@ class Escalation:
             "notify_detail": self.notify_detail,
             "ack_sent": "1" if self.ack_sent else "0",
             "resolved_note": self.resolved_note,
-        }
+        }  # the activity fields are written where they change (bot/records/activity.py)
 
     @classmethod
     def from_hash(cls, data: dict[bytes, bytes]) -> Escalation:
@@ -83,4 +99,21 @@ class Escalation:
             notify_detail=values.get("notify_detail", ""),
             ack_sent=values.get("ack_sent") == "1",
             resolved_note=values.get("resolved_note", ""),
+            last_from=values.get("last_from", ""),
+            last_who=values.get("last_who", ""),
+            last_text=values.get("last_text", ""),
+            last_at=_number(values.get("last_at")),
+            waiting_since=_number(values["waiting_since"]) if values.get("waiting_since") else None,
+            patient_replied=values.get("patient_replied") == "1",
+            notice_status=values.get("notice_status", ""),
+            notice_detail=values.get("notice_detail", ""),
+            claimed_at=_number(values.get("claimed_at")),
+            lines_total=int(_number(values.get("lines_total"))),
         )
+
+
+def _number(raw: str | None) -> float:
+    try:
+        return float(raw or 0)
+    except ValueError:
+        return 0.0

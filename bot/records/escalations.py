@@ -12,57 +12,32 @@ key, or, for a conversation the bot keeps answering (a phone call, an opted-out
 patient's emergency texts), by `conv:{id}:escalation`. Both live as long as an open
 escalation and are removed when it is resolved. A second emergency, a callback request
 or a voicemail in the same conversation goes onto that escalation (WATCH/MULTI, so two
-at once cannot open two); staff are texted again only if it became urgent.
+at once cannot open two); staff are paged again only if it became urgent, and whoever
+has it is told that the patient wrote (bot/records/activity.py paces those texts).
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
+import logging
 from typing import Any, cast
 
 import redis
 
+from bot.records import activity
 from bot.records.escalation import NORMAL, URGENT, Escalation
-from bot.records.keys import Keys
+from bot.records.escalation_records import OPEN_TTL, RESOLVED_TTL, EscalationRecords, _text
 
-OPEN_TTL = 90 * 24 * 3600  # refreshed on every change while open or claimed
-RESOLVED_TTL = 30 * 24 * 3600  # kept for the audit trail, then gone
+__all__ = ["NORMAL", "OPEN_TTL", "RESOLVED_TTL", "URGENT", "EscalationStore"]
+
+log = logging.getLogger(__name__)
 
 # Delete each key that still names this escalation (and only those).
 _RELEASE = ("for _, key in ipairs(KEYS) do "
             "if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end end return 1")
 
 
-def _text(value: Any) -> str | None:
-    return value.decode() if isinstance(value, bytes) else value
-
-
-class EscalationStore:
-    def __init__(
-        self,
-        client: redis.Redis,
-        keys: Keys,
-        *,
-        clock: Callable[[], float] = time.time,
-        on_opened: Callable[[str], None] | None = None,
-    ) -> None:
-        self.client = client
-        self.keys = keys
-        self.clock = clock
-        self.on_opened = on_opened
-        self._refresh_script = client.register_script(
-            "local ttl = ARGV[1] "
-            "if redis.call('HGET', KEYS[1], 'status') == 'resolved' then ttl = ARGV[2] end "
-            "for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ttl) end return 1"
-        )
-        self._ack = client.register_script(
-            "local last = tonumber(redis.call('HGET', KEYS[1], 'acked_at') or '') "
-            "if last and tonumber(ARGV[1]) - last < tonumber(ARGV[2]) then return 0 end "
-            "redis.call('HSET', KEYS[1], 'ack_sent', '1', 'acked_at', ARGV[1]) return 1"
-        )
-
+class EscalationStore(EscalationRecords):
     # -- opening ----------------------------------------------------------------------
     def open(self, **details: Any) -> Escalation:
         """The conversation's escalation: a new one, or the one already open for it (see
@@ -91,7 +66,8 @@ class EscalationStore:
         if one is open, the newest transcript line and a history entry go to it, and it
         becomes urgent if this is; otherwise a new one is stored. Either way the
         conversation is handed over if `hand_over`, in the same transaction. Staff are
-        texted for a new escalation and for one that became urgent, not again otherwise.
+        texted for a new escalation and for one that became urgent; joining one marks it
+        in the queue and tells its assignee (bot/records/activity.py).
         Returns the escalation and whether it is new."""
         conversation = self.keys.conversation(sender_id)
         pointers = [self.keys.handoff(conversation), self._open_index(conversation)]
@@ -132,9 +108,19 @@ class EscalationStore:
             return current, False, raised
 
         outcome = self.client.transaction(attempt, *pointers, value_from_callable=True)
-        escalation, new, notify = cast(tuple[Escalation, bool, bool], outcome)
-        if notify and self.on_opened is not None:
+        escalation, new, raised = cast(tuple[Escalation, bool, bool], outcome)
+        if (new or raised) and self.on_opened is not None:
             self.on_opened(escalation.reference)
+            try:
+                self._pacing.paged(escalation.reference)
+            except redis.RedisError as exc:  # stored and paged: this only spares a text
+                log.warning("paging of %s not noted: %s", escalation.reference, type(exc).__name__)
+        if new and self.analytics is not None:
+            self.analytics.count(**{f"escalations:{channel}": 1,
+                                    "escalations_urgent": int(escalation.is_urgent)})
+        if not new and not (raised and not escalation.assignee):
+            # A newly urgent one nobody has claimed: the page above is the news.
+            self._tell_staff(escalation.reference, at_once=urgency == URGENT and bool(escalation.assignee))
         return escalation, new
 
     def _open_index(self, conversation: str) -> str:
@@ -162,9 +148,8 @@ class EscalationStore:
         reference, now = escalation.reference, escalation.created
         entry = {"time": now, "who": "bot", "action": "opened", "note": escalation.reason}
         pipe.hset(self.keys.escalation(reference), mapping=escalation.to_hash())
-        if lines:
-            pipe.rpush(self.keys.escalation_transcript(reference),
-                       *[json.dumps(line) for line in lines])
+        self._stage_lines(pipe, reference, lines)
+        activity.stage_opened(pipe, self.keys.escalation(reference), lines, now)
         pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
         pipe.zadd(self.keys.escalation_queue, {reference: now})
         pipe.zadd(self.keys.escalation_all, {reference: now})
@@ -172,17 +157,18 @@ class EscalationStore:
         self._expire(pipe, reference, OPEN_TTL)
         escalation.transcript = list(lines)
         escalation.history = [entry]
+        escalation.waiting_since = now
 
     def _stage_join(self, pipe: redis.client.Pipeline, reference: str,
                     lines: list[dict[str, Any]], fields: dict[str, str], action: str,
                     note: str) -> None:
-        entry = {"time": self.clock(), "who": "bot", "action": action, "note": note}
+        now = self.clock()
+        entry = {"time": now, "who": "bot", "action": action, "note": note}
         if fields:
             pipe.hset(self.keys.escalation(reference), mapping=fields)
-        if lines:
-            transcript = self.keys.escalation_transcript(reference)
-            pipe.rpush(transcript, *[json.dumps(line) for line in lines])
-            pipe.ltrim(transcript, -200, -1)
+        self._stage_lines(pipe, reference, lines)
+        activity.stage_patient_wrote(pipe, self.keys.escalation(reference), now,
+                                     lines[-1] if lines else None)
         pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
         self._expire(pipe, reference, OPEN_TTL)
 
@@ -212,104 +198,66 @@ class EscalationStore:
 
         return bool(self.client.transaction(attempt, pointer, record, value_from_callable=True))
 
-    # -- reading ----------------------------------------------------------------------
-    def get(self, reference: str, *, with_lines: bool = False) -> Escalation | None:
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hgetall(self.keys.escalation(reference))
-        if with_lines:
-            pipe.lrange(self.keys.escalation_transcript(reference), 0, -1)
-            pipe.lrange(self.keys.escalation_history(reference), 0, -1)
-        results = pipe.execute()
-        if not results[0]:
-            return None
-        escalation = Escalation.from_hash(results[0])
-        if with_lines:
-            escalation.transcript = [json.loads(line) for line in results[1]]
-            escalation.history = [json.loads(line) for line in results[2]]
-        return escalation
-
-    def open_queue(self) -> list[Escalation]:
-        """Open and claimed escalations, urgent first, then oldest first."""
-        references = [r.decode() for r in self.client.zrange(self.keys.escalation_queue, 0, -1)]
-        pipe = self.client.pipeline(transaction=False)
-        for reference in references:
-            pipe.hgetall(self.keys.escalation(reference))
-        records = pipe.execute()
-        gone = [ref for ref, data in zip(references, records, strict=True) if not data]
-        if gone:  # expired records leave the index too
-            self.client.zrem(self.keys.escalation_queue, *gone)
-        found = [Escalation.from_hash(data) for data in records if data]
-        found = [e for e in found if e.status != "resolved"]
-        found.sort(key=lambda e: (not e.is_urgent, e.created))
-        return found
-
-    def handoff_reference(self, sender_id: str) -> str | None:
-        return _text(self.client.get(self.keys.handoff(self.keys.conversation(sender_id))))
-
-    def open_reference(self, sender_id: str) -> str | None:
-        """The conversation's open escalation, handed over or not (a call)."""
-        conversation = self.keys.conversation(sender_id)
-        for key in (self.keys.handoff(conversation), self._open_index(conversation)):
-            reference = _text(self.client.get(key))
-            if reference:
-                return reference
-        return None
-
-    def has_staff_reply(self, reference: str) -> bool:
-        """Has a specialist's text gone out (or is it on its way)? One that failed or was
-        refused does not count: the patient heard nothing from us."""
-        lines = [json.loads(line) for line in
-                 self.client.lrange(self.keys.escalation_transcript(reference), 0, -1)]
-        ids = [line.get("reply_id") for line in lines if line.get("from") == "staff"]
-        if not ids:
-            return False
-        states = self.client.hmget(self.keys.escalation(reference),
-                                   [f"reply:{reply_id}:status" for reply_id in ids])
-        return any(_text(state) not in {"failed", None} for state in states)
-
-    # -- changing ---------------------------------------------------------------------
-    def _record_keys(self, reference: str) -> list[str]:
-        return [
-            self.keys.escalation(reference),
-            self.keys.escalation_transcript(reference),
-            self.keys.escalation_history(reference),
-        ]
-
-    def _expire(self, pipe: redis.client.Pipeline, reference: str, ttl: int) -> None:
-        for key in self._record_keys(reference):
-            pipe.expire(key, ttl)
-
-    def _refresh(self, pipe: redis.client.Pipeline, reference: str) -> None:
-        """Renew the lifetime a change deserves: open ones stay, resolved ones still go."""
-        self._refresh_script(keys=self._record_keys(reference), args=[OPEN_TTL, RESOLVED_TTL],
-                             client=pipe)
-
-    def update(self, reference: str, who: str, action: str, note: str = "",
-               *, fields: dict[str, str] | None = None) -> None:
-        entry = {"time": self.clock(), "who": who, "action": action, "note": note}
+    # -- working on it -------------------------------------------------------------------
+    def record_patient_message(self, reference: str, line: dict[str, Any]) -> None:
+        """The patient wrote in a conversation handed to staff: the line goes to the
+        transcript, the queue marks it, and staff are told (paced; urgent ones at once)."""
+        key = self.keys.escalation(reference)
         pipe = self.client.pipeline(transaction=True)
-        if fields:
-            pipe.hset(self.keys.escalation(reference), mapping=fields)
-        pipe.rpush(self.keys.escalation_history(reference), json.dumps(entry))
+        self._stage_lines(pipe, reference, [line])
+        activity.stage_patient_wrote(pipe, key, float(line.get("time") or self.clock()), line)
         self._refresh(pipe, reference)
-        pipe.execute()
+        pipe.hmget(key, "urgency", "assignee")
+        urgency, assignee = pipe.execute()[-1]
+        self._tell_staff(reference, at_once=_text(urgency) == URGENT and bool(assignee))
 
-    def append_transcript(self, reference: str, lines: list[dict[str, Any]]) -> None:
-        if not lines:
+    def _tell_staff(self, reference: str, *, at_once: bool) -> None:
+        """Queue a "patient replied" text (no PHI) unless staff were texted about this
+        escalation moments ago; an urgent one to its assignee goes at once. Never raises:
+        the patient's message is kept either way, and the queue shows it."""
+        if self.on_patient_replied is None:
             return
-        pipe = self.client.pipeline(transaction=True)
-        pipe.rpush(self.keys.escalation_transcript(reference), *[json.dumps(x) for x in lines])
-        pipe.ltrim(self.keys.escalation_transcript(reference), -200, -1)
-        self._refresh(pipe, reference)
-        pipe.execute()
+        try:
+            if not self._pacing.due(reference, at_once):
+                return
+            notice = int(self.client.hincrby(self.keys.escalation(reference), "notices", 1))
+        except redis.RedisError as exc:
+            log.error("staff not told that the patient on %s replied: %s", reference,
+                      type(exc).__name__)
+            return
+        self.on_patient_replied(reference, notice)
 
     def acknowledge(self, reference: str, now: float, *, again_after: float) -> bool:
         """True when the patient is to be told again that a person will see their message:
         the first time, then not within `again_after` seconds of the last time."""
-        return bool(self._ack(keys=[self.keys.escalation(reference)], args=[repr(now), again_after]))
+        return bool(self._ack(keys=[self.keys.escalation(reference)], args=[repr(now), again_after],
+                              client=self.client))
+
+    def record_staff_reply(self, reference: str, line: dict[str, Any]) -> None:
+        """A staff member's text to the patient, in the transcript: they are answered."""
+        key = self.keys.escalation(reference)
+        pipe = self.client.pipeline(transaction=True)
+        self._stage_lines(pipe, reference, [line])
+        activity.stage_staff_replied(pipe, key, line)
+        pipe.hsetnx(key, "first_reply_at", repr(self.clock()))
+        pipe.hget(key, "created")
+        self._refresh(pipe, reference)
+        results = pipe.execute()
+        self._measure("first_reply", results[-3], results[-2], first_replies=1)
+
+    def _measure(self, measure: str, first: Any, created: Any, **counters: int) -> None:
+        """A duration for the manager's figures, the first time it happens."""
+        if self.analytics is not None and first and created:
+            self.analytics.duration(measure, self.clock() - float(created), **counters)
 
     def claim(self, reference: str, who: str) -> None:
+        key = self.keys.escalation(reference)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hsetnx(key, "claimed_at", repr(self.clock()))
+        pipe.hget(key, "created")
+        first, created = pipe.execute()
         self.update(reference, who, "claimed", fields={"status": "claimed", "assignee": who})
+        self._measure("claim", first, created, claimed=1)
 
     def resolve(self, reference: str, who: str, note: str) -> None:
         """Close it and give the conversation back to the bot."""
@@ -330,3 +278,4 @@ class EscalationStore:
         pipe.eval(_RELEASE, len(pointers), *pointers, reference)
         self._expire(pipe, reference, RESOLVED_TTL)
         pipe.execute()
+        self._measure("resolve", True, escalation.created, resolved=1)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import redis
 
 from bot.privacy import mask_phone
+from bot.records.analytics import Analytics
 from bot.records.keys import Keys
 
 REFILL_TTL = 30 * 24 * 3600  # staff process requests within days; then the record goes
@@ -49,10 +50,12 @@ class RefillRequest:
 
 
 class RefillStore:
-    def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time,
+                 analytics: Analytics | None = None) -> None:
         self.client = client
         self.keys = keys
         self.clock = clock
+        self.analytics = analytics
 
     def _same_request_key(self, phone: str, prescription_number: str, date_of_birth: str) -> str:
         digest = hashlib.sha256(f"{phone}|{prescription_number}|{date_of_birth}".encode()).hexdigest()
@@ -94,6 +97,8 @@ class RefillStore:
         pipe.expire(self.keys.refill_index, REFILL_TTL)
         pipe.set(same, request.reference, ex=SAME_REQUEST_WINDOW)
         pipe.execute()
+        if self.analytics is not None:
+            self.analytics.count(**{f"refills:{channel}": 1})
         return request
 
     def get(self, reference: str) -> RefillRequest | None:

@@ -1,4 +1,5 @@
-// Keeps the escalation queue fresh without reloading. It polls the JSON endpoint (more
+// Keeps the escalation queue fresh without reloading: new escalations, a patient's
+// reply (the row's "Patient replied" mark, and a line in the status region), waiting times. It polls the JSON endpoint (more
 // slowly in a background tab) and changes the table only when the data changed: rows
 // that did not change stay as they are, so keyboard focus stays where it was. Rows are
 // built from text nodes only (nothing from the server is parsed as HTML). The page title
@@ -19,6 +20,7 @@
   var title = document.title.slice(0, document.title.indexOf(" - "));
   var last = "";        // the data on screen, as JSON
   var known = references();
+  var replied = repliedNow();
   var news = "";        // what the status line adds to the count, until the rows change
   var updated = table.getAttribute("data-updated");  // the server's clock, the pharmacy's time zone
   var failures = 0, polls = 0, timer = null, busy = false, stopped = false;
@@ -26,6 +28,15 @@
   function references() {
     var seen = {};
     body.querySelectorAll("th a").forEach(function (a) { seen[a.textContent] = true; });
+    return seen;
+  }
+
+  function repliedNow() {
+    var seen = {};
+    body.querySelectorAll("tr").forEach(function (tr) {
+      var a = tr.querySelector("th a");
+      if (a && tr.querySelector(".badge.replied")) { seen[a.textContent] = true; }
+    });
     return seen;
   }
 
@@ -53,8 +64,14 @@
     link.textContent = item.reference;
     ref.appendChild(link);
     if (item.urgent) { ref.appendChild(document.createTextNode(" ")); ref.appendChild(badge("urgent", "Urgent")); }
+    if (item.replied) { ref.appendChild(document.createTextNode(" ")); ref.appendChild(badge("replied", "Patient replied")); }
     tr.appendChild(ref);
-    tr.appendChild(cell("td", "Age", item.age));
+    var wait = cell("td", "Waiting", item.waiting);
+    if (item.answered) { wait.className = "muted"; }
+    tr.appendChild(wait);
+    var last = cell("td", "Last message", item.last);
+    last.className = "preview";
+    tr.appendChild(last);
     tr.appendChild(cell("td", "Channel", item.channel));
     tr.appendChild(cell("td", "Reason", item.reason));
     tr.appendChild(cell("td", "Patient", item.phone));
@@ -69,15 +86,18 @@
     var tr = document.createElement("tr");
     tr.className = "empty";
     var td = document.createElement("td");
-    td.colSpan = 7;
+    td.colSpan = 8;
     td.textContent = "No one is waiting.";
     tr.appendChild(td);
     return tr;
   }
 
-  // What a row shows but for its age (which changes every minute and is updated in place).
+  // What a row shows but for its waiting time (which changes every minute and is updated
+  // in place, unless it becomes "answered").
   function words(tr) {
-    return Array.prototype.filter.call(tr.children, function (c) { return c.getAttribute("data-label") !== "Age"; })
+    return Array.prototype.filter.call(tr.children, function (c) {
+      return c.getAttribute("data-label") !== "Waiting" || c.textContent === "answered";
+    })
       .map(function (c) { return c.textContent.replace(/\s+/g, " ").trim(); })
       .concat(tr.className.trim()).join("|");
   }
@@ -100,8 +120,8 @@
       var old = kept[words(tr)];
       if (!old) { body.insertBefore(tr, cursor); return; }
       if (old !== cursor) { body.insertBefore(old, cursor); } else { cursor = cursor.nextElementSibling; }
-      var age = old.querySelector('[data-label="Age"]');
-      if (age.textContent !== items[i].age) { age.textContent = items[i].age; }
+      var wait = old.querySelector('[data-label="Waiting"]');
+      if (wait.textContent !== items[i].waiting) { wait.textContent = items[i].waiting; }
     });
     if (!items.length) { body.appendChild(emptyRow()); }
     // A row that changed was rebuilt: put focus back on its new link (or on the table).
@@ -126,12 +146,22 @@
     var items = data.escalations;
     var now = {};
     var added = [];
+    var answers = {};
+    var wrote = [];
     items.forEach(function (item) {
       now[item.reference] = true;
       if (!known[item.reference]) { added.push(item.reference + (item.urgent ? " (urgent)" : "")); }
+      if (item.replied) {
+        answers[item.reference] = true;
+        if (known[item.reference] && !replied[item.reference]) { wrote.push(item.reference); }
+      }
     });
-    var same = Object.keys(now).length === Object.keys(known).length && !added.length;
-    if (!same) { news = added.length ? "New: " + added.join(", ") + "." : ""; }
+    var same = Object.keys(now).length === Object.keys(known).length && !added.length && !wrote.length;
+    if (!same) {
+      news = [added.length ? "New: " + added.join(", ") + "." : "",
+              wrote.length ? "Patient replied: " + wrote.join(", ") + "." : ""].join(" ").trim();
+    }
+    replied = answers;
     if (failures >= FAILURES_BEFORE_ALERT) {
       alertBox.hidden = true;
       table.classList.remove("stale");
