@@ -50,7 +50,9 @@ class Settings:
     twilio_phone_number: str | None = None
     twilio_api_base_url: str | None = None
     public_base_url: str | None = None
-    trusted_proxy_hops: int = 1
+    # Proxies in front that set X-Forwarded-*: none unless configured, so that a client
+    # reaching the app directly cannot name its own address (throttles, audit log).
+    trusted_proxy_hops: int = 0
 
     specialist_phone: str | None = None
     staff_notify_numbers: tuple[str, ...] = ()
@@ -75,6 +77,9 @@ class Settings:
     console_login_max_failures: int = 5
     console_login_max_failures_per_ip: int = 20
     console_lockout_seconds: int = 15 * 60
+    # scrypt checks across the line (every web process): at once, and a minute.
+    console_password_checks_at_once: int = 2
+    console_password_checks_per_minute: int = 30
 
     # Lifetimes of what we keep in Redis, in seconds (see README "Data lifetimes").
     conversation_ttl: int = 7 * 24 * 3600
@@ -120,7 +125,7 @@ class Settings:
             "twilio_phone_number": env.get("TWILIO_PHONE_NUMBER") or None,
             "twilio_api_base_url": env.get("TWILIO_API_BASE_URL") or None,
             "public_base_url": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
-            "trusted_proxy_hops": _int(env, "TRUSTED_PROXY_HOPS", 1),
+            "trusted_proxy_hops": _int(env, "TRUSTED_PROXY_HOPS", 0),
             "specialist_phone": env.get("SPECIALIST_PHONE") or None,
             "staff_notify_numbers": _numbers(env.get("STAFF_NOTIFY_NUMBERS")),
             "support_phone": env.get("SUPPORT_PHONE") or "the pharmacy",
@@ -143,6 +148,9 @@ class Settings:
             "console_login_max_failures": _int(env, "CONSOLE_LOGIN_MAX_FAILURES", 5),
             "console_login_max_failures_per_ip": _int(env, "CONSOLE_LOGIN_MAX_FAILURES_PER_IP", 20),
             "console_lockout_seconds": _int(env, "CONSOLE_LOCKOUT_SECONDS", 15 * 60),
+            "console_password_checks_at_once": _int(env, "CONSOLE_PASSWORD_CHECKS_AT_ONCE", 2),
+            "console_password_checks_per_minute": _int(env, "CONSOLE_PASSWORD_CHECKS_PER_MINUTE",
+                                                       30),
             "conversation_ttl": _int(env, "CONVERSATION_TTL_SECONDS", 7 * 24 * 3600),
         }
         if env.get("BOT_PROJECT_DIR"):
@@ -175,9 +183,15 @@ class Settings:
                             ("CONSOLE_LOGIN_MAX_FAILURES", self.console_login_max_failures),
                             ("CONSOLE_LOGIN_MAX_FAILURES_PER_IP",
                              self.console_login_max_failures_per_ip),
-                            ("CONSOLE_LOCKOUT_SECONDS", self.console_lockout_seconds)):
+                            ("CONSOLE_LOCKOUT_SECONDS", self.console_lockout_seconds),
+                            ("CONSOLE_PASSWORD_CHECKS_AT_ONCE",
+                             self.console_password_checks_at_once),
+                            ("CONSOLE_PASSWORD_CHECKS_PER_MINUTE",
+                             self.console_password_checks_per_minute)):
             if value < 1:
                 raise SettingsError(f"{name} must be at least 1, got {value}")
+        if self.trusted_proxy_hops < 0:
+            raise SettingsError(f"TRUSTED_PROXY_HOPS must be 0 or more, got {self.trusted_proxy_hops}")
         if self.console_session_minutes > 12 * 60:
             raise SettingsError("CONSOLE_SESSION_MINUTES is at most 720 (a session ends after "
                                 f"12 hours in any case), got {self.console_session_minutes}")

@@ -201,7 +201,14 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
                      if wait < 60 else
                      f"Too many tries: login is locked for {present.count(minutes, 'minute')}.")
             return render_template("console_login.html", error=error, name=name, next=target), 429
-        if not name or not users.check(name, password):
+        with throttle.password_check(name, address()) as busy:
+            if busy:
+                if audit_once(f"busy:{address()}"):
+                    audit.record(name or "?", "login refused (console busy)", "", address())
+                return render_template("console_login.html", error=busy, name=name,
+                                       next=target), 429
+            valid = bool(name) and users.check(name, password)
+        if not valid:
             audit.record(name or "?", "login failed", "", address())
             return render_template("console_login.html", error="Wrong name or password.",
                                    name=name, next=target), 401

@@ -1,0 +1,137 @@
+"""The attacks of a security review, repeated on the real processes: the Procfile's `web`
+line (gunicorn with gunicorn.conf.py and nothing else configured), reached over HTTP on
+loopback from two different addresses (127.0.0.1 and 127.0.0.2 are both this machine).
+
+What they found: a client that reaches the app directly forges `X-Forwarded-For` past
+the login throttle, the REST rate limit and the audit log; one name locked out for
+everyone by anyone; the access log holding query strings; an audit cursor answered as a
+database outage; no HSTS on HTTPS; start-up errors as 45-line tracebacks.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import redis
+import requests
+from requests.adapters import HTTPAdapter
+
+from bot.console.audit import AuditLog
+from bot.console.users import StaffUsers
+from bot.records.keys import Keys
+from tests.chat import Server, free_port, server_environment, serving
+
+pytestmark = pytest.mark.slow
+
+STAFF, PASSWORD = "dana", "correct horse battery"
+WEB = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "bot.wsgi:app"]
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class FromAddress(HTTPAdapter):
+    """Connections from a loopback address of our choosing: another client machine."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+@dataclass
+class Line:
+    server: Server
+    keys: Keys
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def browser(self, address: str = "127.0.0.1") -> Browser:
+        return Browser(self.url, address)
+
+    def audit(self, client: redis.Redis) -> list[tuple[str, str, str]]:
+        entries, _ = AuditLog(client, self.keys).page(count=200)
+        return [(entry.who, entry.action, entry.address) for entry in entries]
+
+
+class Browser:
+    """A staff member's browser on one machine: cookies, the login form's CSRF token."""
+
+    def __init__(self, base: str, address: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.session.mount("http://", FromAddress(address))
+        page = self.session.get(f"{base}/staff/login", timeout=10).text
+        match = _CSRF.search(page)
+        assert match, page[:300]
+        self.token = match.group(1)
+
+    def login(self, name: str, password: str, **headers: str) -> requests.Response:
+        return self.session.post(f"{self.base}/staff/login", timeout=30, allow_redirects=False,
+                                 data={"name": name, "password": password, "csrf_token": self.token},
+                                 headers=headers)
+
+    def get(self, path: str, **headers: str) -> requests.Response:
+        return self.session.get(f"{self.base}{path}", timeout=10, allow_redirects=False,
+                                headers=headers)
+
+
+@pytest.fixture(scope="module")
+def line(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Line]:
+    """The Procfile's `web` process as a new operator starts it: PORT and nothing about
+    proxies or addresses. Plain-http cookies, so that a browser over http keeps them."""
+    port = free_port()
+    prefix = f"hard{uuid.uuid4().hex[:6]}:"
+    env = server_environment(redis_url, prefix, PORT=str(port), WEB_CONCURRENCY="2",
+                             ACCESS_LOG="-", REST_RATE_LIMIT_PER_MINUTE="3",
+                             CONSOLE_SECURE_COOKIES="false")
+    for name in ("BIND", "TRUSTED_PROXY_HOPS"):
+        env.pop(name, None)
+    log = tmp_path_factory.mktemp("hardening") / "web.log"
+    with serving(WEB, env, log, port, "/healthz") as server:
+        yield Line(server, Keys(prefix))
+
+
+@pytest.fixture()
+def staff(line: Line, redis_client: redis.Redis) -> str:
+    """A clean Redis with one staff member (every test starts from nothing)."""
+    StaffUsers(redis_client, line.keys).add(STAFF, PASSWORD)
+    return STAFF
+
+
+# -- finding 2: addresses that cannot be forged ------------------------------------------------
+def test_the_web_process_listens_on_loopback_unless_bind_says_otherwise(line):
+    port = line.url.rsplit(":", 1)[1]
+    started = line.server.log.read_text()
+    assert f"Listening at: http://127.0.0.1:{port}" in started
+    assert "0.0.0.0" not in started
+
+
+def test_a_forged_x_forwarded_for_does_not_get_past_the_login_throttle(line, staff, redis_client):
+    browser = line.browser()
+    codes = []
+    for number in range(25):  # a new name and a new "address" every time
+        forged = f"203.0.113.{number}"
+        codes.append(browser.login(f"guess{number}", "a guess at it",
+                                   **{"X-Forwarded-For": forged}).status_code)
+    assert 429 in codes, codes  # one client address, throttled as one
+    assert set(codes) <= {401, 429}
+    addresses = {address for _, action, address in line.audit(redis_client)
+                 if action.startswith("login")}
+    assert addresses == {"127.0.0.1"}  # the audit log names the real address
+
+
+def test_a_forged_x_forwarded_for_does_not_get_past_the_rest_rate_limit(line, redis_client):
+    codes = [requests.post(f"{line.url}/webhooks/rest/webhook", timeout=30,
+                           json={"sender": f"web-{n}", "message": "what is nh"},
+                           headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+             for n in range(5)]
+    assert codes == [200, 200, 200, 429, 429]  # REST_RATE_LIMIT_PER_MINUTE=3, one address
