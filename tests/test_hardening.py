@@ -135,3 +135,15 @@ def test_a_forged_x_forwarded_for_does_not_get_past_the_rest_rate_limit(line, re
                            headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
              for n in range(5)]
     assert codes == [200, 200, 200, 429, 429]  # REST_RATE_LIMIT_PER_MINUTE=3, one address
+
+
+# -- finding 7: a lockout that others cannot impose ----------------------------------------------
+def test_wrong_passwords_from_one_machine_do_not_lock_the_staff_member_out_of_their_own(
+        line, staff):
+    attacker = line.browser("127.0.0.2")
+    codes = [attacker.login(STAFF, "a wrong guess").status_code for _ in range(8)]
+    assert codes[-1] == 429  # that machine is locked out of this name
+    assert "Too many tries" in attacker.login(STAFF, PASSWORD).text  # even with the password
+    own = line.browser("127.0.0.1")
+    assert own.login(STAFF, PASSWORD).status_code == 302
+    assert own.get("/staff/").status_code == 200

@@ -5,9 +5,12 @@ session itself is a Redis record that expires after CONSOLE_SESSION_MINUTES with
 and after SESSION_MAX_HOURS in any case, so logging out (or an administrator deleting the
 record) ends it everywhere at once. Redis keys hold a digest of the token, never the token.
 
-Guessing is slowed per staff name and per client address: a few free tries, then a wait
-that doubles with each failure, then a lockout. A refused try never reaches the password
-check, and no request ever sleeps (a sleeping request would tie up a web worker).
+Guessing is slowed per staff name from one client address, and per client address: a
+few free tries, then a wait that doubles with each failure, then a lockout. A name is
+locked only for the address that guessed at it, so nobody elsewhere can lock a staff
+member out of the console (guessing from many addresses meets the line's own limit).
+A refused try never reaches the password check, and no request ever sleeps (a sleeping
+request would tie up a web worker).
 
 Password checks are also limited across the whole line, whichever web process answers:
 scrypt costs a worker that also answers Twilio, so at most a few run at once and a few
@@ -82,7 +85,8 @@ class LoginThrottle:
 
     def _sources(self, name: str, address: str) -> list[tuple[str, Limit]]:
         return [
-            (self.keys.login_failures("name:" + digest(name.strip().lower())), self.name_limit),
+            (self.keys.login_failures("pair:" + digest(f"{name.strip().lower()}\n{address}")),
+             self.name_limit),
             (self.keys.login_failures("addr:" + digest(address)), self.address_limit),
         ]
 
@@ -145,11 +149,11 @@ class LoginThrottle:
             self.client.zrem(in_flight, token)
 
     def succeeded(self, name: str, address: str) -> None:
-        """The name's count restarts; the address's does not (other names may be tried),
-        but the try `attempt` counted for this success is taken back."""
-        (name_key, _), (address_key, _) = self._sources(name, address)
+        """The name's count from this address restarts; the address's does not (other
+        names may be tried), but the try `attempt` counted for this success is taken back."""
+        (pair_key, _), (address_key, _) = self._sources(name, address)
         pipe = self.client.pipeline(transaction=True)
-        pipe.delete(name_key)
+        pipe.delete(pair_key)
         pipe.hincrby(address_key, "count", -1)
         pipe.execute()
 
