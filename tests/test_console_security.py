@@ -398,3 +398,22 @@ def test_password_checks_a_minute_are_capped_across_the_line(redis_url, engine, 
     entries, _ = AuditLog(services.redis, services.keys).page()
     busy = [e.address for e in entries if e.action == "login refused (console busy)"]
     assert sorted(busy) == ["10.0.1.3", "10.0.1.4", "10.0.2.1"]
+
+
+# -- the audit log's cursor (review finding 8) ---------------------------------------------------
+@pytest.mark.parametrize("before", ["0-0", "banana", "1-99999999999999999999",
+                                    "99999999999999999999-1", "-1-0", "12"])
+def test_a_bad_audit_cursor_is_a_400_saying_so(staff, before):
+    staff.login()
+    response = staff.get(f"/staff/audit?before={before}")
+    assert response.status_code == 400
+    assert "no such page of the audit log" in response.get_data(as_text=True)
+
+
+def test_a_good_audit_cursor_still_pages_back(staff, services):
+    staff.login()
+    entries, _ = AuditLog(services.redis, services.keys).page()
+    newest = entries[0].id
+    staff.get("/staff/")
+    assert staff.get(f"/staff/audit?before={newest}").status_code == 200
+    assert staff.get("/staff/audit?before=").status_code == 200

@@ -147,3 +147,13 @@ def test_wrong_passwords_from_one_machine_do_not_lock_the_staff_member_out_of_th
     own = line.browser("127.0.0.1")
     assert own.login(STAFF, PASSWORD).status_code == 302
     assert own.get("/staff/").status_code == 200
+
+
+# -- finding 8: a bad audit cursor is the client's mistake ----------------------------------------
+def test_an_audit_page_before_0_0_is_a_400_not_a_database_outage(line, staff):
+    browser = line.browser()
+    assert browser.login(STAFF, PASSWORD).status_code == 302
+    response = browser.get("/staff/audit?before=0-0")
+    assert response.status_code == 400
+    assert "cannot reach its database" not in response.text
+    assert "no such page of the audit log" in response.text

@@ -34,7 +34,7 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.console import present
-from bot.console.audit import AuditLog
+from bot.console.audit import AuditLog, page_cursor
 from bot.console.auth import LoginThrottle, StaffSessions
 from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
@@ -61,7 +61,6 @@ class ConsoleStores:
 log = logging.getLogger(__name__)
 
 REFILL = re.compile(r"^R-\d{1,12}$")
-AUDIT_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 PUBLIC = {"console.login", "console.static"}
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -283,8 +282,13 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
         target = request.args.get("target", "").strip().upper() or None
         if target and not (ESCALATION.match(target) or REFILL.match(target)):
             target = None
-        before = request.args.get("before", "")
-        entries, older = audit.page(before if AUDIT_ID.match(before) else None, target=target)
+        try:
+            before = page_cursor(request.args["before"]) if request.args.get("before") else None
+        except ValueError:
+            return render_template("console_error.html", title="No such page",
+                                   message="There is no such page of the audit log. Start "
+                                           "again from its newest entries."), 400
+        entries, older = audit.page(before, target=target)
         record("viewed audit log", target or "")
         return render_template("console_audit.html", entries=entries, older=older, target=target)
 
