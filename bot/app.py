@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 import redis
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -63,7 +63,19 @@ def create_app(settings: Settings | None = None, *, parts: Parts | None = None) 
         parts.consent, parts.outbound), settings, parts.clock))
     _register_health(app, parts)
     _register_errors(app)
+    app.after_request(_strict_transport_security)
     return app
+
+
+HSTS = "max-age=31536000; includeSubDomains"  # a year; `preload` is the operator's choice
+
+
+def _strict_transport_security(response: Response) -> Response:
+    """Over HTTPS (as the proxy in front reports it): browsers keep to HTTPS from then on,
+    so a staff member's session never goes over plain http by a mistyped link."""
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
 
 
 def _register_health(app: Flask, parts: Parts) -> None:

@@ -157,3 +157,14 @@ def test_an_audit_page_before_0_0_is_a_400_not_a_database_outage(line, staff):
     assert response.status_code == 400
     assert "cannot reach its database" not in response.text
     assert "no such page of the audit log" in response.text
+
+
+# -- finding 9: HSTS on HTTPS ------------------------------------------------------------------------
+def test_answers_over_https_tell_browsers_to_keep_to_https(line):
+    """TLS ends at the proxy in front (here: loopback, which gunicorn trusts to say so)."""
+    for path in ("/staff/login", "/healthz"):
+        secure = requests.get(f"{line.url}{path}", headers={"X-Forwarded-Proto": "https"},
+                              timeout=10)
+        assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        plain = requests.get(f"{line.url}{path}", timeout=10)
+        assert "Strict-Transport-Security" not in plain.headers  # meaningless over http
