@@ -15,6 +15,11 @@ preload_app = True
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
-# Request lines only (our URLs carry no PHI); off unless asked for.
+# Off unless asked for (ACCESS_LOG=- for stdout, or a file). Paths only: a query string
+# can hold what a client put there (a ?token=, a phone number), and so can the Referer.
+# Named numbers: side by side, status, size and time would read as a phone number.
 accesslog = os.environ.get("ACCESS_LOG") or None
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" status=%(s)s bytes=%(b)s ms=%(M)s'
 errorlog = "-"
+# gunicorn's own loggers get the PHI filter the app's logs have (bot/gunicorn_logging.py).
+logger_class = "bot.gunicorn_logging.RedactedLogger"

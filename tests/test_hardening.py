@@ -24,7 +24,8 @@ from requests.adapters import HTTPAdapter
 from bot.console.audit import AuditLog
 from bot.console.users import StaffUsers
 from bot.records.keys import Keys
-from tests.chat import Server, free_port, server_environment, serving
+from tests.chat import Server, free_port, server_environment, serving, wait_until
+from tests.sensitive import SENSITIVE
 
 pytestmark = pytest.mark.slow
 
@@ -168,3 +169,24 @@ def test_answers_over_https_tell_browsers_to_keep_to_https(line):
         assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
         plain = requests.get(f"{line.url}{path}", timeout=10)
         assert "Strict-Transport-Security" not in plain.headers  # meaningless over http
+
+
+# -- finding 5: the access log -----------------------------------------------------------------------
+def test_the_access_log_keeps_no_query_string_and_masks_a_phone_number(line):
+    number = "+15557654321"
+    SENSITIVE.add_phone(number)  # the session's PHI watch reads this server's output too
+    requests.get(f"{line.url}/model/parse", timeout=10,
+                 params={"token": "sekrit-rest-token-123", "From": "+15551234567"})
+    requests.get(f"{line.url}/staff/calls/{number}", timeout=10, allow_redirects=False)
+
+    def logged() -> str:
+        return line.server.log.read_text(errors="replace")
+
+    wait_until(lambda: "GET /model/parse" in logged() and "GET /staff/calls/" in logged(),
+               what="both requests in the access log")
+    text = logged()
+    assert "sekrit-rest-token-123" not in text and "token=" not in text
+    assert "5551234567" not in text and "5557654321" not in text
+    assert "GET /staff/calls/***4321" in text
+    # The rest stays readable: who asked, what, the status, the size.
+    assert re.search(r'^127\.0\.0\.1 \[.+\] "GET /model/parse HTTP/1\.1" status=405 bytes=\d+ ms=\d+$', text, re.M)
