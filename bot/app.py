@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, parts: Parts | None = None) -> Flask:
     settings = settings or (parts.settings if parts else Settings.from_env())
     configure_logging()
+    rest.check_settings(settings)  # before the model is loaded: fail fast
     parts = parts or build_parts(settings)
 
     app = Flask(__name__)
@@ -45,8 +46,9 @@ def create_app(settings: Settings | None = None, *, parts: Parts | None = None) 
         settings.public_base_url,
         settings.twilio_validate_signatures,
     )
-    app.register_blueprint(rest.create_blueprint(
-        parts.processor, parts.engine.renderer, parts.rates, settings, parts.clock))
+    if settings.rest_api_enabled:
+        app.register_blueprint(rest.create_blueprint(
+            parts.processor, parts.engine.renderer, parts.rates, settings, parts.clock))
     app.register_blueprint(sms_blueprint(SmsChannel(
         processor=parts.processor,
         consent=parts.consent,

@@ -32,6 +32,7 @@ from bot.records.consent import ConsentLedger
 from bot.records.deliveries import TwilioDeliveries
 from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
+from bot.records.pages import PageLimits
 from bot.records.rates import RateLimits
 from bot.records.refills import RefillStore
 from bot.records.voicemails import Voicemails
@@ -67,6 +68,12 @@ def _keys(settings: Settings) -> Keys:
     return Keys(settings.key_prefix, settings.pseudonym_secret)
 
 
+def _outbound(client: redis.Redis, keys: Keys, settings: Settings,
+              clock: Callable[[], float]) -> OutboundQueue:
+    pages = PageLimits(client, keys, per_minute=settings.staff_pages_per_minute, clock=clock)
+    return OutboundQueue(client, keys, pages)
+
+
 def _escalations(client: redis.Redis, keys: Keys, outbound: OutboundQueue,
                  clock: Callable[[], float]) -> EscalationStore:
     return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff)
@@ -78,7 +85,7 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
     client = client_for_url(url)
     keys = _keys(settings)
     hours = BusinessHours.parse(settings.business_hours, settings.timezone)
-    outbound = OutboundQueue(client, keys)
+    outbound = _outbound(client, keys, settings, clock)
     escalations = _escalations(client, keys, outbound, clock)
     refills = RefillStore(client, keys, clock)
     engine = engine or load_engine(Project(settings.project_dir), settings)
@@ -130,7 +137,8 @@ def action_services_from_environment() -> ActionServices:
         raise RuntimeError("REDIS_URL is not set for the actions")
     client = client_for_url(settings.redis_url)
     keys = _keys(settings)
-    escalations = _escalations(client, keys, OutboundQueue(client, keys), time.time)
+    escalations = _escalations(client, keys, _outbound(client, keys, settings, time.time),
+                               time.time)
     return ActionServices(escalations, RefillStore(client, keys),
                           BusinessHours.parse(settings.business_hours, settings.timezone),
                           settings.support_phone)

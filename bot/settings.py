@@ -56,6 +56,8 @@ class Settings:
 
     specialist_phone: str | None = None
     staff_notify_numbers: tuple[str, ...] = ()
+    # Staff texts a minute across the line; beyond that, one summary text a minute.
+    staff_pages_per_minute: int = 10
     support_phone: str = "the pharmacy"
     business_hours: str = "Mon-Fri 08:00-18:00"
     timezone: str = "America/Los_Angeles"
@@ -69,6 +71,8 @@ class Settings:
     action_server_url: str | None = None
     # The Rasa REST channel and /model/parse ask for this bearer token when it is set.
     rest_api_token: str | None = field(default=None, repr=False)
+    # REST_API_ENABLED=false: no /webhooks/rest/webhook and no /model/parse at all.
+    rest_api_enabled: bool = True
     rest_rate_limit_per_minute: int = 60
 
     # The staff console: session cookie, idle timeout, login throttling.
@@ -128,6 +132,7 @@ class Settings:
             "trusted_proxy_hops": _int(env, "TRUSTED_PROXY_HOPS", 0),
             "specialist_phone": env.get("SPECIALIST_PHONE") or None,
             "staff_notify_numbers": _numbers(env.get("STAFF_NOTIFY_NUMBERS")),
+            "staff_pages_per_minute": _int(env, "STAFF_PAGES_PER_MINUTE", 10),
             "support_phone": env.get("SUPPORT_PHONE") or "the pharmacy",
             "business_hours": env.get("BUSINESS_HOURS") or "Mon-Fri 08:00-18:00",
             "timezone": env.get("TIMEZONE") or "America/Los_Angeles",
@@ -138,6 +143,7 @@ class Settings:
             "pseudonym_key": env.get("PSEUDONYM_KEY") or None,
             "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
             "rest_api_token": (env.get("REST_API_TOKEN") or "").strip() or None,
+            "rest_api_enabled": _flag(env.get("REST_API_ENABLED"), True),
             "rest_rate_limit_per_minute": _int(env, "REST_RATE_LIMIT_PER_MINUTE", 60),
             # Secure cookies everywhere but a local `make run`, which may be reached over
             # plain http from another device on the network.
@@ -184,6 +190,7 @@ class Settings:
                             ("CONSOLE_LOGIN_MAX_FAILURES_PER_IP",
                              self.console_login_max_failures_per_ip),
                             ("CONSOLE_LOCKOUT_SECONDS", self.console_lockout_seconds),
+                            ("STAFF_PAGES_PER_MINUTE", self.staff_pages_per_minute),
                             ("CONSOLE_PASSWORD_CHECKS_AT_ONCE",
                              self.console_password_checks_at_once),
                             ("CONSOLE_PASSWORD_CHECKS_PER_MINUTE",

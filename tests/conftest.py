@@ -97,8 +97,9 @@ def make_settings(redis_url: str, **overrides: object) -> Settings:
     if os.environ.get("BOT_PROJECT_DIR"):
         env["BOT_PROJECT_DIR"] = os.environ["BOT_PROJECT_DIR"]
     env.update({k: str(v) for k, v in overrides.items()})
-    if env["BOT_ENV"] == "production":
-        env.setdefault("PSEUDONYM_KEY", "test-pseudonym-key-0123456789")  # required there
+    if env["BOT_ENV"] == "production":  # what production requires, unless a test says not
+        env.setdefault("PSEUDONYM_KEY", "test-pseudonym-key-0123456789")
+        env.setdefault("REST_API_TOKEN", "test-rest-token-0123456789")
     return Settings.from_env(env)
 
 

@@ -16,6 +16,8 @@ NOTIFY_LABELS = {
     "retrying": "Staff text retrying",
     "sent": "Staff texted",
     "failed": "Staff text FAILED",
+    "held": "Staff text held for a summary",
+    "not sent": "Staff not texted again",
 }
 # The escalation page's "Staff notification" line.
 NOTIFY_STATES = {
@@ -24,6 +26,8 @@ NOTIFY_STATES = {
     "retrying": "retrying after a failed try",
     "sent": "sent",
     "failed": "FAILED",
+    "held": "held for a summary text",
+    "not sent": "not sent",
 }
 REPLY_LABELS = {
     "queued": "queued",

@@ -22,6 +22,7 @@ from typing import Any
 import redis
 
 from bot.jobs import queue as notify
+from bot.jobs.paging import console_base, text_staff
 from bot.jobs.queue import ATTEMPTS, reply_field
 from bot.jobs.sending import (
     Context,
@@ -62,8 +63,7 @@ def channel_label(channel: str) -> str:
 
 
 def console_link(settings: Settings, reference: str) -> str:
-    base = settings.console_base_url or settings.public_base_url or "http://127.0.0.1:5005"
-    return f"{base}/staff/escalations/{reference}"
+    return f"{console_base(settings)}/staff/escalations/{reference}"
 
 
 def notification_text(reference: str, channel: str, urgency: str, link: str) -> str:
@@ -88,32 +88,8 @@ def notify_staff(reference: str) -> str:
         return "not configured"
     body = notification_text(reference, escalation.channel, escalation.urgency,
                              console_link(settings, reference))
-    rest = twilio_client(settings)
-    event = escalation.urgency  # a raised urgency is a new event worth a new text
-    retry, problems = [], []
-    for number in numbers:
-        marker = ctx.keys.dedup("notify", f"{reference}:{event}:{number}")
-        # Intent first: only the attempt that set the marker may send.
-        if not ctx.client.set(marker, b"sending", nx=True, ex=SENT_TTL):
-            state = _text(ctx.client.get(marker))
-            if state == "sending":
-                problems.append(f"{mask_phone(number)}: unconfirmed, an earlier try was cut off")
-            elif state != "sent":
-                problems.append(f"{mask_phone(number)}: {state}")
-            continue
-        try:
-            sid = send_text(rest, to=number, from_=settings.twilio_phone_number or "", body=body)
-        except SendFailed as exc:
-            ctx.client.delete(marker)  # not sent: the next attempt may send it
-            retry.append(f"{mask_phone(number)}: {exc}")
-        except Refused as exc:
-            ctx.client.set(marker, str(exc).encode(), ex=SENT_TTL)
-            problems.append(f"{mask_phone(number)}: {exc}")
-        except Unconfirmed as exc:
-            problems.append(f"{mask_phone(number)}: unconfirmed, {exc}")
-        else:
-            ctx.client.set(marker, b"sent", ex=SENT_TTL)
-            log.info("staff notified for %s at %s (%s)", reference, mask_phone(number), sid)
+    # A raised urgency is a new event worth a new text.
+    retry, problems = text_staff(ctx, f"{reference}:{escalation.urgency}", body)
     if retry:
         raise SendFailed("; ".join(retry + problems))
     if problems:

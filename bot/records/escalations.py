@@ -12,12 +12,14 @@ key, or, for a conversation the bot keeps answering (a phone call, an opted-out
 patient's emergency texts), by `conv:{id}:escalation`. Both live as long as an open
 escalation and are removed when it is resolved. A second emergency, a callback request
 or a voicemail in the same conversation goes onto that escalation (WATCH/MULTI, so two
-at once cannot open two); staff are texted again only if it became urgent.
+at once cannot open two); staff are texted again only if it became urgent, and within
+the limits of bot/records/pages.py (`on_opened` says when they are not).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, cast
@@ -26,6 +28,9 @@ import redis
 
 from bot.records.escalation import NORMAL, URGENT, Escalation
 from bot.records.keys import Keys
+from bot.records.pages import PageNote
+
+log = logging.getLogger(__name__)
 
 OPEN_TTL = 90 * 24 * 3600  # refreshed on every change while open or claimed
 RESOLVED_TTL = 30 * 24 * 3600  # kept for the audit trail, then gone
@@ -46,7 +51,7 @@ class EscalationStore:
         keys: Keys,
         *,
         clock: Callable[[], float] = time.time,
-        on_opened: Callable[[str], None] | None = None,
+        on_opened: Callable[[Escalation], PageNote | None] | None = None,
     ) -> None:
         self.client = client
         self.keys = keys
@@ -133,8 +138,21 @@ class EscalationStore:
         outcome = self.client.transaction(attempt, *pointers, value_from_callable=True)
         escalation, new, notify = cast(tuple[Escalation, bool, bool], outcome)
         if notify and self.on_opened is not None:
-            self.on_opened(escalation.reference)
+            self._page(escalation)
         return escalation, new
+
+    def _page(self, escalation: Escalation) -> None:
+        """Staff are texted (on_opened), or its history says why not one by one."""
+        assert self.on_opened is not None
+        held = self.on_opened(escalation)
+        if held is None:
+            return
+        try:
+            self.update(escalation.reference, "bot", held.action, held.note,
+                        fields={"notify_status": held.status, "notify_detail": held.note})
+        except redis.RedisError as exc:  # stored and in the queue: say so in the logs only
+            log.error("why %s was not paged is not recorded: %s", escalation.reference,
+                      type(exc).__name__)
 
     def _open_index(self, conversation: str) -> str:
         """conversation -> its open escalation, for one not handed over (a phone call, an
