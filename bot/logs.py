@@ -11,10 +11,14 @@ import logging
 import os
 import re
 
-_PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
+_PHONE = re.compile(
+    r"\+\d[\d\s().-]{8,}\d"  # international, written with its +
+    r"|(?<!\d)(?:1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"  # North American
+    r"|(?<!\d)\d{10,15}(?!\d)"  # digits alone
+)
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
-MIN_PHONE_DIGITS = 10  # fewer is a port and a pid, a status and a size, not a number
+MIN_PHONE_DIGITS = 10
 
 
 def _mask_phone(match: re.Match[str]) -> str:
