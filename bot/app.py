@@ -38,9 +38,6 @@ def create_app(settings: Settings | None = None, *, parts: Parts | None = None) 
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    if settings.environment == "production" and not settings.public_base_url:
-        log.warning("PUBLIC_BASE_URL is not set: signatures are checked against forwarded "
-                    "headers, and staff notifications link to the address requests came in on")
     signature = TwilioSignatureCheck(
         [t for t in (settings.twilio_auth_token, settings.twilio_auth_token_secondary) if t],
         settings.public_base_url,

@@ -8,9 +8,11 @@ tests build the same parts. Custom actions get theirs through their constructor
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import redis
 
@@ -36,7 +38,17 @@ from bot.records.pages import PageLimits
 from bot.records.rates import RateLimits
 from bot.records.refills import RefillStore
 from bot.records.voicemails import Voicemails
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def redis_address(url: str) -> str:
+    """Where a Redis URL points, without its password: host:port/db, or the socket."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return parts.path
+    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}{parts.path or ''}"
 
 
 @dataclass
@@ -79,10 +91,26 @@ def _escalations(client: redis.Redis, keys: Keys, outbound: OutboundQueue,
     return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff)
 
 
+def _check_reachable(client: redis.Redis, settings: Settings) -> None:
+    """REDIS_URL answers, or one line says it does not: production does not start (a
+    line that cannot store anything must not look up), elsewhere a warning."""
+    if not settings.redis_url:
+        return  # the embedded server was just started
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        problem = (f"REDIS_URL: cannot reach Redis at {redis_address(settings.redis_url)} "
+                   f"({type(exc).__name__})")
+        if settings.environment == "production":
+            raise SettingsError(f"{problem}; check the address and that Redis is running") from None
+        log.warning("%s; starting anyway: messages get the apology until it answers", problem)
+
+
 def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
                 engine: Engine | None = None) -> Parts:
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
     client = client_for_url(url)
+    _check_reachable(client, settings)
     keys = _keys(settings)
     hours = BusinessHours.parse(settings.business_hours, settings.timezone)
     outbound = _outbound(client, keys, settings, clock)

@@ -179,6 +179,11 @@ class Settings:
                 "PSEUDONYM_KEY is not set: in production, conversations and phone numbers are "
                 "named in Redis by an HMAC keyed with it. Set it once to a long random value "
                 "and never change it (see the README, Privacy)")
+        if self.environment == "production" and not self.public_base_url:
+            raise SettingsError(
+                "PUBLIC_BASE_URL is not set: in production it is the https:// origin Twilio "
+                "calls (signatures are checked against it) and staff texts link to, e.g. "
+                "https://support.example.org")
         if self.environment == "production" and not self.twilio_validate_signatures:
             raise SettingsError("TWILIO_VALIDATE_SIGNATURES=false is for development only: "
                                 "in production every Twilio webhook must be signed")

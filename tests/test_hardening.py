@@ -10,7 +10,10 @@ database outage; no HSTS on HTTPS; start-up errors as 45-line tracebacks.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -20,11 +23,16 @@ import pytest
 import redis
 import requests
 from requests.adapters import HTTPAdapter
+from twilio.request_validator import RequestValidator
 
 from bot.console.audit import AuditLog
 from bot.console.users import StaffUsers
+from bot.parts import build_parts
 from bot.records.keys import Keys
-from tests.chat import Server, free_port, server_environment, serving, wait_until
+from tests.chat import REPO, Server, free_port, server_environment, serving, wait_until
+from tests.conftest import AUTH_TOKEN, make_settings
+from tests.console_server import STAFF_NUMBERS, worker_environment
+from tests.helpers import sms_params
 from tests.sensitive import SENSITIVE
 
 pytestmark = pytest.mark.slow
@@ -190,3 +198,61 @@ def test_the_access_log_keeps_no_query_string_and_masks_a_phone_number(line):
     assert "GET /staff/calls/***4321" in text
     # The rest stays readable: who asked, what, the status, the size.
     assert re.search(r'^127\.0\.0\.1 \[.+\] "GET /model/parse HTTP/1\.1" status=405 bytes=\d+ ms=\d+$', text, re.M)
+
+
+# -- finding 10: what a new operator runs into ---------------------------------------------------
+PRODUCTION = {"BOT_ENV": "production", "PSEUDONYM_KEY": "a-long-random-pseudonym-key-0123",
+              "SECRET_KEY": "a-long-random-secret-key-0123", "REST_API_TOKEN": "rest-token-0123456789",
+              "PUBLIC_BASE_URL": "https://support.example.org", "TWILIO_AUTH_TOKEN": "test-token"}
+
+
+@pytest.mark.parametrize(("change", "first_words"), [
+    ({"PSEUDONYM_KEY": ""}, "error: PSEUDONYM_KEY is not set"),
+    ({"REST_API_TOKEN": ""}, "error: REST_API_TOKEN is not set"),
+    ({"PUBLIC_BASE_URL": ""}, "error: PUBLIC_BASE_URL is not set"),
+    ({"REDIS_URL": "redis://127.0.0.1:{free}/0"}, "error: REDIS_URL: cannot reach Redis at 127.0.0.1:"),
+    ({"CONSOLE_SESSION_MINUTES": "half an hour"}, "error: CONSOLE_SESSION_MINUTES must be a whole number"),
+])
+def test_the_web_process_refuses_to_start_in_one_line_naming_the_setting(redis_url, change,
+                                                                         first_words):
+    env = server_environment(redis_url, "refuse:", PORT=str(free_port()), **PRODUCTION)
+    env.update({name: value.format(free=free_port()) for name, value in change.items()})
+    result = subprocess.run(WEB, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    output = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert result.returncode != 0
+    assert len(output) == 1 and output[0].startswith(first_words), output[:8]
+
+
+def test_outside_production_an_unreachable_redis_is_one_warning_naming_it(engine, clock, caplog):
+    settings = make_settings(f"redis://127.0.0.1:{free_port()}/0")
+    with caplog.at_level(logging.WARNING, logger="bot.parts"):
+        build_parts(settings, clock=clock, engine=engine)
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "bot.parts"]
+    assert warning.startswith("REDIS_URL: cannot reach Redis at 127.0.0.1:")
+
+
+def test_bot_serve_links_staff_texts_to_the_address_it_serves(redis_url, fake_twilio_api,
+                                                               tmp_path):
+    """No PUBLIC_BASE_URL or CONSOLE_BASE_URL (a local run): staff texts link to the
+    console where `bot serve` listens, not to a port it does not."""
+    port = free_port()
+    env = {**os.environ, **worker_environment(fake_twilio_api, redis_url,
+                                              REDIS_KEY_PREFIX=f"serve{uuid.uuid4().hex[:6]}:",
+                                              PORT=str(port), SECRET_KEY="test-secret-key",
+                                              PYTHONUNBUFFERED="1")}
+    for name in ("CONSOLE_BASE_URL", "PUBLIC_BASE_URL"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "bot", "serve", "--workers", "1"]
+    with serving(command, env, tmp_path / "serve.log", port, "/healthz") as server:
+        url = f"{server.url}/twilio/sms"
+        params = sms_params("can I talk to a pharmacist", sender="+15550104321")
+        SENSITIVE.add_request(params)
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+        answer = requests.post(url, data=params, headers={"X-Twilio-Signature": signature},
+                               timeout=30)
+        reference = re.search(r"E-\d+", answer.text)
+        assert answer.status_code == 200 and reference, answer.text
+        wait_until(lambda: len(fake_twilio_api.sent) >= len(STAFF_NUMBERS), timeout=30,
+                   what="the staff texts")
+    for message in fake_twilio_api.sent:
+        assert f"http://127.0.0.1:{port}/staff/escalations/{reference.group()}" in message.form["Body"]
