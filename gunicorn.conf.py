@@ -2,7 +2,10 @@
 
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "5005"))
+# Loopback unless told otherwise: behind a proxy on the same host nothing else needs
+# to reach the app. A load balancer elsewhere needs BIND=0.0.0.0:$PORT, and then
+# TRUSTED_PROXY_HOPS must say how many proxies stand in front (see the README).
+bind = os.environ.get("BIND") or "127.0.0.1:" + (os.environ.get("PORT") or "5005")
 # One more worker than cores: while one waits on Redis (which flushes every write to
 # disk), another uses the CPU. Measured in BENCHMARKS.md.
 workers = int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) + 1)))
@@ -12,6 +15,11 @@ preload_app = True
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
-# Request lines only (our URLs carry no PHI); off unless asked for.
+# Off unless asked for (ACCESS_LOG=- for stdout, or a file). Paths only: a query string
+# can hold what a client put there (a ?token=, a phone number), and so can the Referer.
+# Named numbers: side by side, status, size and time would read as a phone number.
 accesslog = os.environ.get("ACCESS_LOG") or None
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" status=%(s)s bytes=%(b)s ms=%(M)s'
 errorlog = "-"
+# gunicorn's own loggers get the PHI filter the app's logs have (bot/gunicorn_logging.py).
+logger_class = "bot.gunicorn_logging.RedactedLogger"

@@ -58,6 +58,8 @@ def app_env(redis_url: str, **extra: str) -> dict[str, str]:
         "TWILIO_PHONE_NUMBER": "+15005550006",
         "SUPPORT_PHONE": "1-800-555-0100",
         "SECRET_KEY": "bench-secret",
+        "PSEUDONYM_KEY": "bench-pseudonym-key",
+        "REST_API_TOKEN": "bench-rest-token",
         "STAFF_NOTIFY_NUMBERS": "",
         "LOG_LEVEL": "WARNING",
     }
@@ -69,7 +71,8 @@ class Gunicorn:
     """gunicorn exactly as the Procfile's `web` line runs it."""
 
     def __init__(self, env: dict[str, str], port: int) -> None:
-        self.env = {**env, "PORT": str(port), "BIND": f"127.0.0.1:{port}"}
+        self.env = {**env, "PORT": str(port), "BIND": f"127.0.0.1:{port}",
+                    "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
         self.port = port
         self.process: subprocess.Popen[bytes] | None = None
 

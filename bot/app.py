@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 import redis
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -29,24 +29,25 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, parts: Parts | None = None) -> Flask:
     settings = settings or (parts.settings if parts else Settings.from_env())
     configure_logging()
+    rest.check_settings(settings)  # before the model is loaded: fail fast
     parts = parts or build_parts(settings)
 
     app = Flask(__name__)
+    # A path with a doubled slash is not ours: 404, not a redirect a webhook would follow unsigned.
+    app.url_map.merge_slashes = False
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_SORT_KEYS=False)
     if settings.trusted_proxy_hops:
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    if settings.environment == "production" and not settings.public_base_url:
-        log.warning("PUBLIC_BASE_URL is not set: signatures are checked against forwarded "
-                    "headers, and staff notifications link to the address requests came in on")
     signature = TwilioSignatureCheck(
         [t for t in (settings.twilio_auth_token, settings.twilio_auth_token_secondary) if t],
         settings.public_base_url,
         settings.twilio_validate_signatures,
     )
-    app.register_blueprint(rest.create_blueprint(
-        parts.processor, parts.engine.renderer, parts.rates, settings, parts.clock))
+    if settings.rest_api_enabled:
+        app.register_blueprint(rest.create_blueprint(
+            parts.processor, parts.engine.renderer, parts.rates, settings, parts.clock))
     app.register_blueprint(sms_blueprint(SmsChannel(
         processor=parts.processor,
         consent=parts.consent,
@@ -63,7 +64,19 @@ def create_app(settings: Settings | None = None, *, parts: Parts | None = None) 
         parts.consent, parts.outbound, parts.analytics), settings, parts.clock))
     _register_health(app, parts)
     _register_errors(app)
+    app.after_request(_strict_transport_security)
     return app
+
+
+HSTS = "max-age=31536000; includeSubDomains"  # a year; `preload` is the operator's choice
+
+
+def _strict_transport_security(response: Response) -> Response:
+    """Over HTTPS (as the proxy in front reports it): browsers keep to HTTPS from then on,
+    so a staff member's session never goes over plain http by a mistyped link."""
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
 
 
 def _register_health(app: Flask, parts: Parts) -> None:

@@ -11,13 +11,27 @@ import logging
 import os
 import re
 
-_PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
+_PHONE = re.compile(
+    r"\+\d[\d\s().-]{8,}\d"  # international, written with its +
+    r"|(?<!\d)(?:1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"  # North American
+    r"|(?<!\d)\d{10,15}(?!\d)"  # digits alone
+)
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
+MIN_PHONE_DIGITS = 10
+
+
+def _mask_phone(match: re.Match[str]) -> str:
+    found = match.group()
+    digits = re.sub(r"\D", "", found)
+    if len(digits) < MIN_PHONE_DIGITS or _IPV4.fullmatch(found):
+        return found
+    return "***" + digits[-4:]
 
 
 def _mask(text: str) -> str:
     text = _DATE.sub("[date]", text)
-    return _PHONE.sub(lambda m: "***" + re.sub(r"\D", "", m.group())[-4:], text)
+    return _PHONE.sub(_mask_phone, text)
 
 
 class RedactingFilter(logging.Filter):

@@ -8,9 +8,11 @@ tests build the same parts. Custom actions get theirs through their constructor
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import redis
@@ -35,10 +37,21 @@ from bot.records.consent import ConsentLedger
 from bot.records.deliveries import TwilioDeliveries
 from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
+from bot.records.pages import PageLimits
 from bot.records.rates import RateLimits
 from bot.records.refills import RefillStore
 from bot.records.voicemails import Voicemails
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def redis_address(url: str) -> str:
+    """Where a Redis URL points, without its password: host:port/db, or the socket."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return parts.path
+    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}{parts.path or ''}"
 
 
 @dataclass
@@ -71,6 +84,12 @@ def _keys(settings: Settings) -> Keys:
     return Keys(settings.key_prefix, settings.pseudonym_secret)
 
 
+def _outbound(client: redis.Redis, keys: Keys, settings: Settings,
+              clock: Callable[[], float]) -> OutboundQueue:
+    pages = PageLimits(client, keys, per_minute=settings.staff_pages_per_minute, clock=clock)
+    return OutboundQueue(client, keys, pages)
+
+
 def _escalations(client: redis.Redis, keys: Keys, outbound: OutboundQueue,
                  clock: Callable[[], float], analytics: Analytics) -> EscalationStore:
     return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff,
@@ -82,13 +101,29 @@ def _analytics(client: redis.Redis, keys: Keys, settings: Settings,
     return Analytics(client, keys, ZoneInfo(settings.timezone), clock)
 
 
+def _check_reachable(client: redis.Redis, settings: Settings) -> None:
+    """REDIS_URL answers, or one line says it does not: production does not start (a
+    line that cannot store anything must not look up), elsewhere a warning."""
+    if not settings.redis_url:
+        return  # the embedded server was just started
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        problem = (f"REDIS_URL: cannot reach Redis at {redis_address(settings.redis_url)} "
+                   f"({type(exc).__name__})")
+        if settings.environment == "production":
+            raise SettingsError(f"{problem}; check the address and that Redis is running") from None
+        log.warning("%s; starting anyway: messages get the apology until it answers", problem)
+
+
 def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
                 engine: Engine | None = None) -> Parts:
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
     client = client_for_url(url)
+    _check_reachable(client, settings)
     keys = _keys(settings)
     hours = BusinessHours.parse(settings.business_hours, settings.timezone)
-    outbound = OutboundQueue(client, keys)
+    outbound = _outbound(client, keys, settings, clock)
     analytics = _analytics(client, keys, settings, clock)
     escalations = _escalations(client, keys, outbound, clock, analytics)
     refills = RefillStore(client, keys, clock, analytics)
@@ -127,7 +162,9 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
         throttle=LoginThrottle(client, keys, clock=clock,
                                per_name=settings.console_login_max_failures,
                                per_address=settings.console_login_max_failures_per_ip,
-                               lockout_seconds=settings.console_lockout_seconds),
+                               lockout_seconds=settings.console_lockout_seconds,
+                               checks_at_once=settings.console_password_checks_at_once,
+                               checks_per_minute=settings.console_password_checks_per_minute),
         audit=AuditLog(client, keys, clock),
         analytics=analytics,
         embedded=embedded,
@@ -143,7 +180,8 @@ def action_services_from_environment() -> ActionServices:
     client = client_for_url(settings.redis_url)
     keys = _keys(settings)
     analytics = _analytics(client, keys, settings, time.time)
-    escalations = _escalations(client, keys, OutboundQueue(client, keys), time.time, analytics)
+    escalations = _escalations(client, keys, _outbound(client, keys, settings, time.time),
+                               time.time, analytics)
     return ActionServices(escalations, RefillStore(client, keys, analytics=analytics),
                           BusinessHours.parse(settings.business_hours, settings.timezone),
                           settings.support_phone, time.time, settings.bereavement_resource)

@@ -50,10 +50,14 @@ class Settings:
     twilio_phone_number: str | None = None
     twilio_api_base_url: str | None = None
     public_base_url: str | None = None
-    trusted_proxy_hops: int = 1
+    # Proxies in front that set X-Forwarded-*: none unless configured, so that a client
+    # reaching the app directly cannot name its own address (throttles, audit log).
+    trusted_proxy_hops: int = 0
 
     specialist_phone: str | None = None
     staff_notify_numbers: tuple[str, ...] = ()
+    # Staff texts a minute across the line; beyond that, one summary text a minute.
+    staff_pages_per_minute: int = 10
     support_phone: str = "the pharmacy"
     business_hours: str = "Mon-Fri 08:00-18:00"
     timezone: str = "America/Los_Angeles"
@@ -71,6 +75,8 @@ class Settings:
     action_server_url: str | None = None
     # The Rasa REST channel and /model/parse ask for this bearer token when it is set.
     rest_api_token: str | None = field(default=None, repr=False)
+    # REST_API_ENABLED=false: no /webhooks/rest/webhook and no /model/parse at all.
+    rest_api_enabled: bool = True
     rest_rate_limit_per_minute: int = 60
 
     # The staff console: session cookie, idle timeout, login throttling.
@@ -79,6 +85,9 @@ class Settings:
     console_login_max_failures: int = 5
     console_login_max_failures_per_ip: int = 20
     console_lockout_seconds: int = 15 * 60
+    # scrypt checks across the line (every web process): at once, and a minute.
+    console_password_checks_at_once: int = 2
+    console_password_checks_per_minute: int = 30
 
     # Lifetimes of what we keep in Redis, in seconds (see README "Data lifetimes").
     conversation_ttl: int = 7 * 24 * 3600
@@ -124,9 +133,10 @@ class Settings:
             "twilio_phone_number": env.get("TWILIO_PHONE_NUMBER") or None,
             "twilio_api_base_url": env.get("TWILIO_API_BASE_URL") or None,
             "public_base_url": (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
-            "trusted_proxy_hops": _int(env, "TRUSTED_PROXY_HOPS", 1),
+            "trusted_proxy_hops": _int(env, "TRUSTED_PROXY_HOPS", 0),
             "specialist_phone": env.get("SPECIALIST_PHONE") or None,
             "staff_notify_numbers": _numbers(env.get("STAFF_NOTIFY_NUMBERS")),
+            "staff_pages_per_minute": _int(env, "STAFF_PAGES_PER_MINUTE", 10),
             "support_phone": env.get("SUPPORT_PHONE") or "the pharmacy",
             "business_hours": env.get("BUSINESS_HOURS") or "Mon-Fri 08:00-18:00",
             "timezone": env.get("TIMEZONE") or "America/Los_Angeles",
@@ -139,6 +149,7 @@ class Settings:
             "pseudonym_key": env.get("PSEUDONYM_KEY") or None,
             "action_server_url": (env.get("ACTION_SERVER_URL") or "").rstrip("/") or None,
             "rest_api_token": (env.get("REST_API_TOKEN") or "").strip() or None,
+            "rest_api_enabled": _flag(env.get("REST_API_ENABLED"), True),
             "rest_rate_limit_per_minute": _int(env, "REST_RATE_LIMIT_PER_MINUTE", 60),
             # Secure cookies everywhere but a local `make run`, which may be reached over
             # plain http from another device on the network.
@@ -149,6 +160,9 @@ class Settings:
             "console_login_max_failures": _int(env, "CONSOLE_LOGIN_MAX_FAILURES", 5),
             "console_login_max_failures_per_ip": _int(env, "CONSOLE_LOGIN_MAX_FAILURES_PER_IP", 20),
             "console_lockout_seconds": _int(env, "CONSOLE_LOCKOUT_SECONDS", 15 * 60),
+            "console_password_checks_at_once": _int(env, "CONSOLE_PASSWORD_CHECKS_AT_ONCE", 2),
+            "console_password_checks_per_minute": _int(env, "CONSOLE_PASSWORD_CHECKS_PER_MINUTE",
+                                                       30),
             "conversation_ttl": _int(env, "CONVERSATION_TTL_SECONDS", 7 * 24 * 3600),
         }
         if env.get("BOT_PROJECT_DIR"):
@@ -171,6 +185,11 @@ class Settings:
                 "PSEUDONYM_KEY is not set: in production, conversations and phone numbers are "
                 "named in Redis by an HMAC keyed with it. Set it once to a long random value "
                 "and never change it (see the README, Privacy)")
+        if self.environment == "production" and not self.public_base_url:
+            raise SettingsError(
+                "PUBLIC_BASE_URL is not set: in production it is the https:// origin Twilio "
+                "calls (signatures are checked against it) and staff texts link to, e.g. "
+                "https://support.example.org")
         if self.environment == "production" and not self.twilio_validate_signatures:
             raise SettingsError("TWILIO_VALIDATE_SIGNATURES=false is for development only: "
                                 "in production every Twilio webhook must be signed")
@@ -182,9 +201,16 @@ class Settings:
                             ("CONSOLE_LOGIN_MAX_FAILURES", self.console_login_max_failures),
                             ("CONSOLE_LOGIN_MAX_FAILURES_PER_IP",
                              self.console_login_max_failures_per_ip),
-                            ("CONSOLE_LOCKOUT_SECONDS", self.console_lockout_seconds)):
+                            ("CONSOLE_LOCKOUT_SECONDS", self.console_lockout_seconds),
+                            ("STAFF_PAGES_PER_MINUTE", self.staff_pages_per_minute),
+                            ("CONSOLE_PASSWORD_CHECKS_AT_ONCE",
+                             self.console_password_checks_at_once),
+                            ("CONSOLE_PASSWORD_CHECKS_PER_MINUTE",
+                             self.console_password_checks_per_minute)):
             if value < 1:
                 raise SettingsError(f"{name} must be at least 1, got {value}")
+        if self.trusted_proxy_hops < 0:
+            raise SettingsError(f"TRUSTED_PROXY_HOPS must be 0 or more, got {self.trusted_proxy_hops}")
         if self.console_session_minutes > 12 * 60:
             raise SettingsError("CONSOLE_SESSION_MINUTES is at most 720 (a session ends after "
                                 f"12 hours in any case), got {self.console_session_minutes}")

@@ -25,6 +25,7 @@ from tests.sensitive import LOGS, SENSITIVE
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 SUPPORT_PHONE = "1-800-555-0100"
+PUBLIC_BASE_URL = "https://support.example.org"  # production's, unless a test sets another
 
 
 # -- no PHI in any log of the session (tests/sensitive.py) ---------------------------------
@@ -97,8 +98,10 @@ def make_settings(redis_url: str, **overrides: object) -> Settings:
     if os.environ.get("BOT_PROJECT_DIR"):
         env["BOT_PROJECT_DIR"] = os.environ["BOT_PROJECT_DIR"]
     env.update({k: str(v) for k, v in overrides.items()})
-    if env["BOT_ENV"] == "production":
-        env.setdefault("PSEUDONYM_KEY", "test-pseudonym-key-0123456789")  # required there
+    if env["BOT_ENV"] == "production":  # what production requires, unless a test says not
+        env.setdefault("PSEUDONYM_KEY", "test-pseudonym-key-0123456789")
+        env.setdefault("REST_API_TOKEN", "test-rest-token-0123456789")
+        env.setdefault("PUBLIC_BASE_URL", PUBLIC_BASE_URL)
     return Settings.from_env(env)
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from bot.console.users import StaffUsers
-from bot.jobs.queue import queue_name
+from bot.jobs.queue import queue_name, queue_names
 from bot.records.keys import Keys
 from bot.settings import Settings
 from tests.conftest import AUTH_TOKEN
@@ -98,8 +98,8 @@ def run_jobs(client: redis.Redis, settings: Settings, *, with_scheduler: bool = 
     """Run what is due on the outbound queue with a real RQ worker, then return."""
     from rq import Queue
 
-    queue = Queue(queue_name(settings.key_prefix), connection=client)
-    BurstWorker([queue], connection=client).work(burst=True, with_scheduler=with_scheduler)
+    queues = [Queue(name, connection=client) for name in queue_names(settings.key_prefix)]
+    BurstWorker(queues, connection=client).work(burst=True, with_scheduler=with_scheduler)
 
 
 def _burst_worker() -> type:

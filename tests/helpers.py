@@ -122,11 +122,17 @@ class SentMessage:
     password: str
 
 
+RECORDING_AUDIO = b"ID3\x03\x00fake mp3 audio"
+
+
 @dataclass
 class FakeTwilioApi:
-    """Twilio's REST API on loopback: records every message created, answers like Twilio."""
+    """Twilio's REST API on loopback: records every message created and every GET,
+    answers like Twilio (a recording's `.mp3` as audio, any other resource as JSON)."""
 
     sent: list[SentMessage] = field(default_factory=list)
+    fetched: list[tuple[str, str]] = field(default_factory=list)  # (path, account) of GETs
+    recording_type: str = "audio/mpeg"
     fail_next: int = 0
     hang_next: int = 0  # take the next N messages, then answer only after release()
     _released: threading.Event = field(default_factory=threading.Event)
@@ -144,6 +150,20 @@ class FakeTwilioApi:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                auth = self.headers.get("Authorization", "")
+                user = base64.b64decode(auth.split(" ", 1)[-1] or "").decode().partition(":")[0]
+                api.fetched.append((self.path, user))
+                if self.path.split("?")[0].endswith(".mp3") and "/Recordings/RE" in self.path:
+                    self.send_response(200)
+                    self.send_header("Content-Type", api.recording_type)
+                    self.send_header("Content-Length", str(len(RECORDING_AUDIO)))
+                    self.end_headers()
+                    self.wfile.write(RECORDING_AUDIO)
+                    return
+                self._answer(200, {"account_sid": user, "uri": self.path,
+                                   "calls": [{"from": "+15550001111", "to": "+15005550006"}]})
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)

@@ -120,6 +120,9 @@ def test_an_escalation_page_has_the_conversation_and_the_number_to_call(staff, t
     assert "Claim" in page
 
 
+RE1 = "RE" + "1" * 32  # a RecordingSid as Twilio writes them
+
+
 class FakeRecordings:
     """Twilio's recordings on loopback: answers GET with MP3 bytes to the right account."""
 
@@ -137,7 +140,7 @@ class FakeRecordings:
                 auth = self.headers.get("Authorization", "").split(" ", 1)[-1]
                 user = base64.b64decode(auth or "").decode().partition(":")[0]
                 recordings.requests.append((self.path, user))
-                ok = user == ACCOUNT_SID and self.path.endswith("/Recordings/RE1.mp3")
+                ok = user == ACCOUNT_SID and self.path.endswith(f"/Recordings/{RE1}.mp3")
                 self.send_response(200 if ok else 401)
                 self.send_header("Content-Type", "audio/mpeg")
                 self.end_headers()
@@ -159,7 +162,7 @@ def recordings() -> Iterator[FakeRecordings]:
 def voicemail(services, recording_url: str) -> str:  # type: ignore[no-untyped-def]
     escalation = services.escalations.open(
         sender_id=PATIENT, phone=PATIENT, channel="twilio_voice", reason="voicemail",
-        recording_url=recording_url, recording_sid="RE1",
+        recording_url=recording_url, recording_sid=RE1,
     )
     services.escalations.update(escalation.reference, "twilio", "transcription",
                                 fields={"transcription": "Please call me back about the shipment"})
@@ -174,7 +177,7 @@ def test_a_voicemail_plays_in_the_console_and_shows_its_transcription(
     add_staff(redis_client, settings)
     staff.login()
     reference = voicemail(
-        services, f"{recordings.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/RE1")
+        services, f"{recordings.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{RE1}")
     page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
     assert "Please call me back about the shipment" in page and "phone call" in page
     audio = f"/staff/escalations/{reference}/voicemail.mp3"
@@ -183,12 +186,12 @@ def test_a_voicemail_plays_in_the_console_and_shows_its_transcription(
     assert response.status_code == 200 and response.mimetype == "audio/mpeg"
     assert response.data == FakeRecordings.AUDIO
     assert recordings.requests == [
-        (f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/RE1.mp3", ACCOUNT_SID)]
+        (f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{RE1}.mp3", ACCOUNT_SID)]
     assert "played voicemail" in staff.get("/staff/audit").get_data(as_text=True)
 
 
 def test_a_recording_link_off_twilio_is_never_fetched(staff, services, recordings):
-    reference = voicemail(services, f"{recordings.base_url}/2010-04-01/Recordings/RE1")
+    reference = voicemail(services, f"{recordings.base_url}/2010-04-01/Recordings/{RE1}")
     response = staff.get(f"/staff/escalations/{reference}/voicemail.mp3")
     assert response.status_code == 502
     assert "not a Twilio recording" in response.get_data(as_text=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import create_app
+from bot.console.audit import AuditLog
 from bot.parts import build_parts
 from tests.conftest import make_settings
 from tests.console_server import PASSWORD, STAFF, StaffClient, add_staff, csrf_token
@@ -306,3 +307,113 @@ def test_a_session_cannot_be_set_to_outlive_twelve_hours(redis_url):
 
     with pytest.raises(SettingsError, match="CONSOLE_SESSION_MINUTES"):
         make_settings(redis_url, CONSOLE_SESSION_MINUTES="100000")
+
+
+# -- password checks across the whole line (review finding 2) ----------------------------------
+def _console(redis_url, engine, clock, redis_client, **overrides):  # type: ignore[no-untyped-def]
+    settings = make_settings(redis_url, **overrides)
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
+    add_staff(redis_client, settings)
+    return app
+
+
+def _from(app, address: str) -> StaffClient:  # type: ignore[no-untyped-def]
+    """A browser on another machine."""
+    client = StaffClient(app)
+    client.client.environ_base["REMOTE_ADDR"] = address
+    client.get("/staff/login")
+    return client
+
+
+def test_password_checks_run_one_at_a_time_across_the_line(redis_url, engine, clock,
+                                                            redis_client, monkeypatch):
+    """scrypt takes a worker that also answers Twilio: a burst of logins from many
+    addresses gets one check at a time, the rest are refused at once (nobody waits)."""
+    import threading
+
+    from bot.console.users import StaffUsers
+
+    app = _console(redis_url, engine, clock, redis_client, CONSOLE_PASSWORD_CHECKS_AT_ONCE="1")
+    first, others = _from(app, "10.0.0.1"), [_from(app, f"10.0.0.{n}") for n in range(2, 7)]
+    lock, inside, most = threading.Lock(), [0], [0]
+    holding, others_done = threading.Event(), threading.Event()
+    answers: dict[str, int] = {}
+    real_check = StaffUsers.check
+
+    def watched_check(self, name, password):  # type: ignore[no-untyped-def]
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+            holder = not holding.is_set()
+            holding.set()
+        try:
+            if holder:  # the first check stays in flight until every other login is answered
+                others_done.wait(10)
+            return real_check(self, name, password)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    def log_in(client: StaffClient, address: str) -> None:
+        answers[address] = client.login(STAFF, PASSWORD).status_code
+        if len(answers) == len(others) and address != "10.0.0.1":
+            others_done.set()
+
+    monkeypatch.setattr(StaffUsers, "check", watched_check)
+    holder = threading.Thread(target=log_in, args=(first, "10.0.0.1"))
+    holder.start()
+    assert holding.wait(10)
+    threads = [threading.Thread(target=log_in, args=(c, f"10.0.0.{n}"))
+               for n, c in enumerate(others, start=2)]
+    for thread in threads:
+        thread.start()
+    for thread in [*threads, holder]:
+        thread.join(30)
+    assert most[0] == 1
+    assert answers.pop("10.0.0.1") == 302
+    assert set(answers.values()) == {429}
+    assert "Try again in a few seconds" in others[0].page
+
+
+def test_password_checks_a_minute_are_capped_across_the_line(redis_url, engine, clock,
+                                                             redis_client, monkeypatch, services):
+    from bot.console.users import StaffUsers
+
+    app = _console(redis_url, engine, clock, redis_client, CONSOLE_PASSWORD_CHECKS_PER_MINUTE="3")
+    checked = []
+    real_check = StaffUsers.check
+    monkeypatch.setattr(StaffUsers, "check", lambda self, name, password: (
+        checked.append(name), real_check(self, name, password))[1])
+    codes = [_from(app, f"10.0.1.{n}").login(STAFF, "wrong password!").status_code
+             for n in range(5)]
+    assert codes == [401, 401, 401, 429, 429] and len(checked) == 3
+    staff = _from(app, "10.0.2.1")
+    refused = staff.login(STAFF, PASSWORD)
+    assert refused.status_code == 429
+    assert "Try again in a minute" in refused.get_data(as_text=True)
+    for _ in range(5):  # hammering while refused writes one audit entry for this address
+        staff.login(STAFF, PASSWORD)
+    clock.advance(60)
+    assert staff.login(STAFF, PASSWORD).status_code == 302  # its refused tries did not count
+    entries, _ = AuditLog(services.redis, services.keys).page()
+    busy = [e.address for e in entries if e.action == "login refused (console busy)"]
+    assert sorted(busy) == ["10.0.1.3", "10.0.1.4", "10.0.2.1"]
+
+
+# -- the audit log's cursor (review finding 8) ---------------------------------------------------
+@pytest.mark.parametrize("before", ["0-0", "banana", "1-99999999999999999999",
+                                    "99999999999999999999-1", "-1-0", "12"])
+def test_a_bad_audit_cursor_is_a_400_saying_so(staff, before):
+    staff.login()
+    response = staff.get(f"/staff/audit?before={before}")
+    assert response.status_code == 400
+    assert "no such page of the audit log" in response.get_data(as_text=True)
+
+
+def test_a_good_audit_cursor_still_pages_back(staff, services):
+    staff.login()
+    entries, _ = AuditLog(services.redis, services.keys).page()
+    newest = entries[0].id
+    staff.get("/staff/")
+    assert staff.get(f"/staff/audit?before={newest}").status_code == 200
+    assert staff.get("/staff/audit?before=").status_code == 200

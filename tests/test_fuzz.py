@@ -349,3 +349,11 @@ def test_fuzzing_left_the_support_line_answering(twilio):
     """After all that, an ordinary text still gets an ordinary answer."""
     reply = twilio.sms("what is nh", sender="+15550100999")
     assert reply.status == 200 and reply.messages and APOLOGY not in reply.raw
+
+
+def test_a_step_name_holding_a_slash_is_not_redirected(twilio):
+    """Found by the fuzz test above: werkzeug merged "//" into "/" with a 308, which a
+    webhook would follow to a page its signature never covered."""
+    path = f"/twilio/voice/{quote('/menu', safe='')}?step=1"
+    reply = post(twilio, path, {"CallSid": "CA" + "0" * 32, "From": "+15550001234"})
+    assert reply.status == 404

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import create_app
+from bot.logs import RedactingFilter
 from bot.parts import build_parts
 from tests.conftest import AUTH_TOKEN, make_settings
 from tests.helpers import TwilioClient, sms_params
@@ -115,3 +116,24 @@ def test_refills_emergencies_and_an_outage_leave_nothing_private_in_the_logs(
     assert captured, "the session capture saw nothing"
     leaks = SENSITIVE.leaks(captured, files=False)
     assert not leaks, [leak.describe() for leak in leaks]
+
+
+# -- the last line of defence itself -----------------------------------------------------------
+@pytest.mark.parametrize("written", ["+1 (555) 123-4567", "555-123-4567", "(555) 123-4567",
+                                     "555.123.4567", "5551234567", "+15551234567",
+                                     "+44 20 7946 4567", "1 555 123 4567"])
+def test_the_log_filter_masks_a_phone_number_however_it_is_written(written):
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "call %s now", (written,), None)
+    RedactingFilter().filter(record)
+    assert record.getMessage() == "call ***4567 now"
+
+
+@pytest.mark.parametrize("line", [
+    "Listening at: http://127.0.0.1:60189 (16021)",  # gunicorn: a port and a pid
+    '127.0.0.1 "POST /staff/login HTTP/1.1" status=401 bytes=1318 ms=113',
+    "client 10.100.200.155 refused", "E-1042 and R-100001 opened",
+])
+def test_the_log_filter_leaves_what_is_not_a_phone_number(line):
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, line, None, None)
+    RedactingFilter().filter(record)
+    assert record.getMessage() == line

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
 import pytest
@@ -11,9 +10,10 @@ from bot.app import create_app
 from bot.channels.rest import conversation_sender
 from bot.jobs.queue import ReplyRefused
 from bot.parts import build_parts
+from bot.settings import SettingsError
 from tests.chat import said
-from tests.conftest import SUPPORT_PHONE, make_settings
-from tests.helpers import PATIENT
+from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, SUPPORT_PHONE, make_settings
+from tests.helpers import PATIENT, TwilioClient
 
 WEBHOOK = "/webhooks/rest/webhook"
 TRACEBACK = re.compile(r"Traceback|File \"/|\.py\", line \d+|werkzeug debugger", re.IGNORECASE)
@@ -195,14 +195,26 @@ def test_the_token_is_checked_before_the_body_is_read(locked):
     _assert_json_error(locked.post(WEBHOOK, data=b"{broken", content_type="application/json"), 401)
 
 
-@pytest.mark.parametrize(("token", "warned"), [(None, True), (TOKEN, False)])
-def test_production_without_a_token_warns_at_start_up_that_the_rest_channel_is_open(
-        redis_url, engine, clock, caplog, token, warned):
-    overrides = {"BOT_ENV": "production", **({"REST_API_TOKEN": token} if token else {})}
-    settings = make_settings(redis_url, **overrides)
-    with caplog.at_level(logging.WARNING, logger="bot.channels.rest"):
+def test_production_refuses_to_start_with_the_rest_channel_open(redis_url, engine, clock):
+    settings = make_settings(redis_url, BOT_ENV="production", REST_API_TOKEN="")
+    with pytest.raises(SettingsError, match="REST_API_TOKEN is not set.*REST_API_ENABLED=false"):
         create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
-    assert any("REST_API_TOKEN is not set" in r.getMessage() for r in caplog.records) == warned
+    locked = make_settings(redis_url, BOT_ENV="production", REST_API_TOKEN=TOKEN)
+    client = create_app(locked, parts=build_parts(locked, clock=clock, engine=engine)).test_client()
+    _assert_json_error(client.post(WEBHOOK, json={"sender": "s", "message": "hi"}), 401)
+
+
+def test_the_rest_routes_can_be_switched_off_and_then_need_no_token(redis_url, engine, clock,
+                                                                    redis_client):
+    settings = make_settings(redis_url, BOT_ENV="production", REST_API_TOKEN="",
+                             REST_API_ENABLED="false")
+    app = create_app(settings, parts=build_parts(settings, clock=clock, engine=engine))
+    client = app.test_client()
+    _assert_json_error(client.post(WEBHOOK, json={"sender": "s", "message": "hi"}), 404)
+    _assert_json_error(client.post("/model/parse", json={"text": "hi"}), 404)
+    assert client.get("/healthz").status_code == 200
+    # The line itself still answers (signed for the address Twilio calls).
+    assert TwilioClient(client, AUTH_TOKEN, PUBLIC_BASE_URL).say("what is nh")
 
 
 def test_model_parse_needs_a_text(client):

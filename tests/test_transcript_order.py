@@ -48,7 +48,7 @@ def test_earlier_turns_keep_their_order_and_the_introduction_answers_the_first_t
 
 def test_an_emergency_in_a_handed_over_conversation_goes_after_what_came_before(
         twilio, services):
-    opened = twilio.say("can I talk to a pharmacist")
+    twilio.say("can I talk to a pharmacist")
     later = twilio.say("she is turning blue")
     assert urgent_first(later[0])
     assert as_sent(lines(services))[-2:] == [("patient", "she is turning blue"), ("bot", "\n\n".join(later))]

@@ -185,11 +185,12 @@ class VoiceCaller:
         params = {**fixture("voice_dial_action"), "DialCallStatus": status}
         return self._follow(action, self._params(**params))
 
-    def leave_voicemail(self, recording_sid: str | None = None, duration: str = "23") -> Turn:
+    def leave_voicemail(self, recording_sid: str | None = None, duration: str = "23",
+                        recording_url: str | None = None) -> Turn:
         params = fixture("voice_record_action")
         sid = recording_sid or params["RecordingSid"]
-        params.update({"RecordingSid": sid, "RecordingDuration": duration,
-                       "RecordingUrl": params["RecordingUrl"].rsplit("/", 1)[0] + "/" + sid})
+        url = recording_url or params["RecordingUrl"].rsplit("/", 1)[0] + "/" + sid
+        params.update({"RecordingSid": sid, "RecordingDuration": duration, "RecordingUrl": url})
         return self._follow(self._action("Record"), self._params(**params))
 
     def stay_silent_at_the_beep(self) -> Turn:

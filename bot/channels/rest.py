@@ -5,7 +5,8 @@ A REST conversation lives in its own namespace: the tracker behind sender `S` is
 number) or a call (keyed by its CallSid), whatever sender it claims; answers still name
 `S` as `recipient_id`. Nothing a client sends is taken as a verified phone number: its
 metadata cannot set `phone` or `channel`. With REST_API_TOKEN set, both routes need
-`Authorization: Bearer <token>` (or Rasa's `?token=<token>`).
+`Authorization: Bearer <token>` (or Rasa's `?token=<token>`); production does not start
+with them open (set the token, or REST_API_ENABLED=false to go without them).
 
 If a message cannot be handled, the answer is still a list of messages in the channel's
 shape (the status says what went wrong): 911 first if it reads as an emergency, then
@@ -30,7 +31,7 @@ from bot.engine.messages import BotReply, UserMessage
 from bot.engine.processor import MessageProcessor
 from bot.nlu import safety
 from bot.records.rates import RateLimits
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -103,16 +104,25 @@ def _over_rate_limit(rates: RateLimits, limit: int, now: float) -> bool:
     return count > limit
 
 
+def check_settings(settings: Settings) -> None:
+    """Fail fast: in production the REST routes are never open to anyone who can reach
+    the server (thirty anonymous posts once opened thirty urgent escalations)."""
+    if settings.environment == "production" and settings.rest_api_enabled \
+            and not settings.rest_api_token:
+        raise SettingsError(
+            f"REST_API_TOKEN is not set: in production {WEBHOOK} and /model/parse need it. "
+            "Set REST_API_TOKEN to a long random value, or REST_API_ENABLED=false to turn "
+            "those routes off")
+
+
 def create_blueprint(processor: MessageProcessor, renderer: ResponseRenderer, rates: RateLimits,
                      settings: Settings, clock: Callable[[], float]) -> Blueprint:
+    check_settings(settings)
     rest = Blueprint("rest", __name__)
     missing = [name for name in (APOLOGY, EMERGENCY_APOLOGY)
                if not renderer.variations(name, CHANNEL, {})]
     if missing:
         raise LookupError(f"domain.yml: the REST channel needs responses {', '.join(missing)}")
-    if settings.environment == "production" and not settings.rest_api_token:
-        log.warning("REST_API_TOKEN is not set: %s and /model/parse answer anyone who can "
-                    "reach this server", WEBHOOK)
 
     @rest.before_request
     def require_token() -> Any:

@@ -8,6 +8,7 @@ import itertools
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -91,6 +92,10 @@ def serve(args: argparse.Namespace) -> int:
     env = {**os.environ, "REDIS_URL": url, "BOT_ENV": settings.environment}
     if settings.development and not settings.secret_key:
         env["SECRET_KEY"] = _development_secret(settings.var_dir)
+    if not (settings.console_base_url or settings.public_base_url):
+        # Staff texts link to the console where this server listens (production
+        # requires PUBLIC_BASE_URL, so this is a local run).
+        env["CONSOLE_BASE_URL"] = f"http://{_reachable_host(args.host)}:{port}"
     gunicorn = [
         sys.executable, "-m", "gunicorn",
         "--config", str(settings.project_dir / "gunicorn.conf.py"),
@@ -124,6 +129,11 @@ def serve(args: argparse.Namespace) -> int:
         if embedded is not None:
             embedded.stop()
     return code
+
+
+def _reachable_host(host: str) -> str:
+    """The name others reach a server on `host` by: this machine's for every interface."""
+    return socket.gethostname() if host in {"0.0.0.0", "::", ""} else host
 
 
 def _development_secret(var_dir: Path) -> str:

@@ -196,9 +196,10 @@ def run_stories(settings: Settings, path: Path) -> tuple[int, list[str]]:
 def _empty_queue(client: Any, prefix: str) -> None:
     from rq import Queue
 
-    from bot.jobs.queue import queue_name
+    from bot.jobs.queue import queue_names
 
-    Queue(queue_name(prefix), connection=client).empty()
+    for name in queue_names(prefix):
+        Queue(name, connection=client).empty()
 
 
 def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> int:

@@ -9,6 +9,7 @@ no phone number, no message text, no date of birth.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,21 @@ from bot.records.keys import Keys
 
 AUDIT_TTL = (6 * 365 + 2) * 24 * 3600  # six years, leap days included
 PAGE = 50
+_ENTRY_ID = re.compile(r"^(\d{1,20})-(\d{1,20})$")
+_LARGEST = 2**64 - 1  # each half of a stream entry id
+
+
+def page_cursor(text: str) -> str:
+    """An entry id given back as `before` (from a link `page` handed out), checked: an id
+    Redis cannot take, or 0-0 with nothing before it, is a ValueError (a bad link, not a
+    database outage)."""
+    match = _ENTRY_ID.match(text)
+    if not match:
+        raise ValueError("not an audit entry id")
+    millis, sequence = (int(part) for part in match.groups())
+    if millis > _LARGEST or sequence > _LARGEST or millis == sequence == 0:
+        raise ValueError("no audit entry can come before this one")
+    return text
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ NOTIFY_LABELS = {
     "sent": "Staff texted",
     "failed": "Staff text FAILED",
     "not_configured": "No staff text (not configured)",
+    "held": "Staff text held for a summary",
+    "not sent": "Staff not texted again",
 }
 # The escalation page's "Staff notification" line.
 NOTIFY_STATES = {
@@ -27,6 +29,8 @@ NOTIFY_STATES = {
     "sent": "sent",
     "failed": "FAILED",
     "not_configured": "not configured",
+    "held": "held for a summary text",
+    "not sent": "not sent",
 }
 REPLY_LABELS = {
     "queued": "queued",

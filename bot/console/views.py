@@ -35,7 +35,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.console import present
 from bot.console.analytics_page import add_analytics_pages
-from bot.console.audit import AuditLog
+from bot.console.audit import AuditLog, page_cursor
 from bot.console.auth import LoginThrottle, StaffSessions
 from bot.console.escalation_pages import ESCALATION, add_escalation_pages
 from bot.console.users import StaffUsers
@@ -64,7 +64,6 @@ class ConsoleStores:
 log = logging.getLogger(__name__)
 
 REFILL = re.compile(r"^R-\d{1,12}$")
-AUDIT_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 PUBLIC = {"console.login", "console.static"}
 # Pages' own polling: answered in JSON (401 once the session is over), and not counted as
 # activity for the idle timeout.
@@ -206,7 +205,14 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
                      if wait < 60 else
                      f"Too many tries: login is locked for {present.count(minutes, 'minute')}.")
             return render_template("console_login.html", error=error, name=name, next=target), 429
-        if not name or not users.check(name, password):
+        with throttle.password_check(name, address()) as busy:
+            if busy:
+                if audit_once(f"busy:{address()}"):
+                    audit.record(name or "?", "login refused (console busy)", "", address())
+                return render_template("console_login.html", error=busy, name=name,
+                                       next=target), 429
+            valid = bool(name) and users.check(name, password)
+        if not valid:
             audit.record(name or "?", "login failed", "", address())
             return render_template("console_login.html", error="Wrong name or password.",
                                    name=name, next=target), 401
@@ -284,8 +290,13 @@ def create_blueprint(stores: ConsoleStores, settings: Settings,
         target = request.args.get("target", "").strip().upper() or None
         if target and not (ESCALATION.match(target) or REFILL.match(target)):
             target = None
-        before = request.args.get("before", "")
-        entries, older = audit.page(before if AUDIT_ID.match(before) else None, target=target)
+        try:
+            before = page_cursor(request.args["before"]) if request.args.get("before") else None
+        except ValueError:
+            return render_template("console_error.html", title="No such page",
+                                   message="There is no such page of the audit log. Start "
+                                           "again from its newest entries."), 400
+        entries, older = audit.page(before, target=target)
         record("viewed audit log", target or "")
         return render_template("console_audit.html", entries=entries, older=older, target=target)
 

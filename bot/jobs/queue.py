@@ -4,6 +4,11 @@ Nothing here talks to Twilio. A web request records what is to be sent and queue
 the worker (`python -m bot worker`, bot/jobs/tasks.py) sends it, so no webhook and
 no console page ever waits on Twilio's API.
 
+Staff texts are limited (bot/records/pages.py): a held one goes into a summary text that
+is scheduled for the end of its minute. Urgent texts and summaries go on a queue of
+their own, which the worker reads before the other (`queue_names`): a real emergency's
+text never waits behind a backlog of ordinary ones.
+
 A staff reply lives on its escalation: the text in the transcript (what the patient gets,
 exactly), and its delivery state in the escalation's hash (`reply:<id>:status`,
 `reply:<id>:detail`), which the worker moves from `queued` to `sending` to `sent` (or
@@ -17,16 +22,19 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from bot.channels.sms.sizing import MAX_MESSAGE, septets, to_gsm7
 from bot.records.escalation import Escalation
 from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
+from bot.records.pages import FIRST_HELD, PAGE, PageLimits, PageNote
 
 log = logging.getLogger(__name__)
 
 QUEUE = "notifications"
+URGENT_QUEUE = "urgent"
 JOB_TIMEOUT = 30  # seconds for one attempt (all numbers); each REST call times out sooner
 RETRY_INTERVALS = [10, 30, 90, 300, 900]  # backoff between attempts, seconds
 ATTEMPTS = len(RETRY_INTERVALS) + 1
@@ -38,39 +46,65 @@ QUEUED, SENDING, RETRYING, SENT = "queued", "sending", "retrying", "sent"
 FAILED, UNCONFIRMED = "failed", "unconfirmed"
 
 
-def queue_name(prefix: str) -> str:
+def queue_name(prefix: str, queue: str = QUEUE) -> str:
     """One queue per key prefix, so a test run never reaches the real staff."""
-    return f"{prefix}{QUEUE}"
+    return f"{prefix}{queue}"
+
+
+def queue_names(prefix: str) -> list[str]:
+    """The queues a worker listens to, in the order it takes jobs from them."""
+    return [queue_name(prefix, URGENT_QUEUE), queue_name(prefix, QUEUE)]
 
 
 class OutboundQueue:
     """Queueing texts for the worker. Jobs carry only references and ids: no PHI."""
 
-    def __init__(self, client: Any, keys: Keys) -> None:
+    def __init__(self, client: Any, keys: Keys, pages: PageLimits | None = None) -> None:
         self.client = client
         self.keys = keys
+        self.pages = pages
 
-    def _enqueue(self, function: str, args: tuple[str, ...], on_failure: str) -> None:
+    def _enqueue(self, function: str, args: tuple[Any, ...], on_failure: str, *,
+                 queue: str = QUEUE, delay: float | None = None) -> None:
         from rq import Callback, Queue, Retry
 
-        Queue(queue_name(self.keys.prefix), connection=self.client).enqueue_call(
-            function,
-            args=args,
-            timeout=JOB_TIMEOUT,
+        jobs = Queue(queue_name(self.keys.prefix, queue), connection=self.client)
+        options: dict[str, Any] = dict(
+            job_timeout=JOB_TIMEOUT,
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
             failure_ttl=FAILURE_TTL,
             result_ttl=RESULT_TTL,
             on_failure=Callback(on_failure),
         )
+        if delay is None:
+            jobs.enqueue(function, *args, **options)
+        else:
+            jobs.enqueue_in(timedelta(seconds=delay), function, *args, **options)
 
-    def notify_staff(self, reference: str) -> None:
-        """Queue the staff notification; never raises (the escalation is stored either
-        way, and the queue shows it to staff who are looking)."""
+    def notify_staff(self, escalation: Escalation) -> PageNote | None:
+        """Queue the staff text for a new or newly urgent escalation, within the limits
+        of bot/records/pages.py; a note for its history when staff are not texted about it
+        one by one. Never raises (the escalation is stored either way, and the queue shows
+        it to staff who are looking)."""
+        reference = escalation.reference
+        urgent = escalation.urgency == "urgent"
         try:
-            self._enqueue("bot.jobs.tasks.notify_staff", (reference,),
-                          "bot.jobs.tasks.record_notification_failure")
+            paging = (self.pages.decide(escalation.conversation, reference, urgent)
+                      if self.pages is not None else None)
+            if paging is None or paging.decision == PAGE:
+                self._enqueue("bot.jobs.tasks.notify_staff", (reference,),
+                              "bot.jobs.tasks.record_notification_failure",
+                              queue=URGENT_QUEUE if urgent else QUEUE)
+                return None
+            if paging.decision == FIRST_HELD:
+                assert self.pages is not None
+                self._enqueue("bot.jobs.paging.notify_staff_summary", (paging.minute,),
+                              "bot.jobs.paging.record_summary_failure", queue=URGENT_QUEUE,
+                              delay=max(1.0, paging.summary_at - self.pages.clock()))
+            return self.pages.note(paging) if self.pages is not None else None
         except Exception as exc:
             log.error("staff notification for %s not queued: %s", reference, type(exc).__name__)
+            return None
 
     def notify_patient_replied(self, reference: str, notice: int) -> None:
         """Queue the "patient replied" text to whoever has the escalation; never raises."""

@@ -22,6 +22,7 @@ from typing import Any
 import redis
 
 from bot.jobs import queue as notify
+from bot.jobs.paging import console_base, text_staff
 from bot.jobs.queue import ATTEMPTS, reply_field
 from bot.jobs.sending import (
     NOT_CONFIGURED,
@@ -34,7 +35,6 @@ from bot.jobs.sending import (
     _context,
     _text,
     send_text,
-    send_to_each,
 )
 from bot.jobs.twilio_rest import twilio_client
 from bot.privacy import mask_phone
@@ -70,8 +70,7 @@ def channel_label(channel: str) -> str:
 
 
 def console_link(settings: Settings, reference: str) -> str:
-    base = settings.console_base_url or settings.public_base_url or "http://127.0.0.1:5005"
-    return f"{base}/staff/escalations/{reference}"
+    return f"{console_base(settings)}/staff/escalations/{reference}"
 
 
 def notification_text(reference: str, channel: str, urgency: str, link: str) -> str:
@@ -102,14 +101,12 @@ def notify_staff(reference: str) -> str:
         return "not configured"
     body = notification_text(reference, escalation.channel, escalation.urgency,
                              console_link(settings, reference))
-    event = escalation.urgency  # a raised urgency is a new event worth a new text
-    outcome = send_to_each(ctx, list(numbers), body,
-                           lambda number: ctx.keys.dedup("notify", f"{reference}:{event}:{number}"),
-                           f"staff notification for {reference}")
-    if outcome.retry:
-        raise SendFailed("; ".join(outcome.retry + outcome.problems))
-    if outcome.problems:
-        detail = "; ".join(outcome.problems)
+    # A raised urgency is a new event worth a new text.
+    retry, problems = text_staff(ctx, f"{reference}:{escalation.urgency}", body)
+    if retry:
+        raise SendFailed("; ".join(retry + problems))
+    if problems:
+        detail = "; ".join(problems)
         ctx.store.update(reference, "worker", "staff notification failed", detail,
                          fields={"notify_status": "failed", "notify_detail": detail})
         log.error("staff notification for %s: %s", reference, detail)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from bot.jobs.queue import queue_name
+from bot.jobs.queue import queue_names
 from bot.records.connection import client_for_url, resolve_redis_url
 from bot.settings import Settings
 
@@ -23,8 +23,9 @@ def run_worker(settings: Settings) -> int:
     try:
         # Maintenance every minute: a job left by a worker that died is noticed in
         # about 90 s (its heartbeat) plus this, not RQ's default ten minutes.
-        worker = Worker([Queue(queue_name(settings.key_prefix), connection=client)],
-                        connection=client, maintenance_interval=60)
+        # Urgent staff texts first: RQ takes from the queues in this order.
+        queues = [Queue(name, connection=client) for name in queue_names(settings.key_prefix)]
+        worker = Worker(queues, connection=client, maintenance_interval=60)
         worker.work(with_scheduler=True)
     finally:
         if embedded is not None:

@@ -15,6 +15,7 @@ from bot.records.activity import NoticePacing
 from bot.records.analytics import Analytics
 from bot.records.escalation import Escalation
 from bot.records.keys import Keys
+from bot.records.pages import PageNote
 
 OPEN_TTL = 90 * 24 * 3600  # refreshed on every change while open or claimed
 RESOLVED_TTL = 30 * 24 * 3600  # kept for the audit trail, then gone
@@ -32,7 +33,7 @@ class EscalationRecords:
         keys: Keys,
         *,
         clock: Callable[[], float] = time.time,
-        on_opened: Callable[[str], None] | None = None,
+        on_opened: Callable[[Escalation], PageNote | None] | None = None,
         on_patient_replied: Callable[[str, int], None] | None = None,
         analytics: Analytics | None = None,
     ) -> None:

@@ -12,8 +12,9 @@ key, or, for a conversation the bot keeps answering (a phone call, an opted-out
 patient's emergency texts), by `conv:{id}:escalation`. Both live as long as an open
 escalation and are removed when it is resolved. A second emergency, a callback request
 or a voicemail in the same conversation goes onto that escalation (WATCH/MULTI, so two
-at once cannot open two); staff are paged again only if it became urgent, and whoever
-has it is told that the patient wrote (bot/records/activity.py paces those texts).
+at once cannot open two); staff are texted again only if it became urgent, within
+the limits of bot/records/pages.py (`on_opened` says when they are not), and whoever has
+it is told that the patient wrote (bot/records/activity.py paces those texts).
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class EscalationStore(EscalationRecords):
         outcome = self.client.transaction(attempt, *pointers, value_from_callable=True)
         escalation, new, raised = cast(tuple[Escalation, bool, bool], outcome)
         if (new or raised) and self.on_opened is not None:
-            self.on_opened(escalation.reference)
+            self._page(escalation)
             try:
                 self._pacing.paged(escalation.reference)
             except redis.RedisError as exc:  # stored and paged: this only spares a text
@@ -122,6 +123,19 @@ class EscalationStore(EscalationRecords):
             # A newly urgent one nobody has claimed: the page above is the news.
             self._tell_staff(escalation.reference, at_once=urgency == URGENT and bool(escalation.assignee))
         return escalation, new
+
+    def _page(self, escalation: Escalation) -> None:
+        """Staff are texted (on_opened), or its history says why not one by one."""
+        assert self.on_opened is not None
+        held = self.on_opened(escalation)
+        if held is None:
+            return
+        try:
+            self.update(escalation.reference, "bot", held.action, held.note,
+                        fields={"notify_status": held.status, "notify_detail": held.note})
+        except redis.RedisError as exc:  # stored and in the queue: say so in the logs only
+            log.error("why %s was not paged is not recorded: %s", escalation.reference,
+                      type(exc).__name__)
 
     def _open_index(self, conversation: str) -> str:
         """conversation -> its open escalation, for one not handed over (a phone call, an

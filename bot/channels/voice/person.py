@@ -11,6 +11,7 @@ from typing import Any
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from bot.channels.twilio.recordings import recording_sid_of
 from bot.channels.voice.step import Step
 from bot.channels.voice.twiml import VoiceScript
 from bot.hours import BusinessHours
@@ -80,6 +81,12 @@ class SpecialistLine:
         if not recording_sid or not recording_url or duration == "0":
             nothing = self.script.text("utter_voice_no_message")
             return self.script.goodbye(VoiceResponse(), [nothing])
+        if recording_sid_of(recording_url, self.settings) != recording_sid:
+            # The console would fetch it with the account's credentials: keep the
+            # voicemail, never a link that is not its recording.
+            log.warning("call %s: voicemail %s came with a link that is not its recording; "
+                        "the link is not kept", step.call_sid, recording_sid)
+            recording_url = ""
         try:
             reference = self.voicemails.open(
                 recording_sid=recording_sid, recording_url=recording_url, duration=duration,
