@@ -1,4 +1,12 @@
-"""Answering the four topics: the intent says which topic, the wording which answer."""
+"""Answering a question with the answer it asks for.
+
+The intent says which topic (a retrieval intent), its ResponseSelector which answer
+(`ask_ivig_treatment/side_effects`). On top of the selector, a few safety rules of
+../shared/nh-facts.md pick the answer whatever the wording leans to: a diagnosis asked
+for (rule 3), a change to an infusion (rule 2), a dose in milligrams (the source
+article's error), a warning sign named in a question (F11). The `topic` slot remembers
+the answer just given, so a short follow-up ("and a third one?") is read within it.
+"""
 
 from __future__ import annotations
 
@@ -9,111 +17,218 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-# (pattern on the patient's words, response); first match wins, the last is the default.
+from actions import clarify, services
+from actions.reading import (
+    FOLLOWS,
+    RETRIEVAL_INTENTS,
+    SURE,
+    TOPIC,
+    follow_up,
+    intent_of,
+    lowered,
+    selected,
+    topic_base,
+)
+from bot.hours import describe
+from bot.nlu import safety
+
+MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
+OUT_OF_SCOPE = "out_of_scope"
+NOT_OURS = "out_of_scope/other"  # the answer for what this line does not cover
+OUT_OF_SCOPE_SURE = 0.7  # an out-of-scope reading this confident is not taken as a follow-up
+BARE_YES_WORDS = 3  # "yes", "ok sure": a yes to nothing; longer is a question read weakly
+
 # Asking us to say whether a baby has NH (safety rule 3: never diagnose or rule it out).
-DIAGNOSIS = (r"\b(?:does|do|did|could|might) (?:my|our|the|this) (?!next|future|later|second|other|another)"
-             r"(?:\w+ )?(?:baby|son|daughter|newborn|fetus|one)"
-             r" (?:\w+ )?(?:have|had|has|be getting)\b|\b(?:is|could) (?:it|this|that) (?:be )?(?:nh|gald)\b"
-             r"|\bdoes (?:that|this|it) mean (?:\w+ )?(?:nh|gald|it)\b|\bferritin\b"
-             r"|\b(?:my|our|her|his) (?:test|lab|blood) (?:results?|work|tests?)\b"
-             r"|\bultrasound (?:showed|shows|found)\b|\bdiagnos|\b(?:liver )?enzymes\b|\bbilirubin\b"
-             r"|\b(?:does|do|could|might|did) (?:he|she|they) (?:\w+ )?(?:have|has|had)\b")
-PARTNER = (r"partner|husband|father|dad\b|donor|ivf|sperm|\begg|new (?:guy|man|boyfriend)"
-           r"|different (?:guy|man|dad)")
-WARNING_SIGNS = r"warning signs?|signs? (?:of|to watch|to look)|watch (?:out )?for|look out for|red flags?"
+DIAGNOSIS = re.compile(
+    r"\b(?:does|do|did|could|might) (?:my|our|the|this) (?!next|future|later|second|other|another)"
+    r"(?:\w+ )?(?:baby|son|daughter|newborn|fetus|one) (?:\w+ )?(?:have|had|has|be getting)\b"
+    r"|\b(?:is|could) (?:it|this|that) (?:be )?(?:nh|gald)\b|\bdoes (?:that|this|it) mean (?:\w+ )?(?:nh|gald)\b"
+    r"|\bferritin\b|\b(?:my|our|her|his) (?:test|lab|blood) (?:results?|work|tests?)\b"
+    r"|\bultrasound (?:showed|shows|found)\b|\b(?:liver )?enzymes\b|\bbilirubin\b"
+    r"|\b(?:tiene|tendrá|tendra) (?:mi|el|la) (?:bebé|bebe|hija|hijo) (?:hn|hemocromatosis)\b"
+    r"|\b(?:es|será|sera) (?:hn|hemocromatosis)\b|\bferritina\b")
+# A change to an infusion (safety rule 2: never skip, double or delay).
+SCHEDULE_CHANGE = re.compile(
+    r"\b(?:skip|delay|postpone|push(?:ing)? (?:back|it)|move|double|reschedule|stop|cancel|saltar|"
+    r"retrasar|posponer|cambiar|mover|duplicar|doblar)\w* (?:\w+ ){0,3}"
+    r"(?:infusions?|doses?|treatments?|ivig|appointments?|infusi[oó]n(?:es)?|dosis|tratamiento|cita)\b"
+    r"|\b(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b|\bcatch up\b|\bponerme al d[ií]a\b"
+    r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)")
+MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
+MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
+PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
+                     r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma)\b")
 
-ANSWERS: dict[str, list[tuple[str, str]]] = {
-    "ask_what_is_nh": [
-        (DIAGNOSIS, "utter_cannot_diagnose"),
-        (WARNING_SIGNS + r"|symptoms? in (?:a |the |my )?(?:newborn|baby)", "utter_newborn_warning_signs"),
-        (r"same (?:thing )?as (?:the )?(?:\w+ )?hemochromatosis|hemochromatosis (?:my|that my|in my|like my)",
-         "utter_nh_not_genetic"),
-        (r"genetic|inherit|\bgenes?\b|hereditary|hfe|runs? in (the |our )?family|adult|dna|carrier",
-         "utter_nh_not_genetic"),
-        (r"cause|why did|why does|why do|how does .* happen|gald|alloimmune|antibod|fault|blame"
-         r"|did i do|something i did|because of me", "utter_nh_cause"),
-        (r"\biron\b", "utter_nh_iron"),
-        (r"", "utter_what_is_nh"),
-    ],
-    "ask_recurrence_risk": [
-        (DIAGNOSIS, "utter_cannot_diagnose"),
-        # A gestational carrier is beyond what nh-facts.md covers: no guessing.
-        (r"surrogat|gestational carrier|someone else carr", "utter_ask_care_team"),
-        (PARTNER, "utter_recurrence_partner"),
-        (r"\bmfm\b|maternal|specialist|what should (i|we) do|next step|plan|prepare|when should"
-         r"|who should|see a|doctor", "utter_recurrence_next_steps"),
-        (r"", "utter_recurrence_risk"),
-    ],
-    "ask_ivig_treatment": [
-        (r"\b(?:skip|delay|postpone|push back|move|miss|double|stop|reschedule|change) (?:\w+ ){0,2}"
-         r"(?:infusions?|doses?|treatments?|ivig|appointments?)\b|\b(?:skip|delay|postpone) (?:it|one)\b",
-         "utter_ivig_schedule_change"),
-        (DIAGNOSIS, "utter_cannot_diagnose"),
-        (PARTNER, "utter_recurrence_partner"),
-        (WARNING_SIGNS + r"|what to expect after", "utter_ivig_side_effects"),
-        (r"dose|dosage|how much|g ?/ ?kg|grams?\b|\bmg\b|per kilo|weight", "utter_ivig_dose"),
-        (r"newborn|nicu|exchange|transfusion|after (he|she|baby) (was|is) born|sick baby"
-         r"|baby (is|was) sick|transplant|treat(ed|ment)? (for |of )?(the |a |my |our )?baby",
-         "utter_ivig_newborn"),
-        (r"side effect|safe|reaction|clot|kidney|headache|fever|allerg|tolerat|risks? of"
-         r"|hurt the baby|harm", "utter_ivig_side_effects"),
-        # "does it work" asks whether; "how does it work" is the overview.
-        (r"(?<!how )\b(?:does|do|will|did|would) (?:\w+ ){0,2}(?:really |actually )?work\b"
-         r"|works? (?:well|at all|every time)|effective|success|chance|guarantee|odds|percent|%|study|studies|prevent"
-         r"|help(s)? (at all|really)", "utter_ivig_effectiveness"),
-        (r"when|start|week|schedule|how often|how long|until|weekly|every|frequen|timing"
-         r"|trimester", "utter_ivig_schedule"),
-        (r"after (birth|delivery)|deliver|born|blood test|check(ed)? (the )?baby|test(s|ed)? (the |my )?baby",
-         "utter_ivig_after_birth"),
-        (r"", "utter_ivig_overview"),
-    ],
+# Answers that only a person can complete, and the offer that follows them:
+# (offer response, the reason an escalation names).
+COPAY_OFFER = ("utter_offer_copay_team", "copay help")
+OFFERS = {
+    "ask_ivig_treatment/home_or_clinic": ("utter_offer_pharmacy_specialist", "home or clinic infusion"),
+    # Results or symptoms typed in: no diagnosis (rule 3), but a way forward with a person.
+    "ask_what_is_nh/cannot_diagnose": ("utter_offer_pharmacy_specialist", "worried about symptoms or results"),
+    "out_of_scope/location": ("utter_offer_pharmacy_specialist", "pharmacy address or pickup"),
+    "request_refill/shipment_status": ("utter_offer_pharmacy_specialist", "where a shipment is"),
 }
-# intent: (the answer with a yes/no offer of a specialist, the reason, the answer mid-form)
-OFFERS_A_SPECIALIST = {"ask_copay_help": ("utter_copay_help", "copay help", "utter_copay_help_later")}
 
 
+def offer_for(key: str) -> tuple[str, str] | None:
+    return COPAY_OFFER if key.startswith("ask_copay_help/") else OFFERS.get(key)
 
-def choose_answer(intent: str, text: str) -> str | None:
-    lowered = (text or "").lower()
-    for pattern, response in ANSWERS.get(intent, []):
-        if re.search(pattern, lowered):
-            return response
+
+def warning_signs(tracker: Tracker) -> str | None:
+    """A warning sign named in a question, a "what if" or a memory: the signs, with 911."""
+    net = tracker.latest_message.get("emergency_net") or {}
+    if not net.get("sign") or net.get("now"):
+        return None
+    return {"infusion": "ask_ivig_treatment/side_effects",
+            "pregnancy": "ask_what_is_nh/warning_signs_pregnancy"}.get(
+        str(net.get("case")), "ask_what_is_nh/warning_signs_newborn")
+
+
+def safe_answer(key: str, text: str, tracker: Tracker) -> str:
+    """The safety rules' answer where the wording calls for one, else the selector's."""
+    base = key.split("/", 1)[0]
+    if base not in MEDICAL:
+        return key
+    if DIAGNOSIS.search(text):
+        return "ask_what_is_nh/cannot_diagnose"
+    if SCHEDULE_CHANGE.search(text):
+        return "ask_ivig_treatment/missed_dose" if MISSED.search(text) else "ask_ivig_treatment/schedule_change"
+    if MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
+        return "ask_ivig_treatment/dose_unit"
+    if PARTNER.search(text) and base == "ask_recurrence_risk":
+        return "ask_recurrence_risk/partner"
+    signs = warning_signs(tracker)
+    if signs and key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"}:
+        return signs
+    return key
+
+
+def answer_key(tracker: Tracker) -> str | None:
+    """The answer the latest message asks for, the topic just discussed taken into account:
+    an unsure reading of a short follow-up is answered within that topic."""
+    intent, confidence = intent_of(tracker)
+    if intent not in RETRIEVAL_INTENTS:
+        return None
+    key, _, _ = selected(tracker, intent)
+    if confidence < SURE:
+        within, sure, _ = follow_up(tracker)
+        if within and sure >= FOLLOWS:
+            key = within
+    return safe_answer(key, lowered(tracker), tracker) if key else None
+
+
+def question_asked(tracker: Tracker, floor: float = 0.15) -> str | None:
+    """The answer to a question told inside something else (a loss with "am I late?"):
+    the likeliest retrieval intent of the ranking, if any is this likely."""
+    for entry in tracker.latest_message.get("intent_ranking") or []:
+        name = str(entry.get("name") or "")
+        if name in RETRIEVAL_INTENTS and float(entry.get("confidence") or 0.0) >= floor:
+            key, _, _ = selected(tracker, name)
+            return safe_answer(key, lowered(tracker), tracker) if key else None
     return None
 
 
-def _warning_signs(tracker: Tracker) -> str | None:
-    """A warning sign named in a question, a "what if" or a memory: the signs, with 911."""
-    net = (tracker.latest_message or {}).get("emergency_net") or {}
-    if not net.get("sign") or net.get("now"):
-        return None
-    return "utter_ivig_side_effects" if net.get("case") == "infusion" else "utter_newborn_warning_signs"
+def answer_message(key: str, tracker: Tracker, store: services.Services) -> dict[str, Any]:
+    """What to utter for `key`: its response, with the values its text may name."""
+    return {"response": f"utter_{key}", "support_phone": store.support_phone,
+            "business_hours": describe(store.hours, services.language(tracker))}
 
 
-def answer_for(tracker: Tracker) -> dict[str, Any]:
-    """The answer to the latest question, without any offer: `{"response": name}`, or {}."""
-    intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    if intent in OFFERS_A_SPECIALIST:
-        return {}
-    response = _warning_signs(tracker) or choose_answer(intent, tracker.latest_message.get("text") or "")
-    return {"response": response} if response else {}
+def answer_for(tracker: Tracker, store: services.Services) -> dict[str, Any]:
+    """The answer to the latest question without any offer (said after the 911 line), or {}."""
+    key = answer_key(tracker)
+    return answer_message(key, tracker, store) if key else {}
 
 
-class ActionAnswerQuestion(Action):
+def say_answer(dispatcher: CollectingDispatcher, tracker: Tracker, store: services.Services,
+               key: str) -> list[EventType]:
+    """Utter `key`'s answer, and the offer of a person it calls for (after the refill
+    form, if one is under way); the events that remember it."""
+    dispatcher.utter_message(**answer_message(key, tracker, store))
+    events: list[EventType] = [SlotSet(TOPIC, key), SlotSet("fallback_count", 0)]
+    offer = offer_for(key)
+    if offer is None or services.handed_over(tracker):  # a person is on the way already
+        return events
+    if (tracker.active_loop or {}).get("name"):
+        dispatcher.utter_message(response="utter_offer_after_refill")
+        return events
+    dispatcher.utter_message(response=offer[0])
+    return [*events, SlotSet("handoff_offered", True), SlotSet("handoff_reason", offer[1])]
+
+
+class ActionAnswerQuestion(services.ServiceAction, Action):
     def name(self) -> str:
         return "action_answer_question"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        if intent in OFFERS_A_SPECIALIST and (tracker.active_loop or {}).get("name"):
-            # Mid-refill, a yes/no offer would compete with the form's own question.
-            dispatcher.utter_message(response=OFFERS_A_SPECIALIST[intent][2])
+        key = answer_key(tracker)
+        if key is None:  # a retrieval intent without a selector's answer (not trained)
+            return clarify.ask_topic(dispatcher, tracker)
+        if safety.tells_a_loss(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_condolences_brief")  # sympathy first
+        return say_answer(dispatcher, tracker, self.services, key)
+
+
+def follow_up_answer(dispatcher: CollectingDispatcher, tracker: Tracker,
+                     store: services.Services) -> list[EventType] | None:
+    """The answer within the topic just discussed, when the message is a follow-up its
+    selector places; None otherwise."""
+    key, sure, _ = follow_up(tracker)
+    if key is None or sure < FOLLOWS:
+        return None
+    return say_answer(dispatcher, tracker, store, safe_answer(key, lowered(tracker), tracker))
+
+
+def follow_up_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker,
+                     store: services.Services) -> list[EventType] | None:
+    """A message not read as a question, if it is a follow-up to the topic just
+    discussed: answered within it, or asked about when two answers fit. None otherwise."""
+    answered = follow_up_answer(dispatcher, tracker, store)
+    if answered is not None:
+        return answered
+    if follow_up(tracker)[0] is None:
+        return None
+    return clarify.ask_within_topic(dispatcher, tracker, str(topic_base(tracker)))
+
+
+class ActionOutOfScope(services.ServiceAction, Action):
+    """Outside the four topics: a follow-up the classifier could not place is read within
+    the topic just discussed; an everyday pharmacy question (hours, where we are, how to
+    reach us) gets its own answer; anything else, what this line can and cannot do."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        _, confidence = intent_of(tracker)
+        if confidence < OUT_OF_SCOPE_SURE and topic_base(tracker) in RETRIEVAL_INTENTS:
+            answered = follow_up_or_ask(dispatcher, tracker, self.services)
+            if answered is not None:
+                return answered
+        key, sure, _ = selected(tracker, OUT_OF_SCOPE)
+        if key and key != NOT_OURS and sure >= FOLLOWS:
+            return say_answer(dispatcher, tracker, self.services, key)
+        dispatcher.utter_message(response=f"utter_{NOT_OURS}")
+        return [SlotSet(TOPIC, None)]
+
+
+class ActionYesToNothing(services.ServiceAction, Action):
+    """A yes when nothing was offered: a bare "ok" gets "anything else?"; a longer message
+    read as a weak yes is a question the classifier missed: asked about, not waved off."""
+
+    def name(self) -> str:
+        return "action_yes_to_nothing"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        answered = follow_up_or_ask(dispatcher, tracker, self.services)
+        if answered is not None:
+            return answered
+        if len(lowered(tracker).split()) <= BARE_YES_WORDS:
+            dispatcher.utter_message(response="utter_anything_else")
             return []
-        if intent in OFFERS_A_SPECIALIST:
-            response, reason, _ = OFFERS_A_SPECIALIST[intent]
-            dispatcher.utter_message(response=response)
-            return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
-        answer = answer_for(tracker)
-        dispatcher.utter_message(response=answer.get("response") or "utter_default")
-        return []
+        return clarify.ask_topic(dispatcher, tracker)

@@ -32,8 +32,7 @@ FIRST_LINES = safety.FIRST_LINES
 DONT_WAIT = {case: f"utter_emergency_dont_wait_{case}" for case in FIRST_LINES}
 REMINDERS = {"pregnancy": "utter_emergency_reminder_pregnancy", "crisis": "utter_emergency_reminder_crisis"}
 REMINDER = "utter_emergency_reminder_general"
-ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
-                "ask_pharmacy"}
+ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"}
 # Waiting, putting off, asking whether it is normal: in English and Spanish.
 _WAITING = re.compile(
     r"\b(?:wait\w*|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|later"
@@ -107,7 +106,7 @@ class ActionEmergency(services.ServiceAction, Action):
         return []
 
 
-class ActionEmergencyFollowup(Action):
+class ActionEmergencyFollowup(services.ServiceAction, Action):
     """A message after an emergency: the urgent line first, then what it asked."""
 
     def name(self) -> str:
@@ -128,7 +127,7 @@ class ActionEmergencyFollowup(Action):
             return []
         dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))
         if intent in ANSWERED_TOO:
-            answer: dict[str, Any] = answer_for(tracker)
+            answer: dict[str, Any] = answer_for(tracker, self.services)
             if answer.get("response"):
                 dispatcher.utter_message(**answer)
         elif intent == "share_loss":

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import services
+from actions import answers, clarify, services
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +84,21 @@ class ActionDeclineSpecialist(Action):
 
 
 class ActionFallback(services.ServiceAction, Action):
-    """Did not understand: ask again; the second time in a row, bring in a person."""
+    """Did not understand: answer a follow-up or ask which topic was meant; the second
+    time in a row, bring in a person."""
 
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        answered = answers.follow_up_answer(dispatcher, tracker, self.services)
+        if answered is not None:  # a follow-up to the topic just discussed
+            return answered
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count < 2:
-            dispatcher.utter_message(response="utter_default")
-            return [SlotSet("fallback_count", count)]
+            asked = answers.follow_up_or_ask(dispatcher, tracker, self.services)
+            return asked if asked is not None else clarify.ask_topic(dispatcher, tracker)
         reference = _open(self.services, tracker, "bot did not understand twice in a row")
         if reference is None:
             dispatcher.utter_message(response="utter_handoff_failed",

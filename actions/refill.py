@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import services
+from actions import answers, reading, services
 from bot.records import refill_details as verification
 
 log = logging.getLogger(__name__)
@@ -31,9 +31,21 @@ def clear_form() -> list[EventType]:
     return [SlotSet(slot, None) for slot in (*FORM_SLOTS, CONFIRMED)] + [SlotSet("refill_failures", 0)]
 
 
-class ValidateRefillForm(FormValidationAction):
+class ValidateRefillForm(services.ServiceAction, FormValidationAction):
     def name(self) -> str:
         return "validate_refill_form"
+
+    def _answered_instead(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """An everyday pharmacy question typed at the form's question ("what are your
+        hours?"): answered, and the question asked again, with no attempt counted."""
+        intent, _ = reading.intent_of(tracker)
+        if intent != answers.OUT_OF_SCOPE:
+            return False
+        key, sure, _ = reading.selected(tracker, answers.OUT_OF_SCOPE)
+        if not key or key == answers.NOT_OURS or sure < reading.FOLLOWS:
+            return False
+        dispatcher.utter_message(**answers.answer_message(key, tracker, self.services))
+        return True
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
@@ -65,6 +77,8 @@ class ValidateRefillForm(FormValidationAction):
 
     def validate_prescription_number(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if self._answered_instead(dispatcher, tracker):
+            return {"prescription_number": None}
         kept = _given_before(tracker, "prescription_number")
         if kept and tracker.get_slot("requested_slot") != "prescription_number":
             # Digits given for another question (8 keyed birth-date digits look like an
@@ -78,6 +92,8 @@ class ValidateRefillForm(FormValidationAction):
 
     def validate_date_of_birth(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if self._answered_instead(dispatcher, tracker):
+            return {"date_of_birth": None}
         iso = verification.date_of_birth(str(value) if value is not None else None)
         if iso:
             return {"date_of_birth": iso}
@@ -150,3 +166,39 @@ class ActionCancelRefill(Action):
                   domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_refill_cancelled")
         return clear_form()
+
+
+class ActionRefillNumberHelp(Action):
+    """"I don't know it" at the form's question: where the number is found, and the offer
+    of a person. What was given stays (the form is paused, not cleared): asking for a
+    refill again picks up where it stopped."""
+
+    def name(self) -> str:
+        return "action_refill_number_help"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_refill_number_help")
+        dispatcher.utter_message(response="utter_offer_pharmacy_specialist")
+        return [SlotSet("handoff_offered", True),
+                SlotSet("handoff_reason", "refill: the patient needs help with their details")]
+
+
+SHIPMENT = "request_refill/shipment_status"
+
+
+class ActionRefillOrShipment(services.ServiceAction, Action):
+    """A refill asked for, or where a shipment is? (request_refill covers both; its
+    ResponseSelector tells them apart.) A shipment question is answered, with a person
+    offered; a refill starts the form (the rules follow `refill_wanted`)."""
+
+    def name(self) -> str:
+        return "action_refill_or_shipment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        key, sure, _ = reading.selected(tracker, "request_refill")
+        if key == SHIPMENT and sure >= reading.FOLLOWS:
+            return [*answers.say_answer(dispatcher, tracker, self.services, key),
+                    SlotSet("refill_wanted", False)]
+        return [SlotSet("refill_wanted", True)]

@@ -174,3 +174,13 @@ def open_now(tracker: Tracker, hours: BusinessHours) -> bool:
     """Is the pharmacy open at the time of the patient's latest message?"""
     when = last_message_time(tracker)
     return True if when is None else hours.is_open_at(when)  # no time to go by: say nothing
+
+
+def language(tracker: Tracker) -> str:
+    """The conversation's language (the engine keeps the `language` slot): "en" or "es"."""
+    return "es" if str(tracker.get_slot("language") or "").lower() == "es" else "en"
+
+
+def handed_over(tracker: Tracker) -> bool:
+    """Does a person have the conversation (the engine says so in the message's metadata)?"""
+    return bool(((tracker.latest_message or {}).get("metadata") or {}).get("handed_over"))

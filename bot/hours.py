@@ -114,3 +114,58 @@ def when(moment: datetime, now: datetime, language: str = "en") -> str:
         return f"{day} a las {at}"
     day = "today" if days == 0 else "tomorrow" if days == 1 else _DAY_NAMES["en"][moment.weekday()]
     return f"{day} at {at}"
+
+
+# How patients name the zones a US pharmacy is in; any other zone is named as configured.
+_ZONE_NAMES = {
+    "en": {"America/Los_Angeles": "Pacific time", "America/Denver": "Mountain time",
+           "America/Phoenix": "Arizona time", "America/Chicago": "Central time",
+           "America/New_York": "Eastern time", "America/Anchorage": "Alaska time",
+           "Pacific/Honolulu": "Hawaii time", "America/Puerto_Rico": "Atlantic time"},
+    "es": {"America/Los_Angeles": "hora del Pacífico", "America/Denver": "hora de la montaña",
+           "America/Phoenix": "hora de Arizona", "America/Chicago": "hora del centro",
+           "America/New_York": "hora del este", "America/Anchorage": "hora de Alaska",
+           "Pacific/Honolulu": "hora de Hawái", "America/Puerto_Rico": "hora del Atlántico"},
+}
+
+
+def _day_span(days: frozenset[int], language: str) -> str:
+    names = _DAY_NAMES[language]
+    ordered = sorted(days)
+    runs: list[list[int]] = []
+    for day in ordered:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    joiner, through = (" y ", " a ") if language == "es" else (" and ", " to ")
+    parts = []
+    for run in runs:
+        if len(run) == 1:
+            parts.append(names[run[0]])
+        elif len(run) == 2:
+            parts.append(names[run[0]] + joiner + names[run[1]])
+        else:
+            parts.append(("de " if language == "es" else "") + names[run[0]] + through + names[run[-1]])
+    return ", ".join(parts)
+
+
+def _span_time(moment: time, language: str) -> str:
+    if moment == time(23, 59, 59):
+        return "medianoche" if language == "es" else "midnight"
+    return clock_time(datetime.combine(datetime(2000, 1, 3).date(), moment), language)
+
+
+def describe(hours: BusinessHours, language: str = "en") -> str:
+    """`Monday to Friday, 8 AM to 6 PM, and Saturday, 9 AM to 12 PM (Pacific time)`;
+    in Spanish `de lunes a viernes, de 8:00 a 18:00, y sábado, de 9:00 a 12:00 (hora del Pacífico)`."""
+    language = language if language in _DAY_NAMES else "en"
+    parts = []
+    for window in hours.windows:
+        start, end = _span_time(window.start, language), _span_time(window.end, language)
+        span = f"de {start} a {end}" if language == "es" else f"{start} to {end}"
+        parts.append(f"{_day_span(window.days, language)}, {span}")
+    last = ", y " if language == "es" else ", and "
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + last + parts[-1]
+    zone = _ZONE_NAMES[language].get(str(hours.zone.key), str(hours.zone.key))
+    return f"{joined} ({zone})"

@@ -48,7 +48,7 @@ def a_day_on_the_line(twilio, app, services, clock) -> str:  # type: ignore[no-u
     opt-out, a web chat, and an escalation claimed, answered and resolved."""
     at(clock, f"{MONDAY} 10:00")
     twilio.say("what is nh")
-    twilio.say("can you")  # not understood: asked again
+    twilio.say("um")  # not understood: asked again
     twilio.say("will it happen again in my next pregnancy")
     twilio.say("i need a refill")
     twilio.say("7654321")

@@ -26,17 +26,19 @@ def reply(twilio, text: str) -> str:  # type: ignore[no-untyped-def]
     ("text", "expected", "never"),
     [
         # Safety rule 3: never diagnose or rule out NH from what a parent types.
-        ("my ferritin came back 900, does my baby have NH?", "not able to tell", "80%"),
-        ("the ultrasound showed fluid, does that mean NH again?", "not able to tell", "rare, serious liver"),
+        ("my ferritin came back 900, does my baby have NH?", "can't tell if a baby has NH", "80%"),
+        ("the ultrasound showed fluid, does that mean NH again?", "can't tell if a baby has NH", "rare, serious liver"),
         # F11 and F10: the warning signs, not a definition.
-        ("what are the warning signs in a newborn", "Call 911 at once if a newborn", "rare, serious liver"),
+        ("what are the warning signs in a newborn", "In a newborn: not breathing", "rare, serious liver"),
         ("what should i watch for after the infusion", "chest pain", "made from donated plasma"),
         # Safety rule 2: never a personal schedule change.
-        ("can i delay my infusion a few days for vacation", "talk with them before any change", "18 weeks"),
+        ("can i delay my infusion a few days for vacation", "talk with your care team before any change",
+         "Older protocols"),
         # Safety rule 4 and F4: a new partner does not change the risk; a surrogate is beyond our facts.
         ("do i still need ivig if my new husband is different", "does not lower it", "made from donated plasma"),
-        ("would a surrogate carrying our embryo lower the chance", "care team", "donor sperm"),
-        ("is NH the same as hemochromatosis my dad has", "not the same as the inherited", "rare, serious liver"),
+        ("would a surrogate carrying our embryo lower the chance", "maternal-fetal medicine specialist",
+         "donor sperm"),
+        ("is NH the same as hemochromatosis my dad has", "not the inherited", "rare, serious liver"),
         ("How does IVIG work?", "made from donated plasma", "94 of 100"),
     ],
 )
@@ -54,7 +56,7 @@ def test_a_parent_who_shares_a_loss_is_met_with_sympathy_first(twilio):
 
 def test_the_cause_answer_speaks_to_the_parent_without_blame(twilio):
     said = reply(twilio, "is nh my fault")
-    assert "no one is to blame" in said and "her fault" not in said
+    assert "no one is to blame" in said.lower() and "her fault" not in said
 
 
 @pytest.mark.parametrize("text", ["help me", "i need help", "can you help me"])

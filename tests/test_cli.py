@@ -283,6 +283,7 @@ stories:
   steps:
   - user: i need a refill
     intent: request_refill
+  - action: action_refill_or_shipment
   - action: refill_form
   - active_loop: refill_form
   - slot_was_set:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.clarify import options_text
+from actions.topics import INTENT_LABELS, LABELS
 from bot.channels.sms.sizing import MAX_MESSAGE, is_gsm7, segments, septets, to_gsm7
 from bot.dialogue.responses import fill
 
@@ -28,7 +30,18 @@ LONGEST = {
     "next_open": "Wednesday at 10:30 AM",
     "closing_time": "10:30 PM",
     "support_resource": "Share Pregnancy and Infant Loss Support: 1-800-821-6819. ",
+    "business_hours": "Monday to Friday, 8 AM to 6 PM, and Saturday, 9 AM to 12 PM (Pacific time)",
 }
+LONGEST_ES = {**LONGEST, "business_hours": "de lunes a viernes, de 8:00 a 18:00, y sábado, de 9:00 a 12:00 "
+                                           "(hora del Pacífico)"}
+
+
+def longest_options(variation: dict) -> str:
+    """A clarifying question's options at their longest: the three longest labels."""
+    spanish = in_spanish(variation)
+    labels = sorted((pair[1] if spanish else pair[0] for pair in [*LABELS.values(), *INTENT_LABELS.values()]),
+                    key=len, reverse=True)[:3]
+    return options_text(labels, variation.get("channel") == "twilio_voice", "es" if spanish else "en")
 FORBIDDEN = [
     r"\b1\s*mg\s*/\s*kg\b",
     r"third trimester only",
@@ -51,7 +64,8 @@ def in_spanish(variation: dict) -> bool:
 @pytest.mark.parametrize(("name", "index", "variation"), RESPONSES,
                          ids=[f"{n}[{i}]" for n, i, _ in RESPONSES])
 def test_every_response_fits_two_gsm7_segments(name, index, variation):
-    text = fill(variation["text"], LONGEST)
+    values = LONGEST_ES if in_spanish(variation) else LONGEST
+    text = fill(variation["text"], {**values, "options": longest_options(variation)})
     assert "{" not in text, f"{name}: unknown placeholder in {text!r}"
     if in_spanish(variation):
         # Spanish is written with its accents; a text goes out with those GSM-7 lacks
@@ -77,7 +91,7 @@ def test_study_figures_are_quoted_as_study_figures():
 
 
 def test_dose_answers_leave_the_dose_to_the_care_team():
-    dose = " ".join(v["text"] for v in DOMAIN["responses"]["utter_ivig_dose"])
+    dose = " ".join(v["text"] for v in DOMAIN["responses"]["utter_ask_ivig_treatment/dose"])
     assert "1 g/kg" in dose and "care team decides" in dose.lower()
 
 

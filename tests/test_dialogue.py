@@ -566,17 +566,18 @@ def test_cancel_during_the_form_stops_it_and_nothing_is_sent(patient, services):
 
 def test_a_question_during_the_form_is_answered_then_the_form_goes_on(patient):
     patient.say("i need a refill")
-    assert patient.responses("what is nh") == ["utter_what_is_nh", "utter_ask_prescription_number"]
+    assert patient.responses("what is nh") == ["utter_ask_what_is_nh/definition", "utter_ask_prescription_number"]
     assert patient.responses("1234567") == ["utter_ask_date_of_birth"]
 
 
 def test_the_same_question_outside_the_form_is_only_answered(patient):
-    assert patient.responses("what is nh")[-1] == "utter_what_is_nh"
+    assert patient.responses("what is nh")[-1] == "utter_ask_what_is_nh/definition"
 
 
 def test_yes_means_a_person_only_after_one_was_offered(patient):
     assert patient.responses("yes")[-1] == "utter_anything_else"
-    assert patient.responses("how much does it cost") == ["utter_copay_help"]
+    assert patient.responses("how much does it cost") == ["utter_ask_copay_help/cost_amount",
+                                                          "utter_offer_copay_team"]
     [reply] = patient.say("yes")
     assert re.search(r"E-\d+", reply), reply
 
@@ -598,7 +599,7 @@ def test_restart_during_the_form_starts_over_with_the_introduction(patient):
 def test_a_session_expires_an_hour_after_the_last_user_message(patient, clock: FakeClock):
     assert patient.responses("i need a refill") == ["utter_intro", "utter_ask_prescription_number"]
     clock.advance(59 * 60)
-    assert patient.responses("what is nh") == ["utter_what_is_nh", "utter_ask_prescription_number"]
+    assert patient.responses("what is nh") == ["utter_ask_what_is_nh/definition", "utter_ask_prescription_number"]
     clock.advance(59 * 60)  # 118 minutes after the first message, 59 after the last
     # A greeting is not taken for a prescription number: greeted, and asked again.
     assert patient.responses("hi") == ["utter_greet", "utter_ask_prescription_number"]

@@ -408,7 +408,13 @@ def test_model_parse_answers_in_rasas_shape(app, engine):
     assert parsed["intent"]["name"] == "ask_ivig_treatment"
     assert isinstance(parsed["entities"], list)
     ranking = parsed["intent_ranking"]
-    assert ranking[0] == parsed["intent"]
+    assert (ranking[0]["name"], ranking[0]["confidence"]) == (parsed["intent"]["name"], parsed["intent"]["confidence"])
+    # As Rasa: the retrieval intent's answer, from its ResponseSelector.
+    assert parsed["intent"]["full_retrieval_intent_name"] == "ask_ivig_treatment/overview"
+    selected = parsed["response_selector"]["ask_ivig_treatment"]["response"]
+    assert selected["intent_response_key"] == "ask_ivig_treatment/overview"
+    assert selected["utter_action"] == "utter_ask_ivig_treatment/overview"
+    assert "ask_ivig_treatment" in parsed["response_selector"]["all_retrieval_intents"]
     confidences = [r["confidence"] for r in ranking]
     assert confidences == sorted(confidences, reverse=True)
     assert {r["name"] for r in ranking} <= set(engine.domain.intents) | {"nlu_fallback"}

@@ -326,7 +326,7 @@ def test_a_first_text_with_a_picture_still_gets_its_answer(twilio, engine):
     reply = twilio.post("/twilio/sms", {**params, "Body": "How can I get help paying for this?"})
     _check_sms_shape(reply)
     text = " ".join(reply.messages)
-    answer = engine.renderer.render("utter_copay_help", "twilio_sms", {})
+    answer = engine.renderer.render("utter_ask_copay_help/overview", "twilio_sms", {})
     assert answer is not None and answer["text"] in text
     assert "cannot view pictures" in text
     assert "automated" in text and "not medical advice" in text  # the intro, cut short
@@ -344,10 +344,10 @@ def test_odd_bodies_get_a_sensible_sms_sized_reply(twilio, body):
 
 
 def test_a_failure_inside_still_answers_twiml_with_the_phone_number(twilio, monkeypatch):
-    def broken(intent: str, text: str) -> str:
+    def broken(tracker: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("actions.answers.choose_answer", broken)
+    monkeypatch.setattr("actions.answers.answer_key", broken)
     reply = twilio.sms("what is neonatal hemochromatosis")
     _check_sms_shape(reply)
     assert SUPPORT_PHONE in " ".join(reply.messages)

@@ -26,7 +26,8 @@ SUPPORT_LINE = "+15005550006"
 
 
 def response_text(name: str, channel: str | None = None) -> str:
-    return next(v["text"] for v in DOMAIN["responses"][name] if v.get("channel") == channel)
+    return next(v["text"] for v in DOMAIN["responses"][name]
+                if v.get("channel") == channel and not v.get("condition"))
 
 
 def at(clock, when: str) -> None:  # type: ignore[no-untyped-def]
@@ -69,7 +70,8 @@ def test_the_greeting_puts_911_first_then_an_automated_assistant_and_the_menu(ca
 
 @pytest.mark.parametrize(
     ("key", "answer"),
-    [("1", "utter_what_is_nh"), ("2", "utter_recurrence_risk"), ("3", "utter_ivig_overview")],
+    [("1", "utter_ask_what_is_nh/definition"), ("2", "utter_ask_recurrence_risk/chance"),
+     ("3", "utter_ask_ivig_treatment/overview")],
 )
 def test_each_topic_key_speaks_the_same_answer_as_sms_then_asks_anything_else(caller, key, answer):
     caller.start()
@@ -82,7 +84,8 @@ def test_each_topic_key_speaks_the_same_answer_as_sms_then_asks_anything_else(ca
 def test_copay_help_offers_the_copay_team_and_a_yes_opens_a_callback(caller, services):
     caller.start()
     offer = caller.press("4")
-    assert offer.said[0] == response_text("utter_copay_help", "twilio_voice")
+    assert offer.said[0] == response_text("utter_ask_copay_help/overview")
+    assert response_text("utter_offer_copay_team", "twilio_voice") in offer.text
     assert "Reply YES" not in offer.text and "Press 1 or say yes" in offer.text
     done = caller.press("1")
     assert "A pharmacy specialist will contact you" in done.text
@@ -94,7 +97,7 @@ def test_copay_help_offers_the_copay_team_and_a_yes_opens_a_callback(caller, ser
     # The call goes on with the bot: a topic after the callback request is still answered.
     menu = caller.press("1")
     assert "press 5" in menu.text
-    assert caller.press("3").said[0] == response_text("utter_ivig_overview")
+    assert caller.press("3").said[0] == response_text("utter_ask_ivig_treatment/overview")
 
 
 def test_no_thanks_to_the_copay_offer_goes_on_to_anything_else(caller, services):
@@ -112,14 +115,14 @@ def test_9_repeats_the_menu_and_then_the_last_answer(caller):
     assert [s.text for s in again.gather.findall("Say")] == menu
     answer = caller.press("2")
     repeated = caller.press("9")
-    assert repeated.said[0] == answer.said[0] == response_text("utter_recurrence_risk")
+    assert repeated.said[0] == answer.said[0] == response_text("utter_ask_recurrence_risk/chance")
     assert caller.say("repeat that").said[0] == answer.said[0]
 
 
 def test_a_spoken_question_is_answered_through_the_nlu(caller):
     caller.start()
     turn = caller.say("what is ivig")
-    assert turn.said[0] == response_text("utter_ivig_overview")
+    assert turn.said[0] == response_text("utter_ask_ivig_treatment/overview")
     assert "anything else" in turn.text
 
 
@@ -235,7 +238,7 @@ def test_a_repeated_topic_key_is_answered_again_the_same_way(caller, services):
     assert caller.again().raw == first.raw[0]
     answer = caller.press("2")
     repeat = caller.again()
-    assert repeat.raw == answer.raw[0] and response_text("utter_recurrence_risk") in repeat.raw
+    assert repeat.raw == answer.raw[0] and response_text("utter_ask_recurrence_risk/chance") in repeat.raw
     events = services.conversations.load(caller.call_sid).events
     assert sum(e.get("event") == "user" for e in events) == 1
 
@@ -252,7 +255,7 @@ def test_a_copy_arriving_while_the_first_still_runs_is_told_to_hold_on(caller, s
     # The first copy (played here) finishes; the held copy comes back and gets its answer.
     services.deliveries.forget("voice", f"{caller.call_sid}:1")
     first = caller.post(action, caller._params(Digits="1"))
-    assert response_text("utter_what_is_nh") in first.raw
+    assert response_text("utter_ask_what_is_nh/definition") in first.raw
     assert caller.post(action, caller._params()).raw == first.raw
 
 
@@ -494,10 +497,10 @@ def test_redis_down_still_answers_with_the_support_number_and_911(engine, clock)
 
 
 def test_a_failing_action_still_answers_with_the_support_number(twilio, monkeypatch, after_hours):
-    def broken(intent: str, text: str) -> str:
+    def broken(tracker: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("actions.answers.choose_answer", broken)
+    monkeypatch.setattr("actions.answers.answer_key", broken)
     caller = VoiceCaller(twilio)
     caller.start()
     turn = caller.press("3")

@@ -27,27 +27,54 @@ MIN_ACCURACY = 0.90
 Errors = list[tuple[str, str, str]]  # (gold intent, predicted intent, text)
 
 
-def _errors(model: Any, examples: list[Any]) -> Errors:
-    """The examples the model reads as another intent."""
-    errors = []
+@dataclass
+class Scores:
+    """How a model reads a set of examples: intents, and the answers of retrieval intents."""
+
+    examples: int = 0
+    errors: Errors = field(default_factory=list)  # (gold intent, predicted intent, text)
+    answers: int = 0  # examples of a retrieval intent read as that intent
+    answer_errors: Errors = field(default_factory=list)  # (gold answer, chosen answer, text)
+
+    def add(self, other: Scores) -> None:
+        self.examples += other.examples
+        self.errors += other.errors
+        self.answers += other.answers
+        self.answer_errors += other.answer_errors
+
+    @property
+    def intent_accuracy(self) -> float:
+        return (self.examples - len(self.errors)) / self.examples if self.examples else 0.0
+
+    @property
+    def answer_accuracy(self) -> float:
+        return (self.answers - len(self.answer_errors)) / self.answers if self.answers else 0.0
+
+
+def score(model: Any, examples: list[Any]) -> Scores:
+    """Intent accuracy on the base intent (what the classifier predicts) and, for the
+    examples of a retrieval intent read as that intent, whether its selector chose the
+    labelled answer."""
+    scores = Scores(examples=len(examples))
     for example in examples:
-        predicted = model.parse(example.text)["intent"]["name"]
-        if predicted != example.intent:
-            errors.append((example.intent, predicted, example.text))
-    return errors
+        parsed = model.parse(example.text)
+        predicted = parsed["intent"]["name"]
+        if predicted != example.base_intent:
+            scores.errors.append((example.base_intent, predicted, example.text))
+        elif example.response_key:
+            scores.answers += 1
+            chosen = parsed["intent"].get("full_retrieval_intent_name")
+            if chosen != example.response_key:
+                scores.answer_errors.append((example.response_key, str(chosen), example.text))
+    return scores
 
 
-def _accuracy(config: dict[str, Any], train_data: TrainingData, test_data: TrainingData) -> tuple[int, Errors]:
-    errors = _errors(train(config, train_data), test_data.examples)
-    return len(test_data.examples) - len(errors), errors
-
-
-def cross_validate(project: Project, folds: int) -> tuple[float, list[tuple[str, str, str]]]:
+def cross_validate(project: Project, folds: int) -> Scores:
     from sklearn.model_selection import StratifiedKFold
 
     data = load_directory(project.files_with("nlu"))
     config = project.config()
-    labels = [e.intent for e in data.examples]
+    labels = [e.intent for e in data.examples]  # by answer, so that each fold has each
     counts = Counter(labels)
     fewest = min(counts.values(), default=0)
     if fewest < 2:
@@ -58,14 +85,12 @@ def cross_validate(project: Project, folds: int) -> tuple[float, list[tuple[str,
         print(f"  (only {fewest} examples for some intent: {fewest} folds instead of {folds})")
         folds = fewest
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
-    right, errors = 0, []
+    total = Scores()
     for train_index, test_index in splitter.split(labels, labels):
         part = lambda idx: TrainingData([data.examples[i] for i in idx], data.regexes,  # noqa: E731
                                         data.lookups, data.synonyms)
-        fold_right, fold_errors = _accuracy(config, part(train_index), part(test_index))
-        right += fold_right
-        errors += fold_errors
-    return right / len(labels), errors
+        total.add(score(train(config, part(train_index)), part(test_index).examples))
+    return total
 
 
 def _report_errors(errors: list[tuple[str, str, str]], limit: int = 10) -> None:
@@ -87,9 +112,11 @@ def _held_out_sets(folder: Path) -> list[Path]:
 def _report_held_out(model: Any, path: Path) -> None:
     """Accuracy on one held-out set, and the two errors that matter most to a patient."""
     examples = load_training_data(path).examples
-    errors = _errors(model, examples)
-    right = len(examples) - len(errors)
-    print(f"NLU held-out set ({path.name}): intent accuracy {right / len(examples):.1%} of {len(examples)}")
+    scores = score(model, examples)
+    errors = scores.errors
+    print(f"NLU held-out set ({path.name}): intent accuracy {scores.intent_accuracy:.1%} of {len(examples)}")
+    if scores.answers:
+        print(f"    answer accuracy {scores.answer_accuracy:.1%} of {scores.answers} questions read as their topic")
     missed = sum(1 for gold, _, _ in errors if gold == "report_emergency")
     emergencies = sum(1 for e in examples if e.intent == "report_emergency")
     routed = sum(1 for gold, predicted, _ in errors
@@ -205,9 +232,13 @@ def _empty_queue(client: Any, prefix: str) -> None:
 def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> int:
     project = Project(settings.project_dir)
     ok = True
-    accuracy, errors = cross_validate(project, folds)
-    print(f"NLU cross-validation: intent accuracy {accuracy:.1%} ({len(errors)} errors)")
-    _report_errors(errors)
+    scores = cross_validate(project, folds)
+    accuracy = scores.intent_accuracy
+    print(f"NLU cross-validation: intent accuracy {accuracy:.1%} ({len(scores.errors)} errors)")
+    _report_errors(scores.errors)
+    print(f"  answer accuracy {scores.answer_accuracy:.1%} of {scores.answers} questions read as their topic "
+          f"({len(scores.answer_errors)} errors)")
+    _report_errors(scores.answer_errors, limit=5)
     if accuracy < MIN_ACCURACY:
         print(f"  FAILED: below {MIN_ACCURACY:.0%}")
         ok = False

@@ -26,6 +26,7 @@ TOPICS = {
     "greet": "Greetings and thanks", "thank": "Greetings and thanks",
     "goodbye": "Greetings and thanks", "bot_challenge": "Asked if it is a bot",
     "affirm": "Yes or no", "deny": "Yes or no", "cancel": "Cancelled something",
+    "dont_know": "Did not know", "change_language": "Changed language",
 }
 MEASURES = {"claim": "Claimed", "first_reply": "First staff text", "resolve": "Resolved"}
 

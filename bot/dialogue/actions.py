@@ -64,6 +64,28 @@ class UtterAction:
 
 
 @dataclass
+class RetrievalAction:
+    """Rasa's `utter_<retrieval intent>`: the answer the ResponseSelector chose for the
+    latest message (its own selector's, else the default one's); nothing without one."""
+
+    name: str
+
+    def run(self, tracker: Tracker, ctx: ActionContext) -> list[Event]:
+        chosen = selected_answer(tracker.latest_message, self.name[len("utter_"):])
+        return utter(chosen, tracker, ctx) if chosen else []
+
+
+def selected_answer(parse: dict[str, Any], intent: str) -> str | None:
+    """The `utter_<intent>/<answer>` a parse's response selector chose for `intent`."""
+    selectors = parse.get("response_selector") or {}
+    selected = selectors.get(intent) or selectors.get("default") or {}
+    utter_action = (selected.get("response") or {}).get("utter_action")
+    if not utter_action or not str(utter_action).startswith(f"utter_{intent}/"):
+        return None
+    return str(utter_action)
+
+
+@dataclass
 class ListenAction:
     name: str = ACTION_LISTEN
 
@@ -144,6 +166,10 @@ class RemoteAction:
                 kwargs = {k: v for k, v in response.items() if k not in {"response", "template"}}
                 rendered = ctx.renderer.render(name, ctx.channel, tracker.slots, kwargs)
                 if rendered:
+                    # As Rasa does: buttons sent with a response are added to its own.
+                    extra_buttons = list(kwargs.get("buttons") or [])
+                    if extra_buttons:
+                        rendered["buttons"] = [*(rendered.get("buttons") or []), *extra_buttons]
                     events.append(bot_event(rendered))
             elif response.get("text") or response.get("custom") or response.get("buttons"):
                 events.append(bot_event(response))

@@ -29,6 +29,7 @@ DEFAULT_ACTIONS = (
 )
 DEFAULT_INTENTS = ("restart", "back", "out_of_scope", "session_start", "nlu_fallback")
 REQUESTED_SLOT = "requested_slot"
+RESPONSE_DELIMITER = "/"  # `utter_ask_ivig_treatment/side_effects`
 SESSION_STARTED_METADATA = "session_started_metadata"
 SLOT_TYPES = {"text", "bool", "categorical", "float", "list", "any"}
 MAPPING_TYPES = {"from_entity", "from_text", "from_intent", "from_trigger_intent", "custom"}
@@ -86,9 +87,24 @@ class Domain:
         return set(self.intents) | set(DEFAULT_INTENTS)
 
     @property
+    def retrieval_intents(self) -> list[str]:
+        """Intents answered by a ResponseSelector: those with `utter_<intent>/<answer>`
+        responses (Rasa's retrieval intents)."""
+        return sorted({name[len("utter_"):].split(RESPONSE_DELIMITER, 1)[0]
+                       for name in self.responses
+                       if name.startswith("utter_") and RESPONSE_DELIMITER in name})
+
+    def retrieval_responses(self, intent: str) -> list[str]:
+        prefix = f"utter_{intent}{RESPONSE_DELIMITER}"
+        return sorted(name for name in self.responses if name.startswith(prefix))
+
+    @property
     def action_names(self) -> set[str]:
-        """Every action the policies may predict."""
-        return set(DEFAULT_ACTIONS) | set(self.responses) | set(self.forms) | set(self.actions)
+        """Every action the policies may predict: a retrieval intent's `utter_<intent>`
+        among them, as in Rasa."""
+        retrieval = {f"utter_{intent}" for intent in self.retrieval_intents}
+        return (set(DEFAULT_ACTIONS) | set(self.responses) | retrieval | set(self.forms)
+                | set(self.actions))
 
     def slot_features(self, values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
         return tuple(

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from bot.dialogue.actions import Action, ActionContext, RemoteAction, UtterAction, default_action, utter
+from bot.dialogue.actions import (
+    Action,
+    ActionContext,
+    RemoteAction,
+    RetrievalAction,
+    UtterAction,
+    default_action,
+    utter,
+)
 from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START, SESSION_STARTED_METADATA, Domain
 from bot.dialogue.forms import FormAction
 from bot.dialogue.policies import PolicyEnsemble
@@ -38,9 +46,10 @@ EMERGENCY_MODE = "emergency_active"
 LANGUAGE = "language"
 FORM_INTENTS = frozenset({"request_refill", "inform", "cancel"})
 CHANGE_LANGUAGE = "change_language"
+HANDED_OVER = "handed_over"  # user message metadata: a person has the conversation
 # While a person has the conversation, the bot still answers these itself.
 BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
-    "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help", "ask_pharmacy",
+    "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
     "request_refill", "inform", "cancel", "share_loss", EMERGENCY_INTENT,
 })
 
@@ -121,7 +130,8 @@ class MessageProcessor:
             introduced = len(tracker.latest_bot_utterances())
             first_message = tracker.last_user_time() is None
             parse_data = self._with_language_request(message, parse_data)
-            tracker.update(self._stamp(self._user_event(message, parse_data)))
+            tracker.update(self._stamp(self._user_event(message, parse_data,
+                                                          handed_over=conversation.handoff is not None)))
             self._follow_language(tracker, message, first_message)
             intent = parse_data["intent"]["name"]
             self._end_emergency_follow_up_if_over(tracker, conversation)
@@ -172,6 +182,9 @@ class MessageProcessor:
             shortcut = parse_shortcut(payload, message.text)
             if shortcut is not None:
                 return shortcut
+            # A button whose payload is words (a clarifying question's options): read
+            # them, as Rasa reads a payload sent as the message.
+            return self.understand_text(payload)
         return message.parse_data or self.understand_text(message.text)
 
     # -- steps ------------------------------------------------------------------------
@@ -191,14 +204,18 @@ class MessageProcessor:
             event = {**event, "timestamp": self.clock()}
         return event
 
-    def _user_event(self, message: UserMessage, parse_data: dict[str, Any]) -> Event:
+    def _user_event(self, message: UserMessage, parse_data: dict[str, Any], *,
+                    handed_over: bool = False) -> Event:
+        # `handed_over` tells the actions a person has the conversation: an answer then
+        # offers no person (one is already on the way).
+        metadata = {**message.metadata, HANDED_OVER: True} if handed_over else message.metadata
         return {
             "event": "user",
             "text": message.text,
             "parse_data": parse_data,
             "input_channel": message.input_channel,
             "message_id": message.message_id,
-            "metadata": message.metadata,
+            "metadata": metadata,
         }
 
     def _session_expired(self, tracker: Tracker) -> bool:
@@ -356,6 +373,8 @@ class MessageProcessor:
             return FormAction(name)
         if name.startswith("utter_") and name in self.domain.responses:
             return UtterAction(name)
+        if name.startswith("utter_") and name[len("utter_"):] in self.domain.retrieval_intents:
+            return RetrievalAction(name)
         action = default_action(name)
         if action is None:
             raise LookupError(f"no action named {name!r}")

@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from bot.dialogue.domain import DEFAULT_ACTIONS, Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, PolicyEnsemble, build_policies
@@ -30,6 +31,24 @@ def _check_nlu(domain: Domain, data: TrainingData, problems: list[str], warnings
         warnings.append(f"domain.yml: intent '{intent}' has no NLU examples")
     for entity in sorted(data.entity_names - set(domain.entities)):
         problems.append(f"data: entity '{entity}' is annotated but not in domain.yml entities")
+
+
+def _check_retrieval(domain: Domain, data: TrainingData, config: dict[str, Any],
+                     problems: list[str]) -> None:
+    """Every answer a ResponseSelector can choose has its response, every retrieval
+    response is trained for, and every retrieval intent has a selector (as Rasa needs)."""
+    keys = set(data.response_keys)
+    responses = {name[len("utter_"):] for intent in domain.retrieval_intents
+                 for name in domain.retrieval_responses(intent)}
+    for key in sorted(keys - responses):
+        problems.append(f"data: '{key}' has examples but domain.yml has no response 'utter_{key}'")
+    for key in sorted(responses - keys):
+        problems.append(f"domain.yml: 'utter_{key}' answers a sub-intent with no NLU examples")
+    selectors = [c for c in config.get("pipeline") or [] if isinstance(c, dict) and c.get("name") == "ResponseSelector"]
+    covered = {c.get("retrieval_intent") for c in selectors}
+    for intent in data.retrieval_intents:
+        if intent not in covered and None not in covered:
+            problems.append(f"config.yml: retrieval intent '{intent}' has no ResponseSelector")
 
 
 def _check_stories(domain: Domain, trackers: list[TrainingTracker], problems: list[str]) -> None:
@@ -91,6 +110,8 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "next_open": "actions/handoff.py, bot/engine/handoff.py (BUSINESS_HOURS)",
     "closing_time": "bot/engine/handoff.py (BUSINESS_HOURS)",
     "birth_date_spoken": "actions/refill.py (read back on a call)",
+    "business_hours": "actions/answers.py (BUSINESS_HOURS, in the conversation's language)",
+    "options": "actions/clarify.py (the numbered options of a clarifying question)",
 }
 # Spelled like response names in the code but not required in domain.yml: Rasa's
 # metadata key for the response a bot message came from, and the responses Rasa's
@@ -165,6 +186,7 @@ def validate_project(project: Project, settings: Settings) -> tuple[list[str], l
     except (ProjectError, ValueError) as exc:
         return [str(exc)], warnings
     _check_nlu(domain, data, problems, warnings)
+    _check_retrieval(domain, data, config, problems)
     _check_stories(domain, trackers, problems)
     _check_code_responses(domain, project, problems)
     _check_placeholders(domain, problems)

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 MODEL_SUFFIX = ".npz"
 WARNING_SIGNS_INTENT = "ask_what_is_nh"  # asked about the warning signs (F11)
 LOSS_INTENT = "share_loss"
+EMERGENCY_LEAN = 0.4  # a fallback whose likeliest intent is an emergency this sure is one
+FOLLOW_UP_INTENT = "nlu_fallback"  # a fragment for the dialogue to place (actions/reading.py)
 # What a loss told without a question is sometimes read as; never a question's topic.
 GRIEF_MISREAD_AS = frozenset({"out_of_scope", "nlu_fallback", "inform", "affirm", "deny", "greet", "thank"})
 
@@ -54,21 +56,46 @@ class NLUModel:
         if net.matched and safety.help_is_on_the_way(text):  # "I called 911 already"
             net = safety.NetResult(False, net.group, net.sign, net.loss, net.case, net.language)
         predicted = (message.intent or {}).get("name")
+        if predicted == classifiers.NLU_FALLBACK and self._leans_to_emergency(message):
+            # The fallback never hides an emergency the classifier leans to.
+            predicted = safety.EMERGENCY_INTENT
+            self._set_intent(message, predicted, message.intent_ranking[1]["confidence"])
         if predicted in GRIEF_MISREAD_AS and safety.grief_without_a_question(text) and not net.matched:
             self._set_intent(message, LOSS_INTENT)
         elif net.matched and predicted != safety.EMERGENCY_INTENT:
             self._set_intent(message, safety.EMERGENCY_INTENT)
+        elif not net.matched and predicted == safety.EMERGENCY_INTENT and not net.sign and safety.bare_follow_up(text):
+            self._set_intent(message, FOLLOW_UP_INTENT, confidence=0.0)  # "and my wife?": asked within the topic
         elif not net.matched and predicted == safety.EMERGENCY_INTENT and (
                 net.sign or safety.not_happening_now(text)):
             told_a_loss = net.loss or (not net.sign and safety.tells_a_loss(text))
             self._set_intent(message, LOSS_INTENT if told_a_loss else WARNING_SIGNS_INTENT)
+        self._name_full_retrieval_intent(message)
         message.extra["emergency_net"] = {"now": net.matched, "sign": net.sign, "case": net.case,
                                           "group": net.group, "language": net.language}
         return message.as_parse_data()
 
     @staticmethod
-    def _set_intent(message: Message, name: str) -> None:
-        message.intent = {"name": name, "confidence": 1.0}
+    def _leans_to_emergency(message: Message) -> bool:
+        ranking = [r for r in message.intent_ranking if r["name"] != classifiers.NLU_FALLBACK]
+        return bool(ranking) and ranking[0]["name"] == safety.EMERGENCY_INTENT \
+            and ranking[0]["confidence"] >= EMERGENCY_LEAN
+
+    @staticmethod
+    def _name_full_retrieval_intent(message: Message) -> None:
+        """As Rasa's processor does: a retrieval intent's parse names the answer chosen
+        (`intent.full_retrieval_intent_name`)."""
+        intent = message.intent or {}
+        selectors = message.extra.get("response_selector") or {}
+        if intent.get("name") in selectors.get("all_retrieval_intents", []):
+            chosen = selectors.get(intent["name"]) or selectors.get("default") or {}
+            key = (chosen.get("response") or {}).get("intent_response_key")
+            if key:
+                intent["full_retrieval_intent_name"] = key
+
+    @staticmethod
+    def _set_intent(message: Message, name: str, confidence: float = 1.0) -> None:
+        message.intent = {"name": name, "confidence": confidence}
         message.intent_ranking = [dict(message.intent),
                                   *[r for r in message.intent_ranking if r["name"] != name]]
 

@@ -57,7 +57,7 @@ SIGNS: dict[str, list[str]] = {
         r"\bfainting\b|\bblack(?:ing|ed)? out\b|\bfound (?:my|our|the|her|him) (?:\w+ )?on the floor\b",
         r"\beyes (?:are |keep )?rolling\b|\b(?:shaking|twitching|jerking)\b.{0,30}\b(?:wont|cant|not) stop\b",
         r"\b(?:shaking|twitching|jerking) (?:all over|uncontrollably)\b|\bhaving fits\b",
-        r"\b(?:keeps?|kept|staring and)\s+(?:jerking|twitching|shaking)\b",
+        r"\b(?:keeps?|kept|staring and|still)\s+(?:jerking|twitching|shaking)\b",
         r"\bcant get (?:her|him|them|the baby|my baby) to wake\b",
         r"\bfeel(?:ing)? (?:faint|like fainting)\b|\bheart is (?:pounding|racing)\b",
         r"\b(?:going to|gonna|about to)\s+(?:pass out|faint)\b",
@@ -108,9 +108,9 @@ SIGNS: dict[str, list[str]] = {
         rf"\b(?:throat|chest)\s+(?:is\s+|feels\s+|getting\s+)?{_W}?(?:tight|closing|tightening|heavy)\b",
         r"\bchest\s+(?:\w+\s+)?(?:pain|pains|hurts|pressure)\b|\b(?:pain|pressure|tightness|heaviness) in (?:my|her|his|the) chest\b",
         r"\bthroat\s+(?:feels|is)\s+(?:weird|funny|strange|scratchy|thick)\b|\bhives\b",
-        rf"\b(?:face|lips?|tongue|throat|eyes?|mouth)\s+(?:is\s+|are\s+|feels?\s+|getting\s+|started\s+)?{_W}?(?:swelling|swollen|puff\w*|blowing up)\b",
-        rf"\b(?:swelling|swollen|puffy)\s+{_W}?(?:face|lips?|tongue|throat|eyes?|mouth)\b",
-        rf"\b(?:leg|calf|calves|thigh)\s+{_W}{{0,3}}(?:swollen|swelling|painful|hurts|red)\b",
+        rf"\b(?:face|lips?|tongue|throat|eyes?|mouth)\s+(?:is\s+|are\s+|feels?\s+|getting\s+|started\s+)?{_W}?(?:swell(?:ing|in|en)|swollen|puff\w*|blowing up)\b",
+        rf"\b(?:swell(?:ing|in|en)|swollen|puffy)\s+{_W}?(?:face|lips?|tongue|throat|eyes?|mouth)\b",
+        rf"\b(?:leg|calf|calves|thigh)\s+{_W}{{0,3}}(?:swollen|swell(?:ing|in|en)|painful|hurts|red)\b",
         rf"\b(?:swollen|swelling|painful)\s+{_W}?(?:leg|calf|thigh)\b",
         rf"\b(?:barely|hardly|not|havent|have not|cant|cannot|no)\s+{_W}?(?:peeing|pee|peed|urinat\w*|wet diapers?)\b",
         r"\b(?:very little|hardly any|barely any|no)\s+(?:urine|pee|wet diapers?)\b",
@@ -156,6 +156,7 @@ SIGNS: dict[str, list[str]] = {
 # Something in the message says it is happening now.
 _NOW_STRONG = re.compile(
     r"\b(?:right now|currently|at the moment|just now|just started|hurry|asap|please help|help me|keeps"
+    r"|(?:someone|somebody|anyone|anybody) (?:\w+ )?help|help (?:us|her|him|my|our)"
     r"|still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder))"
     r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago|(?:for|since) (?:the (?:last|past) )?(?:\d+|a few|ten|five|two|three|an?) ?(?:min|mins|minutes|hours?|hrs?)"
     r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop)\b"
@@ -180,7 +181,8 @@ _GENERAL_STRONG = re.compile(
     r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
     r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
     r"|\bwill (?:that|it|this) happen\b|\bhow (?:common|often|likely|rare|long)\b|\b(?:im|i am) not suicidal\b"
-    r"|^(?:is|are|does|do|can|could|will|would)\s+(?!(?:she|he|my|the baby|baby|it|this|that|her|his|i|we|they|there|you|u)\b)"
+    r"|^(?:is|are|does|do|can|could|will|would)\s+(?!(?:she|he|my|the baby|baby|it|this|that|her|his|i|we|they|there|you|u"
+    r"|possible|someone|somebody|anyone|anybody)\b)"
 )
 # Asking about warning signs in general.
 _GENERAL = re.compile(
@@ -215,6 +217,8 @@ _RESOLVED = re.compile(
 _LOSS = re.compile(
     r"\bwould have been (?:his|her|their|our|my) (?:\w+ )?(?:birthday|due date)|\b(?:first|1st) birthday without\b"
     r"|\b(?:heavenly|angel) (?:birthday|baby|babies)\b|\bsince (?:we|i) lost\b"
+    r"|\b(?:he|she|they|baby|son|daughter|boy|girl|child|twins?) (?:\w+ )?pa+ss?ed\b(?! (?:the|a|an|her|his|my) )"
+    r"|\bpa+ss?ed (?:from|of)\b|\bdid(?:n'?t| not) (?:make it|survive)\b"
     r"|\b(?:died|pa+ss?ed away|pa+ss?ed on|stillb(?:orn|irth)|angel|funeral|grave"
     r"|lost (?:him|her|them|(?:our|my|a) (?:\w+ )?(?:baby|son|daughter|boy|girl|child|twins?|newborn|angel|pregnancy))"
     r"|before (?:he|she|they) (?:died|pa+ss?ed)|at the end|the night (?:he|she|our|my) \w+ (?:died|passed|stopped))\b"
@@ -342,6 +346,20 @@ def not_happening_now(text: str) -> bool:
                                                and not _SAD.search(normalised)):
         return False
     return any(m[name].search(normalised) for name in ("resolved", "dream", "general_strong", "general"))
+
+
+# A short follow-up question ("and my wife?", "and the baby?", "y el bebé?"): it asks about
+# what was just said; with no sign in it, it is not an emergency being reported.
+_BARE_FOLLOW_UP = re.compile(r"^(?:and|or|what about|how about|so|also|y|o|y que tal|que tal)\b[^.!]{0,40}\??$")
+_DISTRESS = re.compile(r"\b(?:help|911|emergency|urgent|now|hurry|please|ayuda|emergencia|urgente|ahora|ya)\b")
+
+
+def bare_follow_up(text: str) -> bool:
+    """A fragment like "and my wife?": at most five words, led by "and" / "what about",
+    with no word of distress. Read with the topic just discussed, never paged on its own."""
+    normalised = safety_es.sin_acentos(normalise(text)).strip()
+    return (len(normalised.split()) <= 5 and bool(_BARE_FOLLOW_UP.match(normalised))
+            and not _DISTRESS.search(normalised))
 
 
 _HELP_COMING = re.compile(

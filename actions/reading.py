@@ -1,0 +1,85 @@
+"""Reading the latest message: its intent, the answer each ResponseSelector chose, and
+whether it is a short follow-up to the answer just given (the `topic` slot)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+# The topics a question can be about (each a retrieval intent). out_of_scope and
+# request_refill are retrieval intents too, for everyday pharmacy questions and shipments.
+RETRIEVAL_INTENTS = ("ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help")
+# What else a message may have meant, when offered as an option.
+OTHER_TOPICS = ("request_refill", "request_specialist")
+TOPIC = "topic"
+
+SURE = 0.8  # an intent this confident is not read as a follow-up to another topic
+FOLLOWS = 0.5  # the topic's own selector at least this sure: answered without asking
+MAX_FOLLOW_UP_WORDS = 9
+_CONNECTIVE = re.compile(
+    r"^(?:and|so|but|or|also|then|what about|how about|what if|ok so|okay so|and if|even"
+    r"|y|entonces|pero|o sea|tambi[eé]n|y si|qu[eé] tal|y con|y sin|y el|y la|y los|y las)\b")
+_ANAPHOR = re.compile(r"\b(?:it|that|this|they|them|those|these|one|ones|he|she|eso|esto|esa|ese|ellos|ellas)\b")
+
+
+def lowered(tracker: Tracker) -> str:
+    return " ".join((tracker.latest_message.get("text") or "").lower().split())
+
+
+def intent_of(tracker: Tracker) -> tuple[str, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+
+
+def selected(tracker: Tracker, intent: str) -> tuple[str | None, float, list[dict[str, Any]]]:
+    """What `intent`'s ResponseSelector chose for the latest message: (key, confidence, ranking)."""
+    selectors = tracker.latest_message.get("response_selector") or {}
+    chosen = selectors.get(intent) or selectors.get("default") or {}
+    response = chosen.get("response") or {}
+    key = response.get("intent_response_key")
+    if not key or not str(key).startswith(f"{intent}/"):
+        return None, 0.0, []
+    ranking = [r for r in chosen.get("ranking") or [] if str(r.get("intent_response_key", "")).startswith(f"{intent}/")]
+    return str(key), float(response.get("confidence") or 0.0), ranking
+
+
+def topic_base(tracker: Tracker) -> str | None:
+    topic = tracker.get_slot(TOPIC)
+    return str(topic).split("/", 1)[0] if topic else None
+
+
+def is_follow_up(text: str) -> bool:
+    """Short, and leaning on what was said before: "and a third one?", "how often are they?"."""
+    words = len(text.split())
+    return 0 < words <= MAX_FOLLOW_UP_WORDS and bool(_CONNECTIVE.match(text) or _ANAPHOR.search(text))
+
+
+def follow_up(tracker: Tracker) -> tuple[str | None, float, list[dict[str, Any]]]:
+    """The latest message read within the topic just discussed, if it is a follow-up:
+    (the topic selector's answer, its confidence, its ranking); (None, 0, []) if not."""
+    base = topic_base(tracker)
+    if not base or not is_follow_up(lowered(tracker)):
+        return None, 0.0, []
+    return selected(tracker, base)
+
+
+def likely_topics(tracker: Tracker, limit: int = 3, floor: float = 0.08) -> list[str]:
+    """The answers (or intents) the message most likely meant, best first: each likely
+    retrieval intent's chosen answer, a close second answer of the top one, a refill or a
+    person."""
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or []
+               if r.get("name") in RETRIEVAL_INTENTS + OTHER_TOPICS and float(r.get("confidence") or 0) >= floor]
+    options: list[str] = []
+    for entry in ranking:
+        name = str(entry["name"])
+        if name in OTHER_TOPICS:
+            options.append(name)
+            continue
+        key, _, answers = selected(tracker, name)
+        if key:
+            options.append(key)
+        if len(ranking) == 1 and len(answers) > 1 and float(answers[1].get("confidence") or 0) >= 0.2:
+            options.append(str(answers[1]["intent_response_key"]))
+    return list(dict.fromkeys(options))[:limit]

@@ -1,0 +1,243 @@
+"""Each class of question issue 13 found answered by topic and not by question, asked as
+a parent would, through the signed SMS webhook, a phone call and the web chat; the
+assertions are on what the patient reads or hears."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from actions.topics import INTENT_LABELS, LABELS
+from tests.chat import REPO
+from tests.conftest import SUPPORT_PHONE
+from tests.voice_caller import VoiceCaller
+
+LA = ZoneInfo("America/Los_Angeles")
+WEBHOOK = "/webhooks/rest/webhook"
+RESPONSES = yaml.safe_load((REPO / "domain.yml").read_text())["responses"]
+
+
+def answer(name: str, language: str = "en") -> str:
+    """A response's plain text in a language (its SMS/web variation)."""
+    for variation in RESPONSES[name]:
+        spanish = any(c.get("value") == "es" for c in variation.get("condition") or [])
+        if not variation.get("channel") and spanish == (language == "es"):
+            return str(variation["text"])
+    raise LookupError(name)
+
+
+def start_of(name: str) -> str:
+    """The first sentence of an answer: enough to know which one was sent."""
+    return re.split(r"(?<=[.:?])\s", answer(name))[0]
+
+
+def sms(twilio, text: str) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(twilio.say(text))
+
+
+@pytest.fixture()
+def open_hours(clock):  # type: ignore[no-untyped-def]
+    clock.now = datetime.fromisoformat("2026-11-24 10:00").replace(tzinfo=LA).timestamp()  # a Tuesday
+
+
+# -- questions with an answer of their own ----------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("how many hours does one infusion last", "utter_ask_ivig_treatment/infusion_length"),
+    ("what does the I and V in IVIG mean", "utter_ask_ivig_treatment/name"),
+    ("could a nurse give the infusions at my house instead of the clinic", "utter_ask_ivig_treatment/home_or_clinic"),
+    ("what side effects could I get from the ivig", "utter_ask_ivig_treatment/side_effects"),
+    ("is it safe for my unborn baby if I get ivig", "utter_ask_ivig_treatment/safe_for_baby"),
+    ("which signs in my pregnancy mean I need help right away", "utter_ask_what_is_nh/warning_signs_pregnancy"),
+    ("how do doctors find out a baby has NH", "utter_ask_what_is_nh/diagnosis"),
+    ("just found out im pregnant again, what should i do first", "utter_ask_recurrence_risk/next_steps"),
+    ("our son is very sick with nh, do babies like him survive", "utter_ask_ivig_treatment/newborn_outcome"),
+])
+def test_a_question_with_its_own_answer_gets_that_answer_by_text(twilio, text, expected):
+    assert start_of(expected) in sms(twilio, text)
+
+
+def test_the_web_chat_answers_what_was_asked_too(app):
+    client = app.test_client()
+    replies = client.post(WEBHOOK, json={"sender": "web-13", "message": "how long is an ivig infusion"}).get_json()
+    assert start_of("utter_ask_ivig_treatment/infusion_length") in " ".join(r["text"] for r in replies)
+
+
+def test_a_caller_asking_aloud_hears_the_answer_to_the_question(twilio, open_hours):
+    caller = VoiceCaller(twilio)
+    caller.start()
+    heard = caller.say("what are the side effects of IVIG")
+    assert start_of("utter_ask_ivig_treatment/side_effects") in heard.text
+
+
+# -- follow-ups keep the thread -----------------------------------------------------------
+def test_follow_ups_about_the_chance_stay_on_the_chance(twilio):
+    assert start_of("utter_ask_recurrence_risk/chance") in sms(twilio, "will it happen to our next baby")
+    assert start_of("utter_ask_recurrence_risk/each_pregnancy") in sms(twilio, "and a third one?")
+    assert start_of("utter_ask_recurrence_risk/with_treatment") in sms(twilio, "is that with or without treatment?")
+
+
+def test_a_follow_up_about_infusions_is_read_as_about_infusions(twilio):
+    sms(twilio, "how long does the infusion take")
+    assert start_of("utter_ask_ivig_treatment/schedule") in sms(twilio, "how often are they?")
+
+
+def test_so_it_prevents_it_gets_lowers_not_removes(twilio):
+    sms(twilio, "what is ivig for")
+    said = sms(twilio, "so it prevents it?")
+    assert "does not remove it" in said and "prevents" not in said.replace("so it prevents it?", "")
+
+
+def test_a_follow_up_that_fits_two_answers_is_asked_about_with_numbered_options(twilio):
+    sms(twilio, "what is the chance it comes back")
+    said = sms(twilio, "and then?")
+    assert "which of these do you mean?" in said and "1) " in said and "2) " in said
+    assert answer("utter_anything_else") not in said
+    # Picking an option by its number answers it.
+    options = dict(re.findall(r"(\d)\) (.+?\?)", said))
+    picked = next(n for n, label in options.items() if label == LABELS["ask_recurrence_risk/each_pregnancy"][0])
+    assert start_of("utter_ask_recurrence_risk/each_pregnancy") in sms(twilio, picked)
+
+
+def test_a_short_and_what_about_her_is_a_follow_up_not_an_emergency(twilio, services):
+    sms(twilio, "what is ivig")
+    said = sms(twilio, "and my wife?")
+    assert "Call 911 now" not in said and services.escalations.open_queue() == []
+
+
+def test_a_caller_follow_up_stays_on_the_topic(twilio, open_hours):
+    caller = VoiceCaller(twilio)
+    caller.start()
+    caller.say("what is the chance it comes back in another pregnancy")
+    heard = caller.say("and a third one")
+    assert start_of("utter_ask_recurrence_risk/each_pregnancy") in heard.text
+
+
+# -- "your care team decides" --------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "can i skip next weeks infusion, we are going away",
+    "could i do two doses at once next time to catch up",
+    "is it ok to push my infusion back a few days",
+    "can i move my thursday infusion to the weekend",
+])
+def test_a_change_to_an_infusion_is_for_the_care_team(twilio, text):
+    said = sms(twilio, text)
+    assert "talk with your care team before any change" in said
+    assert answer("utter_offer_copay_team") not in said and "prescription (Rx) number" not in said
+
+
+def test_a_missed_dose_gets_call_your_care_team(twilio):
+    assert "call your care team soon about the missed infusion" in sms(twilio, "i missed my infusion yesterday")
+
+
+def test_a_late_start_gets_the_general_protocol_and_the_care_team(twilio):
+    said = sms(twilio, "I'm 13 weeks already, am I too late to begin ivig?")
+    assert "care team" in said and "14 weeks" in said and answer("utter_offer_copay_team") not in said
+
+
+def test_a_dose_in_milligrams_is_said_plainly_to_be_wrong(twilio):
+    said = sms(twilio, "my paper says 1 mg per kg, is that right?")
+    assert "grams per kilogram" in said and "milligrams (mg) is wrong" in said
+
+
+# -- the facts for the situation ---------------------------------------------------------
+def test_nicu_parents_get_the_newborn_figures_not_the_pregnancy_ones(twilio):
+    said = sms(twilio, "our baby girl is in the nicu with nh, what are her odds")
+    assert "12 of 16 babies" in said and "80% to over 90%" not in said
+
+
+def test_a_relative_hears_that_the_risk_follows_the_mother(twilio):
+    said = sms(twilio, "my sister lost a baby to nh, should i worry about my own kids")
+    assert "follows the mother who had the affected pregnancy" in said
+    assert "not the inherited hemochromatosis" in said and "80%" not in said
+
+
+def test_does_ivig_prevent_it_gets_lowers_the_risk(twilio):
+    said = sms(twilio, "will ivig stop nh from happening")
+    assert "does not remove it" in said
+
+
+def test_lab_values_get_no_diagnosis_but_a_way_forward(twilio, services):
+    said = sms(twilio, "her bilirubin is 14 and ferritin 1200, does she have nh?")
+    assert "can't tell if a baby has NH" in said
+    assert "blood tests soon after birth" in said  # F8
+    assert "Call 911" in said  # the warning signs
+    assert "pharmacy specialist to contact you" in said  # a person
+    assert re.search(r"E-\d+", sms(twilio, "yes"))
+    assert services.escalations.open_queue()
+
+
+# -- forms take only what is theirs ----------------------------------------------------------
+def test_a_number_out_of_the_blue_is_asked_about_not_taken_for_a_refill(twilio, services):
+    said = sms(twilio, "4471203")
+    assert "What do you need it for?" in said and "prescription (Rx) number" not in said
+    assert services.refills.recent() == []
+    assert "prescription (Rx) number" in sms(twilio, "refill")  # the number was not kept
+
+
+def test_after_a_refill_a_shipping_question_is_answered_not_a_new_refill(twilio):
+    sms(twilio, "i need my next refill")
+    sms(twilio, "5550123")
+    assert "R-" in sms(twilio, "04/02/1988")
+    said = sms(twilio, "ok when will it ship?")
+    assert "can't see shipments" in said and "prescription (Rx) number" not in said
+
+
+def test_a_name_is_not_taken_for_goodbye(twilio):
+    said = sms(twilio, "hi its Maria")
+    assert answer("utter_goodbye") not in said and "Goodbye" not in said
+
+
+def test_i_dont_know_it_at_the_prescription_question_gets_help_and_a_person(twilio, services):
+    assert "prescription (Rx) number" in sms(twilio, "can i order a refill")
+    said = sms(twilio, "i dont know it")
+    assert "pharmacy label" in said and "pharmacy specialist to contact you" in said
+    assert "cancelled" not in said.lower()
+    assert re.search(r"E-\d+", sms(twilio, "yes please"))
+    [escalation] = services.escalations.open_queue()
+    assert "help with their details" in escalation.reason
+
+
+def test_a_caller_who_does_not_know_the_number_is_offered_a_person(twilio, open_hours):
+    caller = VoiceCaller(twilio)
+    caller.start()
+    caller.press("5")
+    heard = caller.say("I don't know it")
+    assert "pharmacy label" in heard.text and "Press 1 or say yes" in heard.text
+
+
+# -- everyday pharmacy questions ---------------------------------------------------------------
+def test_opening_hours_come_from_business_hours(twilio):
+    said = sms(twilio, "what time do you close today")
+    assert "Monday to Friday, 8 AM to 6 PM (Pacific time)" in said and SUPPORT_PHONE in said
+
+
+def test_where_you_are_and_where_my_shipment_is_get_a_person_offered(twilio):
+    said = sms(twilio, "whats your address, can i pick it up")
+    assert "address" in said and "pharmacy specialist to contact you" in said
+    sms(twilio, "no")
+    assert "can't see shipments" in sms(twilio, "my delivery never came, where is it")
+
+
+# -- unsure readings are asked about ----------------------------------------------------------
+def test_an_unsure_reading_gets_a_short_question_not_anything_else(twilio):
+    said = sms(twilio, "ok so the money and the medicine thing")
+    assert answer("utter_anything_else") not in said
+    assert "Do you mean one of these?" in said or "I did not understand" in said or "copay" in said.lower()
+
+
+def test_every_option_label_reads_back_as_its_own_answer(app):
+    """A clarifying question's options are read like any message (a tap sends the label):
+    each must come back as the answer it names, in English and in Spanish."""
+    client = app.test_client()
+    wrong = []
+    for key, labels in {**LABELS, **INTENT_LABELS}.items():
+        for label in labels:
+            parsed = client.post("/model/parse", json={"text": label}).get_json()
+            got = parsed["intent"].get("full_retrieval_intent_name") or parsed["intent"]["name"]
+            if got != key and parsed["intent"]["name"] != key:
+                wrong.append((label, got))
+    assert wrong == []
