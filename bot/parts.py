@@ -25,6 +25,8 @@ from bot.engine.processor import MessageProcessor
 from bot.engine.runner import build_runner
 from bot.hours import BusinessHours
 from bot.jobs.queue import OutboundQueue
+from bot.jobs.watch import OutboundWatch
+from bot.metrics import Metrics
 from bot.project import Project
 from bot.records.calls import CallStates
 from bot.records.connection import EmbeddedRedis, client_for_url, resolve_redis_url
@@ -34,6 +36,7 @@ from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
 from bot.records.rates import RateLimits
 from bot.records.refills import RefillStore
+from bot.records.replication import ReplicaWait
 from bot.records.voicemails import Voicemails
 from bot.settings import Settings
 
@@ -60,6 +63,8 @@ class Parts:
     sessions: StaffSessions
     throttle: LoginThrottle
     audit: AuditLog
+    metrics: Metrics
+    watch: OutboundWatch
     embedded: EmbeddedRedis | None = None
 
 
@@ -68,20 +73,32 @@ def _keys(settings: Settings) -> Keys:
 
 
 def _escalations(client: redis.Redis, keys: Keys, outbound: OutboundQueue,
-                 clock: Callable[[], float]) -> EscalationStore:
-    return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff)
+                 clock: Callable[[], float], metrics: Metrics | None = None) -> EscalationStore:
+    def opened(reference: str) -> None:
+        if metrics is not None:
+            metrics.escalation_opened()
+        outbound.notify_staff(reference)
+
+    return EscalationStore(client, keys, clock=clock, on_opened=opened)
+
+
+def _replication(client: redis.Redis, settings: Settings, metrics: Metrics) -> ReplicaWait:
+    return ReplicaWait(client, settings.redis_wait_replicas, settings.redis_wait_timeout_ms,
+                       on_short=metrics.unreplicated_write)
 
 
 def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
                 engine: Engine | None = None) -> Parts:
+    engine = engine or load_engine(Project(settings.project_dir), settings)
+    metrics = Metrics(engine.domain.all_intents)
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
-    client = client_for_url(url)
+    client = client_for_url(url, on_error=metrics.redis_error)
     keys = _keys(settings)
     hours = BusinessHours.parse(settings.business_hours, settings.timezone)
     outbound = OutboundQueue(client, keys)
-    escalations = _escalations(client, keys, outbound, clock)
-    refills = RefillStore(client, keys, clock)
-    engine = engine or load_engine(Project(settings.project_dir), settings)
+    escalations = _escalations(client, keys, outbound, clock, metrics)
+    replication = _replication(client, settings, metrics)
+    refills = RefillStore(client, keys, clock, replication)
     runner = build_runner(settings.action_server_url,
                           ActionServices(escalations, refills, hours, settings.support_phone, clock))
     engine.check_runner(runner, settings.action_server_url)
@@ -90,7 +107,8 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
         lease_ms=settings.lock_lease_ms, acquire_timeout_ms=settings.lock_acquire_timeout_ms,
     )
     processor = build_processor(engine, conversations, runner,
-                                desk=EscalationDesk(escalations, hours, clock), clock=clock)
+                                desk=EscalationDesk(escalations, hours, clock), clock=clock,
+                                metrics=metrics)
     return Parts(
         settings=settings,
         redis=client,
@@ -102,7 +120,7 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
         conversations=conversations,
         escalations=escalations,
         refills=refills,
-        consent=ConsentLedger(client, keys, clock),
+        consent=ConsentLedger(client, keys, clock, replication),
         outbound=outbound,
         deliveries=TwilioDeliveries(client, keys),
         calls=CallStates(client, keys),
@@ -116,6 +134,8 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
                                per_address=settings.console_login_max_failures_per_ip,
                                lockout_seconds=settings.console_lockout_seconds),
         audit=AuditLog(client, keys, clock),
+        metrics=metrics,
+        watch=OutboundWatch(client, settings.key_prefix),
         embedded=embedded,
     )
 
@@ -129,6 +149,7 @@ def action_services_from_environment() -> ActionServices:
     client = client_for_url(settings.redis_url)
     keys = _keys(settings)
     escalations = _escalations(client, keys, OutboundQueue(client, keys), time.time)
-    return ActionServices(escalations, RefillStore(client, keys),
+    replication = ReplicaWait(client, settings.redis_wait_replicas, settings.redis_wait_timeout_ms)
+    return ActionServices(escalations, RefillStore(client, keys, time.time, replication),
                           BusinessHours.parse(settings.business_hours, settings.timezone),
                           settings.support_phone)

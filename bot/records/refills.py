@@ -11,6 +11,7 @@ import redis
 
 from bot.privacy import mask_phone
 from bot.records.keys import Keys
+from bot.records.replication import ReplicaWait
 
 REFILL_TTL = 30 * 24 * 3600  # staff process requests within days; then the record goes
 SAME_REQUEST_WINDOW = 24 * 3600  # the same patient and Rx again within a day: one request
@@ -49,10 +50,12 @@ class RefillRequest:
 
 
 class RefillStore:
-    def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time,
+                 replication: ReplicaWait | None = None) -> None:
         self.client = client
         self.keys = keys
         self.clock = clock
+        self.replication = replication
 
     def _same_request_key(self, phone: str, prescription_number: str, date_of_birth: str) -> str:
         digest = hashlib.sha256(f"{phone}|{prescription_number}|{date_of_birth}".encode()).hexdigest()
@@ -94,6 +97,8 @@ class RefillStore:
         pipe.expire(self.keys.refill_index, REFILL_TTL)
         pipe.set(same, request.reference, ex=SAME_REQUEST_WINDOW)
         pipe.execute()
+        if self.replication is not None:  # the patient is told this reference next
+            self.replication.confirm("refill", request.reference)
         return request
 
     def get(self, reference: str) -> RefillRequest | None:
