@@ -30,7 +30,7 @@ from redis.backoff import AbstractBackoff, ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
-from redis.sentinel import Sentinel
+from redis.sentinel import Sentinel, SentinelManagedConnection, SentinelManagedSSLConnection
 
 from bot.records.redis_url import SentinelTarget, is_sentinel, parse_sentinel_url
 
@@ -121,6 +121,24 @@ def _client(url: str, *, socket_timeout: float, connect_timeout: float,
     return redis.Redis.from_url(url, **options)
 
 
+class MasterConnection(SentinelManagedConnection):
+    """A connection to whichever node the sentinels name master now, on every connect.
+
+    redis-py's SentinelManagedConnection asks the sentinels only in `connect()`; a
+    command sent on a dropped connection reconnects through `connect_check_health()`,
+    which retries the address it had: the dead master, for as long as the retries last
+    (the worker's twenty seconds). Asking before each socket connect fixes that."""
+
+    def _connect(self) -> Any:
+        if self.connection_pool.is_master:
+            self.host, self.port = self.connection_pool.get_master_address()
+        return super()._connect()
+
+
+class MasterSSLConnection(MasterConnection, SentinelManagedSSLConnection):
+    pass
+
+
 def _sentinel_client(target: SentinelTarget, options: dict[str, Any]) -> redis.Redis:
     sentinel_options: dict[str, Any] = {
         "socket_timeout": options["socket_timeout"],
@@ -131,7 +149,8 @@ def _sentinel_client(target: SentinelTarget, options: dict[str, Any]) -> redis.R
         sentinel_options["password"] = target.sentinel_password
     if target.tls:
         sentinel_options["ssl"] = True
-    master_options = dict(options, db=target.db, ssl=target.tls)
+    master_options = dict(options, db=target.db,
+                          connection_class=MasterSSLConnection if target.tls else MasterConnection)
     if target.username:
         master_options["username"] = target.username
     if target.password:
