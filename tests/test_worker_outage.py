@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 import redis
+import requests
 from rq import Queue
 
 from bot.app import create_app
 from bot.jobs.queue import queue_name
 from bot.parts import Parts, build_parts
 from bot.records.escalations import EscalationStore
-from tests.chat import wait_until
+from tests.chat import free_port, wait_until
 from tests.conftest import AUTH_TOKEN, make_settings
 from tests.console_server import STAFF_NUMBERS, worker_environment
 from tests.helpers import FakeTwilioApi, TwilioClient
@@ -138,7 +139,9 @@ def test_readyz_reports_a_missing_worker_and_the_oldest_job(
     assert health.status_code == 200 and health.json["worker"] == "missing"
     assert health.json["queued_jobs"] == 1
 
-    worker = WorkerProcess(line.env, tmp_path / "worker.log")
+    metrics_port = free_port()
+    worker = WorkerProcess({**line.env, "WORKER_METRICS_PORT": str(metrics_port)},
+                           tmp_path / "worker.log")
     worker.start()
     try:
         wait_until(lambda: client.get("/readyz").status_code == 200, timeout=20,
@@ -148,6 +151,10 @@ def test_readyz_reports_a_missing_worker_and_the_oldest_job(
         ready = client.get("/readyz").json
         assert ready["worker"] == "ok" and ready["oldest_job_seconds"] is None
         assert ready["queued_jobs"] == 0
+        # The worker's own /metrics counts the page it sent.
+        scrape = f"http://127.0.0.1:{metrics_port}/metrics"
+        wait_until(lambda: 'kind="staff_page",outcome="sent"} 1.0' in requests.get(scrape, timeout=5).text,
+                   timeout=10, what="the worker to count the page")
     finally:
         worker.stop()
     # A worker that stopped unregisters: not ready again.
