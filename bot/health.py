@@ -44,7 +44,8 @@ class HealthChecks:
     def queue(self) -> QueueState | None:
         try:
             return self.queue_state()
-        except redis.RedisError:
+        except Exception as exc:  # Redis gone, or RQ's records unreadable: not ready
+            log.warning("queue state unavailable: %s", type(exc).__name__)
             return None
 
 
