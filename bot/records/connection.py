@@ -39,8 +39,8 @@ log = logging.getLogger(__name__)
 # A webhook must answer within a second even when Redis is gone, so every call is short.
 SOCKET_TIMEOUT = 0.5
 CONNECT_TIMEOUT = 0.25
-# The worker blocks on the queue for up to WORKER_DEQUEUE_SECONDS (bot/jobs/worker.py):
-# its reads may take that long, and a little more.
+# The worker blocks on the queue for up to WORKER_TTL - 15 s (bot/jobs/worker.py): its
+# reads may take that long, and a little more.
 WORKER_SOCKET_TIMEOUT = 60.0
 WORKER_CONNECT_TIMEOUT = 1.0
 # Backoff 0.05, 0.1, ... capped at 1 s: about 21 s in all before a command gives up.
@@ -55,9 +55,9 @@ class CountedRetry(Retry):
     `give_up()` is true (the worker is asked to stop: no waiting out an outage then)."""
 
     def __init__(self, backoff: AbstractBackoff, retries: int, on_error: ErrorHook | None,
-                 give_up: Callable[[], bool] | None = None) -> None:
-        super().__init__(backoff, retries,
-                         supported_errors=(RedisConnectionError, RedisTimeoutError))
+                 give_up: Callable[[], bool] | None = None,
+                 retried: tuple[type[Exception], ...] = (RedisConnectionError,)) -> None:
+        super().__init__(backoff, retries, supported_errors=retried)
         self._on_error = on_error
         self._give_up = give_up
 
@@ -90,7 +90,8 @@ def _client_name() -> str:
 
 def client_for_url(url: str, *, on_error: ErrorHook | None = None) -> redis.Redis:
     """A web process's client: short timeouts and one immediate retry for a dropped
-    connection (a new connection asks the sentinels again, if there are any)."""
+    connection (a new connection asks the sentinels again, if there are any). A timeout
+    is not retried: the command may have run, and the caller is waiting."""
     return _client(url, socket_timeout=SOCKET_TIMEOUT, connect_timeout=CONNECT_TIMEOUT,
                    retry=CountedRetry(NoBackoff(), 1, on_error))
 
@@ -101,7 +102,8 @@ def worker_client(url: str, *, on_error: ErrorHook | None = None,
     return _client(url, socket_timeout=WORKER_SOCKET_TIMEOUT,
                    connect_timeout=WORKER_CONNECT_TIMEOUT,
                    retry=CountedRetry(ExponentialBackoff(cap=1.0, base=0.05), WORKER_RETRIES,
-                                      on_error, give_up))
+                                      on_error, give_up,
+                                      retried=(RedisConnectionError, RedisTimeoutError)))
 
 
 def _client(url: str, *, socket_timeout: float, connect_timeout: float,
