@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 # beats before each wait; RQ forgets a worker silent for WORKER_TTL + 60 s.
 WORKER_TTL = 60
 MAINTENANCE_SECONDS = 60  # a job left by a dead worker is retried in ~90 s plus this
+RESTART_SECONDS = 5  # between two work loops when RQ ended one with Redis answering
 KINDS = {"notify_staff": "staff_page", "send_staff_reply": "staff_reply"}
 OUTCOMES = {"sent": "sent", "failed": "failed", "not configured": "failed",
             "unconfirmed": "unconfirmed"}
@@ -123,6 +124,10 @@ def run_worker(settings: Settings) -> int:
             if stopping.is_set():
                 break
             _stop_on_signals(stopping)
+            if _redis_answers(client):  # RQ ended its loop for another reason (logged above)
+                log.error("the worker loop ended; starting a new one in %d s", RESTART_SECONDS)
+                stopping.wait(RESTART_SECONDS)
+                continue
             log.error("the worker lost Redis; waiting for it to come back")
             if _wait_for_redis(client, stopping):
                 log.info("Redis is back: the worker goes on")
@@ -146,6 +151,13 @@ def _stop_on_signals(stopping: threading.Event) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+
+
+def _redis_answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
 
 
 def _wait_for_redis(client: redis.Redis, stopping: threading.Event) -> bool:
