@@ -8,6 +8,8 @@ import contextlib
 import os
 import re
 import signal
+import socket
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.chat import free_port, serving, wait_until
+from tests.chat import REPO, free_port, serving, wait_until
 from tests.conftest import AUTH_TOKEN
 from tests.console_server import STAFF_NUMBERS, worker_environment
 from tests.helpers import FakeTwilioApi, sms_params
@@ -108,3 +110,20 @@ def test_serve_starts_a_dead_worker_and_web_server_again(
     assert not alive, [cmdline(pid) for pid in alive]
     log = server.log.read_text()
     assert "starting it again" in log and "Traceback" not in log, log[-3000:]
+
+
+def test_serve_stops_when_its_web_server_cannot_start(redis_url: str) -> None:
+    """A port already taken is a mistake to fix, not a crash to retry for ever."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "REDIS_URL": redis_url, "BOT_ENV": "test",
+               "SECRET_KEY": "test-secret-key", "REDIS_KEY_PREFIX": f"sv{uuid.uuid4().hex[:6]}:"}
+        result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(port),
+                                 "--workers", "1"], cwd=REPO, env=env, capture_output=True,
+                                text=True, timeout=90)
+    assert result.returncode == 1
+    assert "Address already in use" in result.stderr
+    assert "exited with code 1 as it started: stopping" in result.stderr
+    assert "starting it again" not in result.stderr

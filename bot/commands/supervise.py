@@ -2,7 +2,7 @@
 
 A child that exits on its own is started again, after 1, 2, 5, 10, then 30 s while it
 keeps failing (a child that ran for a minute starts the count again). One that exits
-with an error code of its own in its first seconds on its first start is a configuration
+with an error code of its own in its first 30 s on its first start is a configuration
 problem (the port is taken, a setting is wrong): everything stops and `serve` exits with
 that code. A child killed by a signal (the OOM killer) is always started again. SIGTERM or
 SIGINT stops every child (SIGTERM, then SIGKILL after STOP_SECONDS) and `serve` returns.
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 HEALTHY_AFTER = 60.0  # a child that ran this long starts the backoff again
-FIRST_START_GRACE = 5.0  # exiting sooner than this on the first start: give up
+FIRST_START_GRACE = 30.0  # an error exit sooner than this on the first start: give up
 STOP_SECONDS = 10.0
 POLL = 0.2
 
