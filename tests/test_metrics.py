@@ -118,8 +118,15 @@ def test_redis_errors_are_counted_and_the_scrape_says_redis_is_down(own_redis, e
     own_redis.kill()
     apology = twilio.say("what is nh", sender=PATIENT_A)
     assert any("1-800-555-0100" in text for text in apology)
+    web_chat = app.test_client().post("/webhooks/rest/webhook",
+                                      json={"sender": "visitor-1", "message": "what is nh"})
+    assert web_chat.status_code == 503
     found = samples(app.test_client().get("/metrics").get_data(as_text=True))
     assert value(found, "nh_redis_errors_total", error="ConnectionError") >= 1
+    assert value(found, "nh_turn_errors_total", channel="rest", error="ConnectionError") == 1
+    five_hundreds = [n for (name, labels), n in found.items()
+                     if name == "nh_http_responses_total" and ("status", "503") in labels]
+    assert sum(five_hundreds) == 1
     assert value(found, "nh_redis_up") == 0
     assert ("nh_job_queue_depth", ()) not in found  # no figure rather than a wrong one
 
