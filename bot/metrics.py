@@ -45,7 +45,8 @@ class Metrics:
         self.turn_seconds = Histogram("nh_turn_seconds", "Time to handle one message",
                                       ["channel"], buckets=TURN_BUCKETS, registry=r)
         self.escalations_opened = Counter("nh_escalations_opened",
-                                          "Escalations opened for a pharmacy specialist", registry=r)
+                                          "Escalations opened for a pharmacy specialist, and open "
+                                          "ones raised to urgent (each pages staff)", registry=r)
         self.redis_errors = Counter("nh_redis_errors", "Redis commands that failed after their "
                                     "retries (connection lost, timeout)", ["error"], registry=r)
         self.responses = Counter("nh_http_responses", "HTTP responses by endpoint and status",
