@@ -23,3 +23,32 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" status=%(s)s bytes=%(b)s ms
 errorlog = "-"
 # gunicorn's own loggers get the PHI filter the app's logs have (bot/gunicorn_logging.py).
 logger_class = "bot.gunicorn_logging.RedactedLogger"
+
+# Prometheus counts in every worker add up on /metrics (multiprocess mode): each gunicorn
+# master gets a directory of its own, emptied at start, and a worker's files are marked
+# dead when it exits. Set before the app (and prometheus_client) is imported.
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _own_metrics_dir:
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nh-metrics-")
+
+
+def on_starting(server):  # noqa: ARG001
+    import pathlib
+
+    for stale in pathlib.Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):  # noqa: ARG001
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):  # noqa: ARG001
+    if _own_metrics_dir:
+        import shutil
+
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

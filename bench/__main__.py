@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.load import CONVERSATION, LoadResult, run_wrk
+from bench.scale import refill_wait, two_servers
 from bench.servers import ROOT, Gunicorn, RedisServer, app_env, memory_kib
 
 NOTES = ROOT / "bench" / "notes.md"
@@ -156,6 +157,10 @@ def main() -> int:
     http = http_figures(args.runs, args.seconds, "always")
     print("HTTP through gunicorn, Redis appendfsync everysec ...", flush=True)
     lighter = http_figures(args.runs, args.seconds, "everysec")
+    print("HTTP through two gunicorn masters sharing one Redis ...", flush=True)
+    pair = two_servers(args.runs, args.seconds)
+    print("Refills with and without WAIT for a replica ...", flush=True)
+    waits = refill_wait()
 
     rows = [
         Row("NLU parse, in-process, p50", parse_p50, "ms", "", "about 10 ms (`/model/parse` median)", None),
@@ -180,6 +185,14 @@ def main() -> int:
             "turns/s", "", "", None),
         Row("*with appendfsync everysec:* turn p99, concurrency 16", lighter["c16_p99_ms"], "ms",
             "", "", None),
+        Row("*two web servers (2 gunicorn masters, 2 workers each), one Redis:* turns per "
+            "second, concurrency 16 (8 each)", pair["rps"], "turns/s", "", "", None),
+        Row("*two web servers, one Redis:* turn p99, concurrency 16", pair["p99_ms"], "ms",
+            "< 50 ms", "", pair["p99_ms"] < 50),
+        Row("refill filed (RefillStore.create, master and one replica), p50", waits["plain_ms"],
+            "ms", "", "", None),
+        Row("*with REDIS_WAIT_REPLICAS=1:* refill filed, p50", waits["wait_ms"], "ms", "", "",
+            None),
     ]
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     notes = NOTES.read_text() if NOTES.exists() else ""
@@ -197,6 +210,13 @@ Measured {stamp} by `make bench` (`python -m bench --runs {args.runs} --seconds 
   machine sending correctly signed `/twilio/sms` webhooks: each conversation is the
   {len(CONVERSATION)}-turn script in `bench/load.py` (topics, an offer declined, a full refill,
   small talk), many conversations at once, every MessageSid new. {http['errors'] + lighter['errors']} errors.
+- **Two web servers**: two gunicorn masters (as two hosts would run them, 2 workers each) on
+  one durable Redis, a wrk of its own against each at once; turns/s added up, the worse
+  p99. On this 2-core machine they share the CPU with Redis and both wrk, so the sum shows
+  that a second server costs nothing in Redis contention, not what a second host adds.
+  {pair['errors']} errors.
+- **Refill with WAIT**: `RefillStore.create` (one pipeline, then `WAIT 1 250` when
+  `REDIS_WAIT_REPLICAS=1`) against a master and a replica on loopback, both `always`.
 - **Memory**: the largest web worker after the load, from `/proc/<pid>/smaps_rollup`
   (RSS counts the pages shared with the preloading master; PSS shares them out).
 - **Cold start**: from launching gunicorn to the first 200 from `/healthz`, model already trained.

@@ -58,7 +58,7 @@ def app_env(redis_url: str, **extra: str) -> dict[str, str]:
         "TWILIO_PHONE_NUMBER": "+15005550006",
         "SUPPORT_PHONE": "1-800-555-0100",
         "SECRET_KEY": "bench-secret",
-        "PSEUDONYM_KEY": "bench-pseudonym-key",
+        "PSEUDONYM_KEY": "bench-pseudonym-key-0123456789",  # required in production
         "REST_API_TOKEN": "bench-rest-token",
         "STAFF_NOTIFY_NUMBERS": "",
         "LOG_LEVEL": "WARNING",

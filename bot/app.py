@@ -19,6 +19,8 @@ from bot.channels.voice.webhook import build_call_flow
 from bot.channels.voice.webhook import create_blueprint as voice_blueprint
 from bot.console.views import ConsoleStores
 from bot.console.views import create_blueprint as console_blueprint
+from bot.health import HealthChecks
+from bot.health import create_blueprint as health_blueprint
 from bot.logs import configure_logging
 from bot.parts import Parts, build_parts
 from bot.settings import Settings
@@ -62,8 +64,16 @@ def create_app(settings: Settings | None = None, *, parts: Parts | None = None) 
     app.register_blueprint(console_blueprint(ConsoleStores(
         parts.staff, parts.sessions, parts.throttle, parts.audit, parts.escalations, parts.refills,
         parts.consent, parts.outbound, parts.analytics), settings, parts.clock))
-    _register_health(app, parts)
+    app.register_blueprint(health_blueprint(HealthChecks(
+        ping=parts.redis.ping,
+        queue_state=parts.watch.state,
+        model=parts.engine.nlu.fingerprint,
+        metrics=parts.metrics,
+        metrics_token=settings.metrics_token,
+        metrics_open=settings.environment != "production",
+    )))
     _register_errors(app)
+    _count_responses(app, parts)
     app.after_request(_strict_transport_security)
     return app
 
@@ -79,16 +89,13 @@ def _strict_transport_security(response: Response) -> Response:
     return response
 
 
-def _register_health(app: Flask, parts: Parts) -> None:
-    @app.get("/healthz")
-    def healthz() -> Any:
-        checks = {"model": parts.engine.nlu.fingerprint, "redis": "ok"}
-        try:
-            parts.redis.ping()
-        except redis.RedisError:
-            checks["redis"] = "unavailable"
-            return jsonify(status="unavailable", **checks), 503
-        return jsonify(status="ok", **checks)
+def _count_responses(app: Flask, parts: Parts) -> None:
+    """Every response by endpoint and status (a 5xx rate to alert on); no URL, no PHI."""
+
+    @app.after_request
+    def count(response: Response) -> Response:
+        parts.metrics.response(request.endpoint, response.status_code)
+        return response
 
 
 def _register_errors(app: Flask) -> None:

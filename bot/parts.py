@@ -29,17 +29,21 @@ from bot.engine.processor import MessageProcessor
 from bot.engine.runner import build_runner
 from bot.hours import BusinessHours
 from bot.jobs.queue import OutboundQueue
+from bot.jobs.watch import OutboundWatch
+from bot.metrics import Metrics
 from bot.project import Project
 from bot.records.analytics import Analytics
 from bot.records.calls import CallStates
 from bot.records.connection import EmbeddedRedis, client_for_url, resolve_redis_url
 from bot.records.consent import ConsentLedger
 from bot.records.deliveries import TwilioDeliveries
+from bot.records.escalation import Escalation
 from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
-from bot.records.pages import PageLimits
+from bot.records.pages import PageLimits, PageNote
 from bot.records.rates import RateLimits
 from bot.records.refills import RefillStore
+from bot.records.replication import ReplicaWait
 from bot.records.voicemails import Voicemails
 from bot.settings import Settings, SettingsError
 
@@ -77,6 +81,8 @@ class Parts:
     throttle: LoginThrottle
     audit: AuditLog
     analytics: Analytics
+    metrics: Metrics
+    watch: OutboundWatch
     embedded: EmbeddedRedis | None = None
 
 
@@ -91,14 +97,25 @@ def _outbound(client: redis.Redis, keys: Keys, settings: Settings,
 
 
 def _escalations(client: redis.Redis, keys: Keys, outbound: OutboundQueue,
-                 clock: Callable[[], float], analytics: Analytics) -> EscalationStore:
-    return EscalationStore(client, keys, clock=clock, on_opened=outbound.notify_staff,
+                 clock: Callable[[], float], analytics: Analytics,
+                 metrics: Metrics | None = None) -> EscalationStore:
+    def opened(escalation: Escalation) -> PageNote | None:
+        if metrics is not None:
+            metrics.escalation_opened()
+        return outbound.notify_staff(escalation)
+
+    return EscalationStore(client, keys, clock=clock, on_opened=opened,
                            on_patient_replied=outbound.notify_patient_replied, analytics=analytics)
 
 
 def _analytics(client: redis.Redis, keys: Keys, settings: Settings,
                clock: Callable[[], float]) -> Analytics:
     return Analytics(client, keys, ZoneInfo(settings.timezone), clock)
+
+
+def _replication(client: redis.Redis, settings: Settings, metrics: Metrics | None = None) -> ReplicaWait:
+    return ReplicaWait(client, settings.redis_wait_replicas, settings.redis_wait_timeout_ms,
+                       on_short=metrics.unreplicated_write if metrics is not None else None)
 
 
 def _check_reachable(client: redis.Redis, settings: Settings) -> None:
@@ -118,16 +135,18 @@ def _check_reachable(client: redis.Redis, settings: Settings) -> None:
 
 def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
                 engine: Engine | None = None) -> Parts:
+    engine = engine or load_engine(Project(settings.project_dir), settings)
+    metrics = Metrics(engine.domain.all_intents)
     url, embedded = resolve_redis_url(settings.redis_url, settings.var_dir)
-    client = client_for_url(url)
+    client = client_for_url(url, on_error=metrics.redis_error)
     _check_reachable(client, settings)
     keys = _keys(settings)
     hours = BusinessHours.parse(settings.business_hours, settings.timezone)
     outbound = _outbound(client, keys, settings, clock)
     analytics = _analytics(client, keys, settings, clock)
-    escalations = _escalations(client, keys, outbound, clock, analytics)
-    refills = RefillStore(client, keys, clock, analytics)
-    engine = engine or load_engine(Project(settings.project_dir), settings)
+    escalations = _escalations(client, keys, outbound, clock, analytics, metrics)
+    replication = _replication(client, settings, metrics)
+    refills = RefillStore(client, keys, clock, analytics=analytics, replication=replication)
     runner = build_runner(settings.action_server_url, ActionServices(
         escalations, refills, hours, settings.support_phone, clock, settings.bereavement_resource))
     engine.check_runner(runner, settings.action_server_url)
@@ -138,7 +157,7 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
     processor = build_processor(engine, conversations, runner,
                                 desk=EscalationDesk(escalations, hours, clock), clock=clock,
                                 emergency_follow_up_seconds=settings.emergency_follow_up_minutes * 60,
-                                on_turn=TurnCounter(analytics, conversations).count)
+                                on_turn=TurnCounter(analytics, conversations).count, metrics=metrics)
     return Parts(
         settings=settings,
         redis=client,
@@ -150,7 +169,7 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
         conversations=conversations,
         escalations=escalations,
         refills=refills,
-        consent=ConsentLedger(client, keys, clock, analytics),
+        consent=ConsentLedger(client, keys, clock, analytics=analytics, replication=replication),
         outbound=outbound,
         deliveries=TwilioDeliveries(client, keys),
         calls=CallStates(client, keys),
@@ -167,6 +186,8 @@ def build_parts(settings: Settings, *, clock: Callable[[], float] = time.time,
                                checks_per_minute=settings.console_password_checks_per_minute),
         audit=AuditLog(client, keys, clock),
         analytics=analytics,
+        metrics=metrics,
+        watch=OutboundWatch(client, settings.key_prefix),
         embedded=embedded,
     )
 
@@ -182,6 +203,7 @@ def action_services_from_environment() -> ActionServices:
     analytics = _analytics(client, keys, settings, time.time)
     escalations = _escalations(client, keys, _outbound(client, keys, settings, time.time),
                                time.time, analytics)
-    return ActionServices(escalations, RefillStore(client, keys, analytics=analytics),
+    refills = RefillStore(client, keys, analytics=analytics, replication=_replication(client, settings))
+    return ActionServices(escalations, refills,
                           BusinessHours.parse(settings.business_hours, settings.timezone),
                           settings.support_phone, time.time, settings.bereavement_resource)

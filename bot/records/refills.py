@@ -12,6 +12,7 @@ import redis
 from bot.privacy import mask_phone
 from bot.records.analytics import Analytics
 from bot.records.keys import Keys
+from bot.records.replication import ReplicaWait
 
 REFILL_TTL = 30 * 24 * 3600  # staff process requests within days; then the record goes
 SAME_REQUEST_WINDOW = 24 * 3600  # the same patient and Rx again within a day: one request
@@ -51,11 +52,12 @@ class RefillRequest:
 
 class RefillStore:
     def __init__(self, client: redis.Redis, keys: Keys, clock: Callable[[], float] = time.time,
-                 analytics: Analytics | None = None) -> None:
+                 analytics: Analytics | None = None, replication: ReplicaWait | None = None) -> None:
         self.client = client
         self.keys = keys
         self.clock = clock
         self.analytics = analytics
+        self.replication = replication
 
     def _same_request_key(self, phone: str, prescription_number: str, date_of_birth: str) -> str:
         digest = hashlib.sha256(f"{phone}|{prescription_number}|{date_of_birth}".encode()).hexdigest()
@@ -97,6 +99,8 @@ class RefillStore:
         pipe.expire(self.keys.refill_index, REFILL_TTL)
         pipe.set(same, request.reference, ex=SAME_REQUEST_WINDOW)
         pipe.execute()
+        if self.replication is not None:  # the patient is told this reference next
+            self.replication.confirm("refill", request.reference)
         if self.analytics is not None:
             self.analytics.count(**{f"refills:{channel}": 1})
         return request
