@@ -18,6 +18,16 @@ import re
 from dataclasses import dataclass
 
 from bot.nlu import safety_es
+from bot.nlu.safety_en import (
+    _ENGLISH_WORDS,
+    _INFUSION,
+    _LOSS,
+    _NEWBORN_GROUPS,
+    _PREGNANCY,
+    EXPLICIT,
+    MARKERS,
+    SIGNS,
+)
 
 EMERGENCY_INTENT = "report_emergency"
 # The first line said for each case (domain.yml): "Call 911 now" when a sign was named.
@@ -25,215 +35,6 @@ FIRST_LINES = {"general": "utter_emergency_general", "sign": "utter_emergency_si
                "newborn": "utter_emergency_newborn", "pregnancy": "utter_emergency_pregnancy",
                "infusion": "utter_emergency_infusion", "crisis": "utter_emergency_crisis"}
 
-_W = r"(?:\w+\s+)"  # one word in between
-_NOT = r"(?:not|isnt|is not|arent|stopped|stops|cant|can not|cannot|wont|will not|doesnt|hasnt|havent|no longer)"
-_BREATH = r"(?:bre+a?t+h?\w*|bretah)"  # breathing, breething, breating, brethe, ...
-_FEED = r"(?:eat\w*|feed\w*|nurs\w*|drink\w*|latch\w*|suck\w*|bottle|breast\w*|formula|milk)"
-
-SIGNS: dict[str, list[str]] = {
-    "breathing": [
-        rf"\b{_NOT}\s+{_W}?{_BREATH}",
-        rf"\bstop(?:s|ped|ping)?\s+{_BREATH}",
-        rf"\b(?:barely|hardly)\s+{_BREATH}",
-        rf"\b(?:not|isnt|stopped)\s+{_W}?breeding\b",  # "not breathing", misheard
-        rf"\b(?:trouble|hard time|difficulty|problems?|struggling|hard|labou?red)\s+{_W}?{_BREATH}",
-        rf"\b{_BREATH}\s+(?:is\s+)?(?:so |really |very |too )?(?:fast|funny|weird|strange|hard|shallow|heavy|noisy|slow)\b",
-        r"\b(?:gasping|choking|grunting|wheezing|short of breath|shortness of breath|apnea)\b",
-        rf"\bpauses? in (?:his|her|their|the) {_BREATH}|\bpanting\b|\blabou?red\b",
-        r"\bribs (?:are )?(?:pulling|sucking) in\b|\bcant get (?:air|a breath)\b|\bairway\b.{0,25}\bclos\w*",
-        r"\bcatch (?:my|her|his|their) breath\b",
-    ],
-    "colour": [
-        r"\b(?:blue|gray|grey|purple|dusky|bluish|blueish|purplish|grayish)\s+(?:lips|face|skin|mouth|tongue)\b",
-        r"\b(?:lips|face|skin|mouth)\s+(?:\w+\s+){0,3}(?:bluish|blueish|purplish|grayish|greyish|dusky)\b",
-        rf"\b(?:lips|face|skin|mouth|he|she|hes|shes|baby|babys)\s+{_W}{{0,3}}(?:blue|blu|blew|gray|grey|purple|dusky)\b",
-        r"\b(?:turn\w*|went|gone|going|looks?|looking)\s+(?:\w+\s+)?(?:blue|blu|blew|gray|grey|purple)\b",
-        r"\b(?:are|is)\s+(?:so |all |really |very )?(?:blue|blu|blew|gray|grey|purple)\b",
-        r"\bblue baby(?: help|[!.]|$)|\bcolou?r is (?:off|wrong|bad|strange)\b|\b(?:pale|white) and (?:limp|floppy|cold|sweaty)\b",
-    ],
-    "seizure or not waking": [
-        r"\b(?:seizing|seizure|seizures|seize|convuls\w*|fitting)\b|\bs[ei]+[sz]+ures?\b",
-        r"\bwent stiff\b|\b(?:body|arms|legs) (?:is |are |went |got )?stiff\b|\beyes (?:are |keep )?roll\w* (?:back|up)\b",
-        r"\bfainting\b|\bblack(?:ing|ed)? out\b|\bfound (?:my|our|the|her|him) (?:\w+ )?on the floor\b",
-        r"\beyes (?:are |keep )?rolling\b|\b(?:shaking|twitching|jerking)\b.{0,30}\b(?:wont|cant|not) stop\b",
-        r"\b(?:shaking|twitching|jerking) (?:all over|uncontrollably)\b|\bhaving fits\b",
-        r"\b(?:keeps?|kept|staring and|still)\s+(?:jerking|twitching|shaking)\b",
-        r"\bcant get (?:her|him|them|the baby|my baby) to wake\b",
-        r"\bfeel(?:ing)? (?:faint|like fainting)\b|\bheart is (?:pounding|racing)\b",
-        r"\b(?:going to|gonna|about to)\s+(?:pass out|faint)\b",
-        r"\bcease (?:your|yer|ur|sure)\b",  # "seizure", misheard
-        rf"\b{_NOT}\s+{_W}?(?:wake|waking|woken|respond|responding|responsive)\b",
-        r"\b(?:wont|cant|not) open (?:her|his|their|my) eyes\b",
-        r"\b(?:unresponsive|floppy|limp|unconscious|passed out|fainted|collapsed|lethargic|rag ?doll)\b",
-        r"\b(?:hard|impossible|difficult) to (?:wake|rouse)\b|\btoo sleepy to\b",
-    ],
-    "bleeding": [
-        r"\b(?:vomit\w*|threw|throw\w*|spit\w*|puk\w*|cough\w*)\s+(?:up\s+)?(?:\w+\s+){0,3}blood\b",
-        r"\bblood\s+(?:in|on)\s+(?:her|his|the|their|my)?\s*(?:poop|stool|diaper|vomit|spit|nappy|pee|urine)\b",
-        r"\bbloody\s+(?:poop|stool|diaper|vomit|spit up|nappy)\b",
-        r"\b(?:poop|stool|diaper|nappy)\s+(?:\w+\s+){0,4}(?:bloody|blood|black)\b",
-        r"\bblood in (?:\w+\s+){0,2}(?:poop|stool|diaper|nappy)\b|\bblack (?:tarry )?(?:poop|stool)\b|\btarry\b",
-        r"\bpregnant\b.{0,20}\bbleed\w*|\bbleed\w*\b.{0,20}\bpregnant\b|\bpassing (?:big |large )?clots\b",
-        r"\bcoffee grounds?\b|\bgushing\b|\bthroat\s+(?:is\s+)?clos\w*|\bthroat\b.{0,20}\bclosing\b",
-        r"\bblood everywhere\b|\bbleed\w*\s+(?:bright|red|really|so much|so bad)\b",
-        r"\bblood\s+(?:coming|pouring|gushing|running|dripping)\b",
-        r"\b(?:a lot of|lots of|so much|tons of|too much|heavy)\s+(?:\w+\s+)?(?:blood|bleeding)\b",
-        r"\b(?:baby|babys|he|she|hes|shes|i|im|is|am|are|started|keeps|still)\s+(?:(?!not\b)\w+\s+)?bleeding\b",
-        r"\bwith (?:her|his|their|my) bleeding\b|\b(?:her|his|their|my) bleeding (?:after|later|tomorrow)\b",
-        r"\bbleed\w*\s+(?:heavily|a lot|badly|everywhere|through)\b",
-        r"\bbleed\w*\b.{0,40}\b(?:wont|will not|doesnt|does not|cant|not) stop\b",
-        r"\bsoak\w*\s+(?:through\s+)?(?:a\s+|my\s+|the\s+)?pads?\b",
-        r"\b(?:hemorrhag\w*|haemorrhag\w*)\b",
-    ],
-    "newborn liver": [
-        rf"\b(?:yel+ow|jaundice\w*|orange)\b.{{0,60}}\b(?:not|wont|isnt|hasnt|has not|poor\w*|refus\w*|stopped|barely|wouldnt|too sleepy to)\s+{_W}{{0,2}}(?:{_FEED}|eaten|fed)",
-        rf"\b(?:not|wont|isnt|hasnt|poor\w*|refus\w*|stopped|barely|wouldnt)\s+{_W}{{0,2}}{_FEED}.{{0,60}}\b(?:yellow|jaundice\w*)\b",
-        r"\b(?:swollen|swelling|bloated|distended|hard|huge|tight)\s+(?:\w+\s+)?(?:belly|stomach|tummy|abdomen)\b",
-        rf"\b(?:belly|stomach|tummy|abdomen)\s+{_W}{{0,4}}(?:swollen|swelling|distended|bloated|hard|tight)\b",
-    ],
-    "pregnancy": [
-        rf"\b(?:baby|babys|she|he)\s+{_W}?(?:not|isnt|hasnt|stopped|no longer|barely|hardly)\s+{_W}?(?:moving|moved|kicking|kicked|move)\b",
-        r"\b(?:less|fewer|no|reduced|decreased)\s+(?:fetal\s+|baby\s+)?(?:movement|movements|kicks|kicking|moving)\b",
-        r"\b(?:moving|kicking|movements?)\s+(?:way |much |a lot |so |far )?less\b|\bnot moving as much\b",
-        rf"\b(?:havent|have not|cant|can not|cannot|not|didnt|dont|do not)\s+{_W}?(?:felt|feel|feeling)\s+{_W}{{0,2}}(?:move|moving|movement|kick\w*)\b",
-        rf"\b(?:severe|really bad|terrible|horrible|intense|extreme|worst|unbearable|sharp|stabbing)\s+{_W}?(?:pain|cramp\w*|headache)\b",
-        r"\bstopped (?:moving|kicking)\b|\b(?:stomach|belly|tummy|chest|head) hurts so (?:bad|much)\b",
-        r"\b(?:havent|have not|didnt|dont|do not|cant) (?:felt|feel) (?:the |my )?baby\b",
-        r"\bmovements? (?:have |has )?(?:slowed|stopped|decreased)\b",
-        r"\bpain is (?:unbearable|terrible|horrible|awful)\b|\bso much pain\b|\bpain is so bad\b|\bpain\b.{0,30}\b(?:cant|can not|cannot) (?:stand|walk|move|breathe)\b",
-        r"\bwater (?:broke|broken|is leaking)\b",
-        r"\bkick counts?\b.{0,40}\b(?:only|just|barely)\b|\bonly (?:got|felt|counted|had) (?:\d+|one|two|three) (?:kicks?|movements?)\b",
-    ],
-    "infusion reaction": [
-        rf"\b(?:throat|chest)\s+(?:is\s+|feels\s+|getting\s+)?{_W}?(?:tight|closing|tightening|heavy)\b",
-        r"\bchest\s+(?:\w+\s+)?(?:pain|pains|hurts|pressure)\b|\b(?:pain|pressure|tightness|heaviness) in (?:my|her|his|the) chest\b",
-        r"\bthroat\s+(?:feels|is)\s+(?:weird|funny|strange|scratchy|thick)\b|\bhives\b",
-        rf"\b(?:face|lips?|tongue|throat|eyes?|mouth)\s+(?:is\s+|are\s+|feels?\s+|getting\s+|started\s+)?{_W}?(?:swell(?:ing|in|en)|swollen|puff\w*|blowing up)\b",
-        rf"\b(?:swell(?:ing|in|en)|swollen|puffy)\s+{_W}?(?:face|lips?|tongue|throat|eyes?|mouth)\b",
-        rf"\b(?:leg|calf|calves|thigh)\s+{_W}{{0,3}}(?:swollen|swell(?:ing|in|en)|painful|hurts|red)\b",
-        rf"\b(?:swollen|swelling|painful)\s+{_W}?(?:leg|calf|thigh)\b",
-        rf"\b(?:barely|hardly|not|havent|have not|cant|cannot|no)\s+{_W}?(?:peeing|pee|peed|urinat\w*|wet diapers?)\b",
-        r"\b(?:very little|hardly any|barely any|no)\s+(?:urine|pee|wet diapers?)\b",
-        r"\b(?:pee|urine)\b.{0,30}\b(?:hardly any|barely any|very little)\b",
-        r"\b(?:anaphyla\w*|allergic reaction|hives all over|epipen|epi pen)\b",
-        r"\bhaving a reaction\b|\breaction (?:to|during) (?:the |my )?(?:ivig|infusion)\b",
-    ],
-    "self-harm": [
-        r"\b(?:dont|do not|no longer)\s+want\s+to\s+(?:live|be alive|be here|wake up)\b",
-        r"\bwant(?:s|ed)?\s+to\s+die\b|\bkill(?:ing)?\s+myself\b|\bhurt(?:ing)?\s+myself\b",
-        r"\bwanna die\b|\bend(?:ing)? it\b|\bkeep myself safe\b|\btake all (?:my|the|of my) pills\b|\bkms\b|\bunalive myself\b",
-        r"\b(?:nobody|no one|noone) would (?:miss|notice|care)\b|\bif i (?:was|were) gone\b|\bhow (?:to|i would|i will|im going to) do it\b"
-        r"|\bplanning (?:how|to do it|my)\b|\b(?:go to sleep|fall asleep) and (?:not|never) wake up\b|\bpills in my hand\b",
-        r"\bend(?:ing)?\s+(?:my life|it all)\b|(?<!not )\bsuicid\w*\b|\bno reason to live\b",
-        r"\b(?:took|taken|swallowed) (?:a bunch of|all my|a lot of|too many) pills\b|\boverdos\w*\b",
-        # How grief says it: no plan named, but a parent who writes this needs 988 now.
-        r"\b(?:whats|what is) the point (?:of|in) (?:living|life|going on|being here|anything)\b",
-        r"\bno point (?:in )?(?:living|going on|being here)\b|\bcant (?:go on|keep going) (?:without|like this|anymore)\b",
-        r"\bcant do this anymore\b|\bcant live without (?:him|her|them|my|our)\b",
-        r"\bwant to be with (?:my|our) (?:baby|son|daughter|angel|boy|girl) again\b|\bjoin (?:my|our) (?:baby|son|daughter|angel)\b",
-        r"\bbetter off without me\b|\bdont want to be here anymore\b|\bwish i (?:was|were) dead\b",
-        r"\b(?:dont|do not|cant|no longer) see (?:the|any) point (?:of|in) (?:going on|living|life|anything|being here)\b|\bi have the pills\b",
-    ],
-    "explicit": [
-        r"\b911\b|\bambulance\b|\bparamedics?\b",
-        r"\b(?:this is|its|it is|having|have|we have|got)\s+(?:an?\s+)?(?:medical\s+)?emergency\b",
-        r"\bemergency\s*(?:!|please|help|now|my|with)",
-        r"^(?:its an? |this is an? )?emergency[!.? ]*$",
-        r"(?<!yes )(?<!yeah )(?<!ok )(?<!sure )\bplease help(?: (?:me|us))?(?: now| asap)?[!. ]*$",
-        # "financial help please" or "refill help asap" ask for the pharmacy, not for 911.
-        r"(?<!financial )(?<!money )(?<!copay )(?<!co pay )(?<!billing )(?<!insurance )(?<!refill )(?<!payment )"
-        r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! (?:me |us )?(?:understand|with|find|figure|get|know|pay))",
-        r"\bsend help\b|\bneed help (?:right )?now\b|\bhurry\b|^urgent(?: please| help|[!.]|$)",
-        r"(?<!no )(?<!not an )(?<!not a )\bemer+g+ency[!. ]*$",
-        r"\b(?:urine|pee) is (?:almost )?nothing\b|\bdizzy\b.{0,25}\bcant (?:stand|walk)\b",
-        r"\burgent help\b|\bits urgent\b|\burgent\b.{0,10}\bmy (?:baby|son|daughter)\b",
-        r"\bhelp\b.{0,20}\b(?:my|our) (?:baby|son|daughter|newborn|wife|girl|boy)\b",
-        r"\bsomething(?:s| is)? (?:really |very |seriously |terribly )?wrong with (?:my|the|our) (?:baby|son|daughter|newborn)\b",
-        r"\bdying\b|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
-    ],
-}
-
-# Something in the message says it is happening now.
-_NOW_STRONG = re.compile(
-    r"\b(?:right now|currently|at the moment|just now|just started|hurry|asap|please help|help me|keeps"
-    r"|(?:someone|somebody|anyone|anybody) (?:\w+ )?help|help (?:us|her|him|my|our)"
-    r"|still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder))"
-    r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago|(?:for|since) (?:the (?:last|past) )?(?:\d+|a few|ten|five|two|three|an?) ?(?:min|mins|minutes|hours?|hrs?)"
-    r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop)\b"
-)
-_NOW = re.compile(
-    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening))\b|\bwhat (?:do|should) (?:i|we) do\b(?! if)"
-    r"|\b(?:shes|hes|theyre|she is|he is|baby is|babys|my (?:\w+ ){1,2}(?:is|isnt|are|feels|looks|hurts)|she isnt|he isnt)\b"
-    r"|\b(?:it|this|that) (?:is|feels|looks|hurts)\b|\bhurts\b"
-    r"|\b(?:im|i am) (?!a |an |the |\d|so sorry|sorry|just|wondering|curious|asking|scared|afraid|worried"
-    r"|pregnant again|expecting again|trying|learning|exhausted|so tired|tired|dying to)"
-    # A new baby named beside a lost one: "our first baby had NH. the new one is yellow".
-    r"|\b(?:this|the new|our new|my new|new) (?:baby|one|newborn|little one)\b|\b(?:my|our) newborns?\b"
-    r"|\bborn (?:yesterday|today|last night|this week|\w+ days ago)\b|\b(?:one|newborn) is\b"
-)
-# Imagining one, or saying plainly it is not happening: beats "she's ..." and "today".
-_GENERAL_STRONG = re.compile(
-    r"\bwhat (?:if|would happen if)\b|\b(?:if|in case|whenever) (?:my|the|our|she|he|i|we|it|her|his|baby|ever)\b"
-    r"|\bhow (?:would|do|can|will) (?:i|we|you) (?:know|tell)\b|\bno emergency\b|\bnot an emergency\b|\bits not\b"
-    r"|\bjust (?:learning|wondering|asking|curious)\b|\bjust want(?:ed)? to (?:know|learn|ask|be ready)\b|\bi just want a\b"
-    r"|\b(?:wants?|wanted) to know (?:if|whether|what|how)\b|\bwondering (?:if|whether)\b|\bis that true\b"
-    r"|\bhow (?:much|little|many|long) is too\b|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
-    r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
-    r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
-    r"|\bwill (?:that|it|this) happen\b|\bhow (?:common|often|likely|rare|long)\b|\b(?:im|i am) not suicidal\b"
-    r"|^(?:is|are|does|do|can|could|will|would)\s+(?!(?:she|he|my|the baby|baby|it|this|that|her|his|i|we|they|there|you|u"
-    r"|possible|someone|somebody|anyone|anybody)\b)"
-)
-# Asking about warning signs in general.
-_GENERAL = re.compile(
-    r"\b(?:what|which)\s+(?:are|is|were|would|should)?\s*(?:the\s+)?(?:\w+\s+)?"
-    r"(?:signs?|symptoms?|side effects?|warning|watch for|look out for|counts?|risks?)\b"
-    r"|\b(?:signs?|symptoms?|side effects?) (?:of|to watch|to look)\b|\bthe (?:emergency|warning) signs\b"
-    r"|\bwhat to (?:look|watch) (?:out )?for\b|\b(?:when|how) (?:should|do|would|can|will|could) (?:i|we|you)\b"
-    r"|\bwhat (?:does|do|is|are|should|would|will|happens)\b|\bwhy (?:did|do|does|would|is)\b"
-    r"|\b(?:can|could|does|do|will|would) (?:ivig|nh|gald|babies|infusions?|it|the infusion|every)\b"
-    r"|\b(?:is|are) (?:\w+\s+){0,3}(?:always|common|bad|dangerous|safe|a side effect|a (?:common )?reaction)\b"
-    r"|\bshould (?:we|i) (?:go|call)\b.{0,40}\bif\b|\b(?:scared that|afraid that|scared my|afraid my)\b"
-)
-# Remembering a past event (a loss retold is not a new emergency).
-_PAST = re.compile(
-    r"\b(?:died|pa+ss?ed away|pa+ss?ed on|lost (?:him|her|them|our|my|a|the)|before (?:he|she|they) (?:died|pa+ss?ed)"
-    r"|stillb(?:orn|irth)|grieve|grieving|replay\w*|cant forget|close my eyes|at the end|the night (?:he|she|our|my)"
-    r"|years? ago|last (?:year|month|week|pregnancy|time)|in (?:19|20)\d\d|first (?:baby|pregnancy)"
-    r"|previous (?:baby|pregnancy)|our loss|remember|went away|at birth|when (?:he|she) was born|as a newborn"
-    r"|fixed it|i had|we had|i was|he was|she was|they (?:checked|monitored|said)|airlifted)\b"
-)
-_DREAM = re.compile(r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking)\b")
-# Said to be over: "she's fine now", "it went away", "all is good".
-_RESOLVED = re.compile(
-    r"(?<!not )(?<!isnt )(?<!arent )(?<!wont )(?<!not be )"
-    r"(?:(?:is|s|are|re) (?:fine|ok|okay|good|great|healthy|strong|up) (?:now|again)|doing (?:well|great|fine|good)"
-    r"|(?:has|have) been (?:fine|good|great|ok|okay|normal)"
-    r"|feeding (?:well|great|fine)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
-    r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
-    r"|(?:monitored|checked|looked at|examined) (?:me|her|him|us|the baby)\b.{0,60}\b(?:fine|ok|okay|good|normal|healthy)"
-    r"|(?:home|discharged) (?:and|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|home))\b"
-)
-_LOSS = re.compile(
-    r"\bwould have been (?:his|her|their|our|my) (?:\w+ )?(?:birthday|due date)|\b(?:first|1st) birthday without\b"
-    r"|\b(?:heavenly|angel) (?:birthday|baby|babies)\b|\bsince (?:we|i) lost\b"
-    r"|\b(?:he|she|they|baby|son|daughter|boy|girl|child|twins?) (?:\w+ )?pa+ss?ed\b(?! (?:the|a|an|her|his|my) )"
-    r"|\bpa+ss?ed (?:from|of)\b|\bdid(?:n'?t| not) (?:make it|survive)\b"
-    r"|\b(?:died|pa+ss?ed away|pa+ss?ed on|stillb(?:orn|irth)|angel|funeral|grave"
-    r"|lost (?:him|her|them|(?:our|my|a) (?:\w+ )?(?:baby|son|daughter|boy|girl|child|twins?|newborn|angel|pregnancy))"
-    r"|before (?:he|she|they) (?:died|pa+ss?ed)|at the end|the night (?:he|she|our|my) \w+ (?:died|passed|stopped))\b"
-)
-_PREGNANCY = re.compile(r"\b(?:pregnan\w*|\d+ ?(?:weeks?|wks?)\b(?! old)|trimester|contractions?|labou?r|ob|obgyn|midwife|l ?d|kicks?|fetal)\b")
-_INFUSION = re.compile(r"\b(?:infusions?|ivig|ivg|iv|drip|treatment)\b")
-_BABY = re.compile(r"\b(?:baby|babys|newborn|infant|son|daughter|he|she|hes|shes|him|her|little one|weeks? old|days? old|months? old)\b")
-_ENGLISH_WORDS = re.compile(
-    r"\b(?:the|my|is|are|and|but|she|he|her|his|what|how|if|i|im|it|its|not|of|to|in|have|has|was|this|that"
-    r"|with|you|your|can|will|do|does|did|been|just|get|got|after|she|we|our)\b")
-EXPLICIT = {"explicit", "explicito"}  # "emergency", "911", "help": no warning sign named
-_NEWBORN_GROUPS = {"breathing", "colour", "seizure or not waking", "bleeding", "newborn liver"}
-
-MARKERS = {"now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
-           "general_strong": _GENERAL_STRONG, "now": _NOW, "general": _GENERAL, "past": _PAST}
 _COMPILED = [(group, re.compile("|".join(f"(?:{p})" for p in patterns))) for group, patterns in SIGNS.items()]
 _APOSTROPHES = re.compile(r"['\u2019`]")
 _NON_WORD = re.compile(r"[^\w!?.]+")
