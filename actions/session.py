@@ -23,6 +23,9 @@ class ActionSessionStart(services.ServiceAction, Action):
         if metadata:
             events.append(SlotSet("session_started_metadata", metadata))
         events.append(SlotSet("support_phone", self.services.support_phone))
+        language = tracker.get_slot("language")
+        if language:  # the conversation's language carries over into the new session
+            events.append(SlotSet("language", language))
         # On a call, its `twilio_voice` variation: the 911 line first, spoken.
         dispatcher.utter_message(response="utter_intro")
         events.append(ActionExecuted("action_listen"))

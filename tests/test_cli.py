@@ -129,6 +129,23 @@ def _response_renamed_in_an_action(project: Path) -> None:
     refill.write_text(code.replace('response="utter_refill_cancelled"', 'response="utter_refill_canceled"'))
 
 
+def _spanish_answer_missing(project: Path) -> None:
+    def drop(domain: dict[str, Any]) -> None:
+        domain["responses"]["utter_ask_copay_help/overview"] = [
+            v for v in domain["responses"]["utter_ask_copay_help/overview"] if not v.get("condition")]
+
+    _edit_yaml(project / "domain.yml", drop)
+
+
+def _spanish_voice_variation_missing(project: Path) -> None:
+    def drop(domain: dict[str, Any]) -> None:
+        domain["responses"]["utter_intro"] = [
+            v for v in domain["responses"]["utter_intro"]
+            if not (v.get("condition") and v.get("channel") == "twilio_voice")]
+
+    _edit_yaml(project / "domain.yml", drop)
+
+
 @pytest.mark.parametrize(("breakage", "message"), [
     (_undeclared_intent, r"intent 'ask_parking' is not in domain\.yml"),
     (_response_missing, r"'utter_parking_info' is used but has no response"),
@@ -140,9 +157,12 @@ def _response_renamed_in_an_action(project: Path) -> None:
      r"response 'utter_refill_submitted' uses \{refill_ref\}, which is neither a slot nor a variable"),
     (_response_renamed_in_an_action,
      r"actions/refill\.py:\d+: response 'utter_refill_canceled' is used but not in domain\.yml responses"),
+    (_spanish_answer_missing, r"response 'utter_ask_copay_help/overview' has no 'es' variation"),
+    (_spanish_voice_variation_missing,
+     r"response 'utter_intro' has no 'es' variation for channel 'twilio_voice'"),
 ], ids=["intent-not-declared", "response-missing", "form-slot-without-mappings",
         "action-not-registered", "response-used-by-code-deleted", "placeholder-renamed",
-        "response-renamed-in-an-action"])
+        "response-renamed-in-an-action", "spanish-missing", "spanish-voice-missing"])
 def test_validate_fails_on_a_broken_copy_saying_what_is_wrong(tmp_path, project_dir, cli_env,
                                                              breakage, message):
     copy = copy_project(project_dir, tmp_path / "project")

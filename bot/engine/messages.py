@@ -80,6 +80,7 @@ class Turn:
     emergency: bool = False
     actions: list[str] = field(default_factory=list)
     requested_slot: str | None = None
+    language: str | None = None  # the conversation's, after this message (the `language` slot)
 
     @property
     def texts(self) -> list[str]:

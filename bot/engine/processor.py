@@ -61,6 +61,8 @@ class Parser(Protocol):
 class Conversations(Protocol):
     def hold(self, sender_id: str, message_id: str | None = None) -> AbstractContextManager[Conversation]: ...
 
+    def load(self, sender_id: str, message_id: str | None = None) -> Conversation: ...
+
     def pseudonym(self, sender_id: str) -> str: ...
 
 
@@ -68,8 +70,8 @@ class HandoffDesk(Protocol):
     """Where messages of a conversation handed to a person go (the escalation queue)."""
 
     def record_patient_message(self, reference: str, text: str, channel: str, *,
-                               urgent: bool = False) -> None:
-        """Add the patient's message to the escalation."""
+                               urgent: bool = False, language: str | None = None) -> None:
+        """Add the patient's message to the escalation (and the conversation's language)."""
 
     def acknowledgement(self, reference: str, *, asks_for_a_person: bool,
                         language: str = "en") -> Acknowledgement | None:
@@ -126,7 +128,7 @@ class MessageProcessor:
             tracker = Tracker(message.sender_id, self.domain, conversation.events)
             parse_data = self.understand(message, tracker)
             ctx = self._context(message.input_channel)
-            self._start_session_if_needed(tracker, ctx, message.metadata)
+            self._start_session_if_needed(tracker, ctx, message.metadata, opening=message)
             introduced = len(tracker.latest_bot_utterances())
             first_message = tracker.last_user_time() is None
             parse_data = self._with_language_request(message, parse_data)
@@ -151,7 +153,8 @@ class MessageProcessor:
         log.info("turn conv=%s channel=%s intent=%s replies=%d",
                  self.store.pseudonym(message.sender_id), message.input_channel, intent, len(replies))
         return Turn(replies, intent, handed_off=with_person, emergency=intent == EMERGENCY_INTENT,
-                    actions=actions, requested_slot=self._requested_slot(tracker))
+                    actions=actions, requested_slot=self._requested_slot(tracker),
+                    language=tracker.slots.get(LANGUAGE))
 
     def start_session(self, sender_id: str, channel: str, metadata: dict[str, Any]) -> Turn:
         """Begin a conversation before its first message (a phone call being answered)."""
@@ -159,7 +162,16 @@ class MessageProcessor:
             tracker = Tracker(sender_id, self.domain, conversation.events)
             self._start_session_if_needed(tracker, self._context(channel), metadata, before_message=True)
             conversation.save(tracker.new_events, replace=tracker.replaced)
-        return Turn([BotReply.from_event(e) for e in tracker.latest_bot_utterances()])
+        return Turn([BotReply.from_event(e) for e in tracker.latest_bot_utterances()],
+                    language=tracker.slots.get(LANGUAGE))
+
+    def conversation_language(self, sender_id: str) -> str | None:
+        """The conversation's language as last set (its `language` slot), read without
+        taking the conversation's lock: for answers given outside the dialogue (keywords)."""
+        for event in reversed(self.store.load(sender_id).events):
+            if event.get("event") == "slot" and event.get("name") == LANGUAGE:
+                return str(event.get("value")) if event.get("value") else None
+        return None
 
     def parse(self, text: str) -> dict[str, Any]:
         """What the NLU makes of a text, as Rasa's `/model/parse` reads it (an intent
@@ -228,10 +240,15 @@ class MessageProcessor:
         return self.clock() - last > expiry * 60
 
     def _start_session_if_needed(self, tracker: Tracker, ctx: ActionContext, metadata: dict[str, Any],
-                                 *, before_message: bool = False) -> None:
+                                 *, before_message: bool = False, opening: UserMessage | None = None) -> None:
         if not self._session_expired(tracker):
             return
         first: list[Event] = [{"event": "slot", "name": SESSION_STARTED_METADATA, "value": metadata or None}]
+        if opening is not None and not opening.payload and LANGUAGE in self.domain.slots:
+            # The introduction is said in the language of the message it answers.
+            found = language.language_of(opening.text, tracker.slots.get(LANGUAGE), True)
+            if found:
+                first.append({"event": "slot", "name": LANGUAGE, "value": found})
         previous = Tracker(tracker.sender_id, self.domain, [*tracker.events, *first])
         events = self._action(ACTION_SESSION_START).run(previous, ctx)
         tracker.replace_session(
@@ -311,7 +328,8 @@ class MessageProcessor:
             return False
         if intent != EMERGENCY_INTENT and not message.payload:  # action_emergency adds its own
             self.desk.record_patient_message(reference, message.text, message.input_channel,
-                                             urgent=emergency_mode)
+                                             urgent=emergency_mode,
+                                             language=tracker.slots.get(LANGUAGE))
         return conversation.handoff is not None
 
     @staticmethod

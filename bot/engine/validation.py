@@ -172,6 +172,37 @@ def _check_placeholders(domain: Domain, problems: list[str]) -> None:
             )
 
 
+# Said in one language on purpose: the call menu's offer of the other language.
+ONE_LANGUAGE = frozenset({"utter_voice_offer_spanish", "utter_voice_offer_english"})
+
+
+def _language_of(variation: dict[str, Any]) -> str | None:
+    for condition in variation.get("condition") or []:
+        if condition.get("type") == "slot" and condition.get("name") == "language":
+            return str(condition.get("value"))
+    return None
+
+
+def _check_languages(domain: Domain, problems: list[str]) -> None:
+    """Every response has a variation for each language the `language` slot can take
+    besides its initial one, for each channel it has a variation for (Rasa picks a
+    conditional variation only when its condition and its channel both match)."""
+    slot = domain.slots.get("language")
+    if slot is None:
+        return
+    others = [str(v) for v in slot.values if v != slot.initial_value]
+    for name, variations in domain.responses.items():
+        if name in ONE_LANGUAGE:
+            continue
+        channels = {v.get("channel") for v in variations if _language_of(v) is None}
+        for language in others:
+            has = {v.get("channel") for v in variations if _language_of(v) == language}
+            for channel in sorted(channels - has, key=str):
+                where = f" for channel '{channel}'" if channel else ""
+                problems.append(f"domain.yml: response '{name}' has no '{language}' variation{where} "
+                                f"(condition: slot language = {language})")
+
+
 def validate_project(project: Project, settings: Settings) -> tuple[list[str], list[str]]:
     """All problems (errors) and warnings found; an empty error list means consistent."""
     problems: list[str] = []
@@ -190,6 +221,7 @@ def validate_project(project: Project, settings: Settings) -> tuple[list[str], l
     _check_stories(domain, trackers, problems)
     _check_code_responses(domain, project, problems)
     _check_placeholders(domain, problems)
+    _check_languages(domain, problems)
     try:
         PolicyEnsemble(policies, domain).train(trackers)
     except ValueError as exc:
