@@ -125,7 +125,8 @@ class ActionAskRefillConfirmed(Action):
         dob = str(tracker.get_slot("date_of_birth") or "")
         dispatcher.utter_message(response="utter_ask_refill_confirmed",
                                  prescription_digits=verification.digit_by_digit(rx),
-                                 birth_date_spoken=verification.spoken_date(dob) if dob else "")
+                                 birth_date_spoken=verification.spoken_date(
+                                     dob, services.language(tracker)) if dob else "")
         return []
 
 

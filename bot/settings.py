@@ -63,6 +63,8 @@ class Settings:
     timezone: str = "America/Los_Angeles"
     voice_name: str = "Polly.Joanna-Neural"
     voice_language: str = "en-US"
+    voice_name_es: str = "Polly.Lupe-Neural"
+    voice_language_es: str = "es-US"
     console_base_url: str | None = None
     # After an emergency, replies lead with 911 until staff resolve it or this many minutes pass.
     emergency_follow_up_minutes: int = 120
@@ -149,6 +151,8 @@ class Settings:
             "timezone": env.get("TIMEZONE") or "America/Los_Angeles",
             "voice_name": env.get("VOICE_NAME") or "Polly.Joanna-Neural",
             "voice_language": env.get("VOICE_LANGUAGE") or "en-US",
+            "voice_name_es": env.get("VOICE_NAME_ES") or "Polly.Lupe-Neural",
+            "voice_language_es": env.get("VOICE_LANGUAGE_ES") or "es-US",
             "console_base_url": (env.get("CONSOLE_BASE_URL") or "").rstrip("/") or None,
             "emergency_follow_up_minutes": _int(env, "EMERGENCY_FOLLOW_UP_MINUTES", 120),
             "bereavement_resource": (env.get("BEREAVEMENT_RESOURCE") or "").strip(),

@@ -61,8 +61,11 @@ def test_the_greeting_puts_911_first_then_an_automated_assistant_and_the_menu(ca
     assert "refill" in menu.get("hints", "") and "copay" in menu.get("hints", "")
     spoken_in_menu = " ".join(s.text or "" for s in menu.findall("Say"))
     for key, topic in [("1", "what NH is"), ("2", "comes back"), ("3", "IVIG"), ("4", "copay"),
-                       ("5", "refill"), ("0", "pharmacy specialist"), ("9", "hear this again")]:
+                       ("5", "refill"), ("0", "pharmacy specialist"), ("star", "hear this again")]:
         assert re.search(rf"{topic}[^.]*press {key}|press {key}[^.]*{topic}", spoken_in_menu), topic
+    # Spanish is offered first thing, in a Spanish voice (9, or saying "español").
+    offer = [s for s in turn.documents[-1].iter("Say") if "español" in (s.text or "")]
+    assert offer and offer[0].get("language") == "es-US" and "oprima 9" in offer[0].text
     # The session started for the call, without the SMS introduction.
     assert "NH Support Line, an automated assistant" not in turn.text
     assert services.conversations.load(caller.call_sid).events
@@ -108,13 +111,13 @@ def test_no_thanks_to_the_copay_offer_goes_on_to_anything_else(caller, services)
     assert services.escalations.open_queue() == []
 
 
-def test_9_repeats_the_menu_and_then_the_last_answer(caller):
+def test_star_repeats_the_menu_and_then_the_last_answer(caller):
     first = caller.start()
-    again = caller.press("9")
+    again = caller.press("*")
     menu = [s.text for s in first.gather.findall("Say")]
     assert [s.text for s in again.gather.findall("Say")] == menu
     answer = caller.press("2")
-    repeated = caller.press("9")
+    repeated = caller.press("*")
     assert repeated.said[0] == answer.said[0] == response_text("utter_ask_recurrence_risk/chance")
     assert caller.say("repeat that").said[0] == answer.said[0]
 
@@ -193,7 +196,7 @@ def test_a_refill_with_a_mistyped_date_then_the_right_one(caller, services):
     for private in ("1990", "7654321", "IVIG"):
         assert private not in done.text
     assert "anything else" in done.text
-    assert caller.press("9").said[0] == done.said[0]  # the reference again, to write it down
+    assert caller.press("*").said[0] == done.said[0]  # the reference again, to write it down
 
 
 def test_2_at_the_read_back_enters_both_again(caller, services):

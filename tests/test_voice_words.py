@@ -72,9 +72,9 @@ def test_two_said_at_the_copay_offer_declines_it(caller, services):  # noqa: F81
     assert "anything else" in turn.text.lower()
 
 
-def test_nine_said_at_the_menu_repeats_it_and_zero_reaches_a_person(caller):  # noqa: F811
+def test_star_said_at_the_menu_repeats_it_and_zero_reaches_a_person(caller):  # noqa: F811
     caller.start()
-    repeat = caller.say("Nine.")
+    repeat = caller.say("Star.")
     assert not repeat.hung_up and "press 1" in repeat.text
     person = caller.say("zero")
     assert person.waiting == "Dial" and person.element.findtext("Number") == SPECIALIST

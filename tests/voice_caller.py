@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.nlu.language import detect
 from tests.helpers import FIXTURES, PATIENT, TwilioClient, Twiml
 
 MAX_TWIML_BYTES = 64_000
 MAX_REDIRECTS = 10
 VOICE = "Polly.Joanna-Neural"
 LANGUAGE = "en-US"
+VOICES = {"en-US": VOICE, "es-US": "Polly.Lupe-Neural"}  # each language's voice (settings)
 
 
 def fixture(name: str) -> dict[str, str]:
@@ -44,13 +46,18 @@ def check_document(reply: Twiml, base_url: str, caller: str) -> ET.Element:
         last.tag == "Dial" and last.get("action"))
     assert goes_on, f"the call would run off the end after <{last.tag}>: {reply.raw}"
     for say in root.iter("Say"):
-        assert say.get("voice") == VOICE and say.get("language") == LANGUAGE, ET.tostring(say)
-        assert (say.text or "").strip()
+        # Every sentence in its own language's voice: Spanish is never read by the English one.
+        assert VOICES.get(str(say.get("language"))) == say.get("voice"), ET.tostring(say)
+        text = (say.text or "").strip()
+        assert text
+        found, margin = detect(text)
+        if found and margin >= 2:
+            assert say.get("language") == f"{found}-US", ET.tostring(say)
     for gather in root.iter("Gather"):
         assert gather.get("input") == "dtmf speech"
         assert gather.get("actionOnEmptyResult") == "true"
         assert gather.get("speechTimeout") == "auto" and gather.get("speechModel") is None
-        assert gather.get("language") == LANGUAGE and gather.get("hints") and gather.get("timeout")
+        assert gather.get("language") in VOICES and gather.get("hints") and gather.get("timeout")
         assert gather.findall("Say"), "the prompt is nested in the Gather (barge-in)"
     digits = "".join(c for c in caller if c.isdigit())
     for url in _callback_urls(root):

@@ -110,7 +110,15 @@ def digit_by_digit(digits: str) -> str:
     return ", ".join(digits)
 
 
-def spoken_date(iso: str) -> str:
-    """`1990-03-14` -> `March 14, 1990`."""
+_MONTHS_ES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+              "septiembre", "octubre", "noviembre", "diciembre")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def spoken_date(iso: str, language: str = "en") -> str:
+    """`1990-03-14` -> `March 14, 1990`; in Spanish `14 de marzo de 1990`."""
     day = date.fromisoformat(iso)
-    return f"{day:%B} {day.day}, {day.year}"
+    if language == "es":
+        return f"{day.day} de {_MONTHS_ES[day.month - 1]} de {day.year}"
+    return f"{_MONTHS_EN[day.month - 1]} {day.day}, {day.year}"

@@ -14,8 +14,11 @@ runs the call: one step per Twilio request, named in the URL the last TwiML gave
 | entry     | the refill form asking for a number       | digits, ended by # or counted      |
 | emergency | the 911 instruction                      | 1 the menu; silence ends the call  |
 
-Everywhere: 0 is a person (a transfer, or voicemail when closed), 9 says it again, and
-no input or no answer is asked again twice, then a person. Speech is understood once:
+Everywhere: 0 is a person (a transfer, or voicemail when closed), star says it again,
+9 switches between English and Spanish (except while keying a number), and no input or
+no answer is asked again twice, then a person. The call speaks the conversation's
+language (the dialogue's `language` slot): its responses' Spanish variations, a Spanish
+voice, and `<Gather language="es-US">` with Spanish hints. Speech is understood once:
 keys said aloud, sounds and "repeat" are the call's own; everything else goes to the
 dialogue. Whatever breaks, the caller hears 911, an apology and the number to call.
 """
@@ -31,7 +34,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from bot.channels.voice.listening import listen
 from bot.channels.voice.person import SpecialistLine
 from bot.channels.voice.step import Step
-from bot.channels.voice.twiml import CHANNEL, MAX_TWIML_BYTES, VoiceScript
+from bot.channels.voice.twiml import CHANNEL, MAX_TWIML_BYTES, OTHER, VoiceScript
 from bot.engine.messages import BotReply, Turn, UserMessage
 from bot.engine.processor import MessageProcessor
 from bot.nlu import safety
@@ -46,7 +49,10 @@ MAX_REPROMPTS = 2  # then a person (or voicemail)
 STEP_TTL = 15 * 60  # a step's answer may read back a prescription number: kept briefly
 TWIN_WAIT_SECONDS = 4.0
 TO_MENU = "menu"  # a button payload of the call's own: back to the main menu
-PERSON, AGAIN = "0", "9"
+PERSON, AGAIN, OTHER_LANGUAGE = "0", "*", "9"
+# The other language offered at the main menu, said in that language's voice.
+OFFER = {"en": "utter_voice_offer_spanish", "es": "utter_voice_offer_english"}
+SWITCH_TO = {"en": "español", "es": "English"}  # what the dialogue is told a 9 means
 MENU, MORE, AFTER_EMERGENCY = "utter_voice_menu", "utter_anything_else", "utter_voice_after_emergency"
 # At a list of choices, what a caller says that answers none of them is asked again.
 ANSWERS_NOTHING = {"menu": {"affirm", "deny", "greet", "nlu_fallback"},
@@ -95,7 +101,7 @@ class CallFlow:
         phone = str(form.get("From") or "")
         state = self.calls.load(call_sid) or CallState(phone=phone)
         step = Step(name, number, call_sid, state.phone or phone, form, state, base_url,
-                    misses_before=state.misses)
+                    self.script.speaking(state.language), misses_before=state.misses)
         state.misses = 0
         step.heard = listen(form)
         twiml = str(self.steps[name](step))
@@ -115,18 +121,24 @@ class CallFlow:
         return str(response)
 
     def failure(self, form: Mapping[str, Any]) -> str:
-        """Sorry, the number to call and 911; in business hours, try a specialist first."""
+        """Sorry, the number to call and 911; in business hours, try a specialist first.
+        The call's language may be unknown here (Redis may be what failed): both are said."""
         response = VoiceResponse()
+        scripts = (self.script, self.script.other)
         speech = str(form.get("SpeechResult") or "")
         if speech and safety.check(speech).matched:
-            self.script.say(response, [self.script.text("utter_emergency_alert_failed")])
+            for script in scripts:
+                script.say(response, [script.text("utter_emergency_alert_failed")])
         if self.person.available():  # a person, if one is there; no action: Twilio goes on below
-            self.script.say(response, [self.script.text("utter_voice_error_connecting")])
+            for script in scripts:
+                script.say(response, [script.text("utter_voice_error_connecting")])
             self.person.dial(response, action=None)
             # Heard after the specialist hangs up too, so it must not say something failed.
-            self.script.say(response, [self.script.text("utter_voice_error_after_dial")])
+            for script in scripts:
+                script.say(response, [script.text("utter_voice_error_after_dial")])
         else:
-            self.script.say(response, [self.script.text("utter_voice_error")])
+            for script in scripts:
+                script.say(response, [script.text("utter_voice_error")])
         response.hangup()
         return str(response)
 
@@ -134,7 +146,7 @@ class CallFlow:
     def on_call(self, step: Step) -> VoiceResponse:
         turn = self.processor.start_session(step.call_sid, CHANNEL, self._metadata(step))
         log.info("call %s from %s", step.call_sid, mask_phone(step.phone))
-        return self.ask(step, self.script.reply(MENU), turn.texts, said=[])
+        return self.ask_menu(step, turn.texts)
 
     def on_prompt(self, step: Step) -> VoiceResponse:
         heard, prompt = step.heard, step.state.prompt
@@ -144,6 +156,8 @@ class CallFlow:
             return self.missed(step, silent=True)
         if heard.digits.strip("#*") == PERSON:
             return self.person.transfer(step)
+        if heard.digits == OTHER_LANGUAGE and prompt != "entry":
+            return self.switch_language(step)
         if prompt == "entry":
             return self.again(step) if heard.repeat else self.converse(
                 step, heard.digits.strip("#*") or heard.speech)
@@ -164,6 +178,16 @@ class CallFlow:
             return self.ask_menu(step)
         return self.converse(step, heard.speech, parse=parse)
 
+    def switch_language(self, step: Step) -> VoiceResponse:
+        """9: the other language, told to the dialogue (so the conversation follows), and
+        the main menu in it."""
+        turn = self.processor.handle_message(UserMessage(
+            text=SWITCH_TO[step.script.spoken_language], sender_id=step.call_sid,
+            input_channel=CHANNEL, message_id=f"{step.call_sid}:{step.number}",
+            metadata=self._metadata(step)))
+        step.speak(turn.language or OTHER[step.script.spoken_language])
+        return self.ask_menu(step, turn.texts)
+
     def _chosen(self, step: Step, payload: str | None, key: str) -> VoiceResponse:
         if not payload:
             return self.missed(step)  # a key that is not on this prompt's list
@@ -175,7 +199,7 @@ class CallFlow:
         heard = step.heard
         if heard.speech and safety.help_is_on_the_way(heard.speech):
             # "I called 911 already": not a new emergency; the 911 message again would loop.
-            return self.ask_menu(step, [self.script.text("utter_voice_help_coming")])
+            return self.ask_menu(step, [step.script.text("utter_voice_help_coming")])
         if heard.digits.strip("#*") == PERSON:
             return self.person.transfer(step)
         if heard.digits == AGAIN or heard.repeat:
@@ -191,7 +215,7 @@ class CallFlow:
         # Silence after an emergency: the caller is busy with it; end with 911, do not ask again.
         if heard.silence or intent in {"deny", "goodbye"} or (step.misses_before >= 1 and not intent):
             response = VoiceResponse()
-            self.script.say(response, [self.script.text("utter_voice_emergency_goodbye")])
+            step.script.say(response, [step.script.text("utter_voice_emergency_goodbye")])
             response.hangup()
             return response
         if intent:  # anything else said goes to the dialogue, which leads with 911 still
@@ -199,9 +223,11 @@ class CallFlow:
         return self.missed(step)
 
     # -- asking ------------------------------------------------------------------------
-    def ask(self, step: Step, prompt: BotReply, lead: list[str], said: list[str] | None = None) -> VoiceResponse:
-        """Say `lead`, then wait at `prompt` (its buttons are the keys, its `custom` says
-        which prompt it is and, for an entry, how many digits)."""
+    def ask(self, step: Step, prompt: BotReply, lead: list[str], said: list[str] | None = None,
+            aside: str = "") -> VoiceResponse:
+        """Say `lead` (and `aside` in the other language's voice), then wait at `prompt`
+        (its buttons are the keys, its `custom` says which prompt it is and, for an
+        entry, how many digits)."""
         state = step.state
         state.prompt = str(prompt.custom.get("prompt") or ("offer" if prompt.buttons else "more"))
         state.choices = {str(number): button.payload for number, button in enumerate(prompt.buttons, 1)}
@@ -210,29 +236,33 @@ class CallFlow:
         state.said = list(lead if said is None else said)
         state.asked = [prompt.text]
         response = VoiceResponse()
-        self.script.say(response, lead)
-        return self.script.gather(response, step.next_url(state.prompt), state.asked, state.entry or None)
+        step.script.say(response, lead)
+        if aside:
+            step.script.other.say(response, [aside])
+        return step.script.gather(response, step.next_url(state.prompt), state.asked, state.entry or None)
 
     def again(self, step: Step) -> VoiceResponse:
         state = step.state
         response = VoiceResponse()
-        self.script.say(response, state.said)
-        return self.script.gather(response, step.next_url(state.prompt), state.asked, state.entry or None)
+        step.script.say(response, state.said)
+        return step.script.gather(response, step.next_url(state.prompt), state.asked, state.entry or None)
 
     def ask_menu(self, step: Step, lead: list[str] | None = None) -> VoiceResponse:
-        return self.ask(step, self.script.reply(MENU), lead or [], said=[])
+        """The main menu, with the other language offered first thing."""
+        offer = step.script.other.text(OFFER[step.script.spoken_language])
+        return self.ask(step, step.script.reply(MENU), lead or [], said=[], aside=offer)
 
     def missed(self, step: Step, *, silent: bool = False) -> VoiceResponse:
         """No input or no match: asked again, twice at most, then a person."""
         step.state.misses = step.misses_before + 1
         if step.state.misses > MAX_REPROMPTS:
             step.state.misses = 0
-            return self.person.transfer(step, [self.script.text("utter_voice_trouble")])
-        lead = self.script.text("utter_voice_no_input" if silent else "utter_voice_reprompt")
+            return self.person.transfer(step, [step.script.text("utter_voice_trouble")])
+        lead = step.script.text("utter_voice_no_input" if silent else "utter_voice_reprompt")
         response = VoiceResponse()
-        self.script.say(response, [lead])
+        step.script.say(response, [lead])
         state = step.state
-        return self.script.gather(response, step.next_url(state.prompt), state.asked, state.entry or None)
+        return step.script.gather(response, step.next_url(state.prompt), state.asked, state.entry or None)
 
     # -- the dialogue ------------------------------------------------------------------
     def _metadata(self, step: Step) -> dict[str, Any]:
@@ -247,14 +277,16 @@ class CallFlow:
         return self.answer(step, turn)
 
     def answer(self, step: Step, turn: Turn) -> VoiceResponse:
-        """What the dialogue said, and the prompt it leaves the caller at."""
+        """What the dialogue said, and the prompt it leaves the caller at, in the
+        conversation's language (it may just have changed: "español")."""
+        step.speak(turn.language)
         replies = [reply for reply in turn.replies if reply.text]
         control = next((r.custom["call"] for r in replies if r.custom.get("call")), None)
         if turn.emergency or any(reply.urgent for reply in replies):
             return self.emergency_said(step, replies)
         if control == "hangup":
             response = VoiceResponse()
-            self.script.say(response, [reply.text for reply in replies])
+            step.script.say(response, [reply.text for reply in replies])
             response.hangup()
             return response
         if control == "transfer":
@@ -263,10 +295,10 @@ class CallFlow:
         last = replies[-1] if replies else None
         if last is not None and (last.buttons or last.custom.get("prompt")):
             return self.ask(step, last, [reply.text for reply in replies[:-1]])
-        return self.ask(step, self.script.reply(MORE), [reply.text for reply in replies])
+        return self.ask(step, step.script.reply(MORE), [reply.text for reply in replies])
 
     def emergency_said(self, step: Step, replies: list[BotReply]) -> VoiceResponse:
         texts = [reply.text for reply in replies]
         if not any(reply.urgent for reply in replies):
-            texts.insert(0, self.script.text("utter_emergency_alert_failed"))
-        return self.ask(step, self.script.reply(AFTER_EMERGENCY), texts)
+            texts.insert(0, step.script.text("utter_emergency_alert_failed"))
+        return self.ask(step, step.script.reply(AFTER_EMERGENCY), texts)

@@ -47,28 +47,28 @@ class SpecialistLine:
         lead = lead or []
         step.state.misses = 0
         if not self.hours.is_open_at(self.clock()):
-            return self.voicemail(step, [*lead, self.script.text("utter_voice_voicemail_closed")])
+            return self.voicemail(step, [*lead, step.script.text("utter_voice_voicemail_closed")])
         if not self.settings.specialist_phone:
-            unanswered = self.script.text("utter_voice_voicemail_unanswered")
+            unanswered = step.script.text("utter_voice_voicemail_unanswered")
             return self.voicemail(step, [*lead, unanswered])
         response = VoiceResponse()
-        self.script.say(response, [*lead, self.script.text("utter_voice_transfer")])
+        step.script.say(response, [*lead, step.script.text("utter_voice_transfer")])
         log.info("call %s transferred to a specialist", step.call_sid)
         return self.dial(response, step.next_url("transfer"))
 
     def on_dial_result(self, step: Step) -> VoiceResponse:
         status = str(step.form.get("DialCallStatus") or "")
         if status in ANSWERED:
-            return self.script.goodbye(VoiceResponse())
+            return step.script.goodbye(VoiceResponse())
         log.info("call %s: the specialist line gave %s, offering voicemail", step.call_sid,
                  status or "nothing")
-        return self.voicemail(step, [self.script.text("utter_voice_voicemail_unanswered")])
+        return self.voicemail(step, [step.script.text("utter_voice_voicemail_unanswered")])
 
     def voicemail(self, step: Step, lead: list[str]) -> VoiceResponse:
         response = VoiceResponse()
-        self.script.say(response, [*lead, self.script.text("utter_voice_voicemail")])
+        step.script.say(response, [*lead, step.script.text("utter_voice_voicemail")])
         action = step.next_url("voicemail")
-        self.script.record(response, action, f"{step.base_url}/twilio/voice/transcription")
+        step.script.record(response, action, f"{step.base_url}/twilio/voice/transcription")
         # Twilio skips the action for an empty recording and runs the next verb instead:
         # the same step, without a recording.
         response.redirect(action, method="POST")
@@ -79,8 +79,8 @@ class SpecialistLine:
         recording_url = str(step.form.get("RecordingUrl") or "")
         duration = str(step.form.get("RecordingDuration") or "")
         if not recording_sid or not recording_url or duration == "0":
-            nothing = self.script.text("utter_voice_no_message")
-            return self.script.goodbye(VoiceResponse(), [nothing])
+            nothing = step.script.text("utter_voice_no_message")
+            return step.script.goodbye(VoiceResponse(), [nothing])
         if recording_sid_of(recording_url, self.settings) != recording_sid:
             # The console would fetch it with the account's credentials: keep the
             # voicemail, never a link that is not its recording.
@@ -96,12 +96,12 @@ class SpecialistLine:
             log.error("voicemail %s of call %s NOT stored: %s", recording_sid, step.call_sid,
                       type(exc).__name__)
             response = VoiceResponse()
-            self.script.say(response, [self.script.text("utter_voice_voicemail_failed")])
+            step.script.say(response, [step.script.text("utter_voice_voicemail_failed")])
             response.hangup()
             return response
         log.info("call %s left voicemail %s: %s", step.call_sid, recording_sid, reference)
-        saved = self.script.text("utter_voice_voicemail_saved", escalation_reference=reference)
-        return self.script.goodbye(VoiceResponse(), [saved])
+        saved = step.script.text("utter_voice_voicemail_saved", escalation_reference=reference)
+        return step.script.goodbye(VoiceResponse(), [saved])
 
     def on_transcription(self, form: Mapping[str, Any]) -> None:
         """Twilio's transcribeCallback: not a step of the call, keyed by RecordingSid."""

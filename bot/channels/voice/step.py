@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.voice.listening import Heard
+from bot.channels.voice.twiml import VoiceScript
 from bot.records.calls import CallState
 
 
@@ -22,8 +23,15 @@ class Step:
     form: Mapping[str, Any]
     state: CallState
     base_url: str
+    script: VoiceScript
     misses_before: int = 0
     heard: Heard = field(default_factory=Heard)
+
+    def speak(self, language: str | None) -> None:
+        """The call goes on in `language`: what it says, its voice and what it listens for."""
+        if language:
+            self.state.language = language
+            self.script = self.script.speaking(language)
 
     def next_url(self, name: str) -> str:
         return f"{self.base_url}/twilio/voice/{name}?step={self.number + 1}"

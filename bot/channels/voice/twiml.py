@@ -16,8 +16,14 @@ from bot.settings import Settings
 
 CHANNEL = "twilio_voice"
 MAX_TWIML_BYTES = 64_000  # Twilio refuses larger documents (error 11750)
-HINTS = ("NH, neonatal hemochromatosis, IVIG, copay, insurance, refill, prescription, "
-         "pharmacist, specialist, person, repeat, main menu, emergency, pregnancy, yes, no")
+HINTS = {
+    "en": ("NH, neonatal hemochromatosis, IVIG, copay, insurance, refill, prescription, "
+           "pharmacist, specialist, person, repeat, main menu, emergency, pregnancy, yes, no, Spanish, español"),
+    "es": ("HN, hemocromatosis neonatal, IVIG, inmunoglobulina, copago, aseguranza, seguro, resurtido, "
+           "receta, farmacéutico, especialista, persona, repita, menú, emergencia, embarazo, sí, no, "
+           "inglés, English"),
+}
+OTHER = {"en": "es", "es": "en"}
 MENU_TIMEOUT = 6  # seconds of silence before a Gather gives up
 ENTRY_TIMEOUT = 10  # between keypad digits of a number
 
@@ -30,24 +36,45 @@ def spoken(text: str) -> str:
 
 
 class VoiceScript:
-    """Turns response names into `<Say>`s and builds the Gather / Dial / Record verbs."""
+    """Turns response names into `<Say>`s and builds the Gather / Dial / Record verbs, in
+    one language: its responses' variations for that language (the `language` slot's
+    condition), its voice, and speech recognition set for it (`speaking` gives the same
+    script in the other language)."""
 
-    def __init__(self, renderer: ResponseRenderer, settings: Settings) -> None:
+    def __init__(self, renderer: ResponseRenderer, settings: Settings, language: str = "en") -> None:
         self.renderer = renderer
-        self.voice = settings.voice_name
-        self.language = settings.voice_language
+        self.settings = settings
+        self.spoken_language = "es" if language == "es" else "en"
+        spanish = self.spoken_language == "es"
+        self.voice = settings.voice_name_es if spanish else settings.voice_name
+        self.language = settings.voice_language_es if spanish else settings.voice_language
         self.support_phone = settings.support_phone
+
+    def speaking(self, language: str | None) -> VoiceScript:
+        """This script in `language` ("en" or "es")."""
+        if (language or "en") == self.spoken_language:
+            return self
+        return VoiceScript(self.renderer, self.settings, language or "en")
+
+    @property
+    def other(self) -> VoiceScript:
+        return self.speaking(OTHER[self.spoken_language])
 
     def check(self, names: Iterable[str]) -> None:
         """Fail at start-up, naming the response, rather than mid-call."""
-        missing = sorted(n for n in names if not self.renderer.variations(n, CHANNEL, {}))
+        missing = sorted(n for n in names if not self.renderer.variations(n, CHANNEL, self.slots))
         if missing:
             raise LookupError(f"domain.yml: the phone channel needs responses {', '.join(missing)}")
 
+    @property
+    def slots(self) -> dict[str, str]:
+        return {"language": self.spoken_language}
+
     def reply(self, name: str, **values: str) -> BotReply:
-        """A response as the call says it (its `twilio_voice` variation if it has one)."""
+        """A response as the call says it (its `twilio_voice` variation if it has one),
+        in this script's language."""
         values = {"support_phone": self.support_phone, **values}
-        message = self.renderer.render(name, CHANNEL, {}, values)
+        message = self.renderer.render(name, CHANNEL, self.slots, values)
         if not message or not message.get("text"):
             raise LookupError(f"domain.yml: no text for {name}")
         data = {k: v for k, v in message.items() if k not in {"text", "response"}}
@@ -84,7 +111,7 @@ class VoiceScript:
             timeout=timeout,
             speech_timeout="auto",
             language=self.language,
-            hints=HINTS,
+            hints=HINTS[self.spoken_language],
             action_on_empty_result=True,
         )
         self.say(gather, texts)
@@ -99,6 +126,9 @@ class VoiceScript:
 
     def record(self, response: VoiceResponse, action: str,
                transcribe_callback: str) -> VoiceResponse:
+        """A voicemail. Twilio transcribes English recordings only: a Spanish one is kept
+        without a transcript (staff listen to it in the console)."""
+        english = self.spoken_language == "en"
         response.record(
             action=action,
             method="POST",
@@ -106,8 +136,8 @@ class VoiceScript:
             timeout=5,
             finish_on_key="#",
             play_beep=True,
-            transcribe=True,
-            transcribe_callback=transcribe_callback,
+            transcribe=english,
+            transcribe_callback=transcribe_callback if english else None,
         )
         return response
 
