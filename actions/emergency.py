@@ -91,6 +91,7 @@ class ActionEmergency(services.ServiceAction, Action):
                 reason="self-harm risk" if case == "crisis" else "emergency reported",
                 transcript=services.transcript(tracker),
                 hand_over=hands_over(tracker),
+                language="es" if _language(tracker) else services.language(tracker),
             )
         except Exception as exc:
             log.error("urgent escalation not stored: %s", type(exc).__name__)

@@ -38,6 +38,7 @@ def _open(store: services.Services, tracker: Tracker, reason: str) -> str | None
             reason=reason,
             transcript=services.transcript(tracker),
             hand_over=hands_over(tracker),
+            language=services.language(tracker),
         )
     except Exception as exc:
         log.error("escalation not stored: %s", type(exc).__name__)

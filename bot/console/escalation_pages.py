@@ -3,7 +3,9 @@ over, text the patient, resolve. The open page keeps itself up to date (escalati
 polls `updates.json`): the patient's new messages appear without a reload.
 
 A reply or note the console refuses comes back on the page itself (status 422), with the
-error next to its field and the draft still in it, so nothing typed is lost.
+error next to its field and the draft still in it, so nothing typed is lost. A reply that
+reads as the other language than the patient's is held once, with a button that sends it
+as typed (bot/console/texting.py `other_language`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from flask import (
 
 from bot.console import present
 from bot.console.recordings import RecordingUnavailable, fetch_recording
-from bot.console.texting import read_draft
+from bot.console.texting import Draft, other_language, read_draft
 from bot.jobs.queue import ReplyRefused, reply_states
 from bot.records.escalation import Escalation
 from bot.settings import Settings
@@ -59,8 +61,21 @@ def add_escalation_pages(console: Blueprint, stores: ConsoleStores, settings: Se
             "console_escalation.html", e=found, channel=present.channel_label(found.channel),
             replies=reply_states(escalations, found.reference),
             reply_labels=present.REPLY_LABELS, notify_states=present.NOTIFY_STATES,
-            opted_out=stores.consent.is_opted_out(found.phone), **form,
+            opted_out=stores.consent.is_opted_out(found.phone),
+            language_name=present.language_name(found.language), writes_in=present.writes_in(found.language),
+            **form,
         ), status
+
+    def language_warning(found: Escalation, draft: Draft) -> str | None:
+        """Why a reply that could be sent is held for a second look, if it is: it reads
+        as the other language (and the staff member has not said "send it anyway")."""
+        looks = other_language(draft.text, found.language)
+        if (looks is None or request.form.get("send_anyway") or draft.problem
+                or found.status == "resolved" or not found.phone
+                or stores.consent.is_opted_out(found.phone)):
+            return None
+        return (f"This reply looks like {present.language_name(looks)}; the patient writes in "
+                f"{present.language_name(found.language)}. Send it anyway?")
 
     def seen_by_me(found: Escalation) -> None:
         """The patient's reply has been seen: by whoever has it, or anyone while nobody does."""
@@ -121,6 +136,10 @@ def add_escalation_pages(console: Blueprint, stores: ConsoleStores, settings: Se
         try:
             if draft.problem and found.status != "resolved" and found.phone:
                 raise ReplyRefused(draft.problem)  # what SMS would drop is never sent
+            warning = language_warning(found, draft)
+            if warning:
+                record("reply held (language)", reference)
+                return escalation_page(found, language_warning=warning, draft=draft.text)
             stores.outbound.queue_staff_reply(escalations, escalation=found, who=g.staff,
                                               text=draft.text, opted_out=stores.consent.is_opted_out)
         except ReplyRefused as refused:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.jobs.tasks import channel_label
 from bot.privacy import mask_phone
-from bot.records.escalation import Escalation
+from bot.records.escalation import LANGUAGE_NAMES, Escalation
 
 # The queue's badge for a staff notification (shown when it failed).
 NOTIFY_LABELS = {
@@ -49,6 +49,16 @@ NO_NUMBER = {"rest": "web chat visitor", "cmdline": "shell user"}
 def patient_label(phone: str, channel: str) -> str:
     """`***4567`; `web chat visitor` for a conversation with no number (never `***`)."""
     return mask_phone(phone) if phone else NO_NUMBER.get(channel, "no phone number")
+
+
+def language_name(code: str) -> str:
+    """`Spanish` for "es": the patient's language as the console names it."""
+    return LANGUAGE_NAMES.get(code, LANGUAGE_NAMES["en"])
+
+
+def writes_in(code: str) -> str:
+    """The reply form's reminder, only where staff might answer in the wrong language."""
+    return f"The patient writes in {language_name(code)}." if code != "en" else ""
 
 
 def count(number: int, noun: str) -> str:
@@ -155,6 +165,9 @@ def escalation_update(escalation: Escalation, lines: list[dict[str, Any]],
         "status": escalation.status,
         "assignee": escalation.assignee or "nobody yet",
         "urgent": escalation.is_urgent,
+        "language": escalation.language,
+        "language_name": language_name(escalation.language),
+        "writes_in": writes_in(escalation.language),
     }
 
 
@@ -166,6 +179,8 @@ def queue_row(escalation: Escalation, now: float, url: str) -> dict[str, Any]:
         "url": url,
         "urgent": escalation.is_urgent,
         "channel": channel_label(escalation.channel),
+        "language": escalation.language,
+        "language_name": language_name(escalation.language),
         "reason": escalation.reason,
         "status": escalation.status,
         "assignee": escalation.assignee,

@@ -5,6 +5,10 @@ dashes become plain ones, accented letters outside GSM-7 lose their accents, a f
 are spelled out (½ as 1/2, µ as mc, ≥ as >=), and anything else is dropped without a trace
 (Chinese, emoji). The console refuses a draft that would lose or change more than quotes,
 dashes and accents, and says which characters are the problem.
+
+A reply clearly in the other language than the patient's (bot/nlu/language.py `detect`)
+is held once for the staff member to confirm; one that cannot be told ("ok", a time, a
+name) goes as it is.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from dataclasses import dataclass
 
 from bot.channels.sms.sizing import GSM7_BASIC, GSM7_EXTENDED, MAX_MESSAGE, septets
 from bot.jobs.queue import sms_text
+from bot.nlu.language import detect
 
 # What sms_text turns into plain GSM-7 without changing the meaning.
 TYPOGRAPHIC = set("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u2014\u2012\u2212"
                   "\u2026\u00a0\u2022\t")
 SHOWN = 12  # unsendable characters named in the error, at most
+CLEARLY = 2  # words more of the other language, as the conversation itself switches
 
 
 def plain_letter(char: str) -> str | None:
@@ -75,3 +81,10 @@ def read_draft(text: str) -> Draft:
             found.append(char)
     return Draft(text=text, body=sms_text(text), unsendable=tuple(unsendable),
                  unaccented=tuple(unaccented))
+
+
+def other_language(text: str, patient: str) -> str | None:
+    """The language this reply is clearly in ("en" or "es") when it is not the patient's;
+    None when it is theirs or cannot be told."""
+    found, margin = detect(text)
+    return found if found is not None and found != patient and margin >= CLEARLY else None

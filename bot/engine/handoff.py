@@ -33,13 +33,14 @@ class EscalationDesk:
         self.clock = clock
 
     def record_patient_message(self, reference: str, text: str, channel: str, *,
-                               urgent: bool = False) -> None:
-        """Keep the message for the specialist (urgent: after an emergency)."""
+                               urgent: bool = False, language: str | None = None) -> None:
+        """Keep the message for the specialist (urgent: after an emergency); `language`,
+        the conversation's now, is the escalation's too (the console shows it)."""
         line: dict[str, object] = {"from": "patient", "text": text, "time": self.clock()}
         if urgent:
             line["urgent"] = True
         # The queue marks it, and whoever has the escalation is texted (paced; urgent at once).
-        self.store.record_patient_message(reference, line)
+        self.store.record_patient_message(reference, line, language=language)
 
     def acknowledgement(self, reference: str, *, asks_for_a_person: bool,
                         language: str = "en") -> Acknowledgement | None:

@@ -9,6 +9,14 @@ from bot.privacy import mask_phone
 
 STATUSES = ("open", "claimed", "resolved")
 URGENT, NORMAL = "urgent", "normal"
+# The patient's language, by name as staff read it; a record from before it was kept reads "en".
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+LANGUAGES = tuple(LANGUAGE_NAMES)
+
+
+def language_code(value: object) -> str | None:
+    """"en" or "es" for a language the record can keep; None for anything else."""
+    return value if isinstance(value, str) and value in LANGUAGES else None
 
 
 @dataclass
@@ -30,6 +38,7 @@ class Escalation:
     notify_detail: str = ""
     ack_sent: bool = False
     resolved_note: str = ""
+    language: str = "en"  # the patient's: "en" or "es" (follows the conversation's)
     # What the queue shows beside it (bot/records/activity.py).
     last_from: str = ""
     last_who: str = ""
@@ -76,6 +85,7 @@ class Escalation:
             "notify_detail": self.notify_detail,
             "ack_sent": "1" if self.ack_sent else "0",
             "resolved_note": self.resolved_note,
+            "language": self.language,
         }  # the activity fields are written where they change (bot/records/activity.py)
 
     @classmethod
@@ -99,6 +109,7 @@ class Escalation:
             notify_detail=values.get("notify_detail", ""),
             ack_sent=values.get("ack_sent") == "1",
             resolved_note=values.get("resolved_note", ""),
+            language=language_code(values.get("language")) or "en",
             last_from=values.get("last_from", ""),
             last_who=values.get("last_who", ""),
             last_text=values.get("last_text", ""),

@@ -26,7 +26,7 @@ from typing import Any, cast
 import redis
 
 from bot.records import activity
-from bot.records.escalation import NORMAL, URGENT, Escalation
+from bot.records.escalation import LANGUAGE_NAMES, NORMAL, URGENT, Escalation, language_code
 from bot.records.escalation_records import OPEN_TTL, RESOLVED_TTL, EscalationRecords, _text
 
 __all__ = ["NORMAL", "OPEN_TTL", "RESOLVED_TTL", "URGENT", "EscalationStore"]
@@ -62,17 +62,20 @@ class EscalationStore(EscalationRecords):
         hand_over: bool = True,
         recording_sid: str = "",
         recording_url: str = "",
+        language: str | None = None,
     ) -> tuple[Escalation, bool]:
         """At most one open escalation per conversation (an SMS conversation, a phone call):
         if one is open, the newest transcript line and a history entry go to it, and it
         becomes urgent if this is; otherwise a new one is stored. Either way the
         conversation is handed over if `hand_over`, in the same transaction. Staff are
         texted for a new escalation and for one that became urgent; joining one marks it
-        in the queue and tells its assignee (bot/records/activity.py).
+        in the queue and tells its assignee (bot/records/activity.py). `language`: the
+        patient's ("en" or "es"; a new one without it is "en", a joined one keeps its own).
         Returns the escalation and whether it is new."""
         conversation = self.keys.conversation(sender_id)
         pointers = [self.keys.handoff(conversation), self._open_index(conversation)]
         lines = list(transcript or [])
+        speaks = language_code(language)
 
         def attempt(pipe: redis.client.Pipeline) -> tuple[Escalation, bool, bool]:
             current, found_by = self._open_for(pipe, pointers)
@@ -83,7 +86,7 @@ class EscalationStore(EscalationRecords):
                     reference=f"E-{1000 + int(number)}", channel=channel, reason=reason,
                     urgency=urgency, phone=phone, conversation=conversation,
                     sender_id=sender_id, created=self.clock(), recording_sid=recording_sid,
-                    recording_url=recording_url,
+                    recording_url=recording_url, language=speaks or "en",
                 )
                 pipe.multi()
                 self._stage_new(pipe, escalation, lines)
@@ -97,6 +100,8 @@ class EscalationStore(EscalationRecords):
                 current.reason = fields["reason"]
             if recording_sid:
                 fields.update(recording_sid=recording_sid, recording_url=recording_url)
+            if speaks and speaks != current.language:
+                fields["language"] = current.language = speaks
             pipe.multi()
             self._stage_join(pipe, current.reference, lines[-1:], fields,
                              "urgent" if raised else "reported again", reason)
@@ -213,16 +218,23 @@ class EscalationStore(EscalationRecords):
         return bool(self.client.transaction(attempt, pointer, record, value_from_callable=True))
 
     # -- working on it -------------------------------------------------------------------
-    def record_patient_message(self, reference: str, line: dict[str, Any]) -> None:
+    def record_patient_message(self, reference: str, line: dict[str, Any], *,
+                               language: str | None = None) -> None:
         """The patient wrote in a conversation handed to staff: the line goes to the
-        transcript, the queue marks it, and staff are told (paced; urgent ones at once)."""
-        key = self.keys.escalation(reference)
+        transcript, the queue marks it, and staff are told (paced; urgent ones at once).
+        `language`: the conversation's now ("en" or "es"); the record follows it, and its
+        history says when it changed."""
+        key, speaks = self.keys.escalation(reference), language_code(language)
         pipe = self.client.pipeline(transaction=True)
+        pipe.hmget(key, "urgency", "assignee", "language")  # nothing below changes the first two
         self._stage_lines(pipe, reference, [line])
         activity.stage_patient_wrote(pipe, key, float(line.get("time") or self.clock()), line)
+        if speaks:
+            pipe.hset(key, "language", speaks)
         self._refresh(pipe, reference)
-        pipe.hmget(key, "urgency", "assignee")
-        urgency, assignee = pipe.execute()[-1]
+        urgency, assignee, spoke = pipe.execute()[0]
+        if speaks and speaks != (language_code(_text(spoke)) or "en"):
+            self.update(reference, "bot", "language", f"the patient now writes in {LANGUAGE_NAMES[speaks]}")
         self._tell_staff(reference, at_once=_text(urgency) == URGENT and bool(assignee))
 
     def _tell_staff(self, reference: str, *, at_once: bool) -> None:

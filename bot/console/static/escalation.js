@@ -1,11 +1,11 @@
 // Keeps an open escalation page up to date without reloading: the patient's new messages
-// (and the bot's, and colleagues' texts) are added to the transcript, each staff text's
-// delivery state, the status and the assignee are updated in place. Nothing on the page
-// is rebuilt, so a draft being typed and keyboard focus stay as they are. Lines are built
-// from text nodes only (nothing from the server is parsed as HTML). A patient's message
-// is announced in a polite status region, and marked in the tab's title while the tab is
-// in the background; an ended session goes to the login page; a page that stops updating
-// says so.
+// (and the bot's, and colleagues' texts) are added to the transcript; each staff text's
+// delivery state, the status, the assignee and the patient's language are updated in
+// place. Nothing on the page is rebuilt, so a draft being typed and keyboard focus stay
+// as they are. Lines are built from text nodes only (nothing from the server is parsed
+// as HTML). A patient's message is announced in a polite status region, and marked in
+// the tab's title while the tab is in the background; an ended session goes to the
+// login page; a page that stops updating says so.
 (function () {
   "use strict";
   var list = document.getElementById("transcript");
@@ -81,6 +81,9 @@
     });
     if (badge) { setText(badge, data.status); badge.className = "badge status-" + data.status; }
     setText(document.getElementById("fact-assignee"), data.assignee);
+    var language = document.getElementById("language-badge");
+    if (language) { setText(language, data.language_name); language.className = "badge lang-" + data.language; }
+    setText(document.getElementById("language-hint"), data.writes_in);
     if (fromPatient) {
       var last = data.lines.filter(function (item) { return item.from === "patient"; }).pop();
       setText(status, (fromPatient === 1 ? "New message from the patient" : fromPatient + " new messages from the patient") +

@@ -73,6 +73,12 @@
     last.className = "preview";
     tr.appendChild(last);
     tr.appendChild(cell("td", "Channel", item.channel));
+    var language = cell("td", "Language");
+    var name = document.createElement("span");
+    name.className = "badge lang-" + item.language;
+    name.textContent = item.language_name;
+    language.appendChild(name);
+    tr.appendChild(language);
     tr.appendChild(cell("td", "Reason", item.reason));
     tr.appendChild(cell("td", "Patient", item.phone));
     var state = cell("td", "Status", item.status);
@@ -86,7 +92,7 @@
     var tr = document.createElement("tr");
     tr.className = "empty";
     var td = document.createElement("td");
-    td.colSpan = 8;
+    td.colSpan = 9;
     td.textContent = "No one is waiting.";
     tr.appendChild(td);
     return tr;
