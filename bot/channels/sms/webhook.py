@@ -49,8 +49,9 @@ class SmsChannel:
     support_phone: str
 
     # -- replies ---------------------------------------------------------------------
-    def text(self, response: str) -> str:
-        message = self.renderer.render(response, CHANNEL, {}, {"support_phone": self.support_phone})
+    def text(self, response: str, language: str | None = None) -> str:
+        slots = {"language": language} if language else {}
+        message = self.renderer.render(response, CHANNEL, slots, {"support_phone": self.support_phone})
         return (message or {}).get("text") or ""
 
     def twiml(self, texts: list[str], expendable: list[str] | None = None) -> str:
@@ -117,29 +118,35 @@ class SmsChannel:
         if word == sms_keywords.STOP:
             self.consent.opt_out(sender, "keyword")
             log.info("opt-out (keyword) from %s", mask_phone(sender))
+            if sms_keywords.keyword_language(body) == "es" and not form.get("OptOutType"):
+                # Twilio's own filter knows English words only: no carrier confirmation
+                # comes for PARAR, so the bot confirms, once, in Spanish.
+                return self.twiml([self.text("utter_opt_out_confirm", "es")])
             return self.twiml([])  # Twilio sends the carrier confirmation itself
-        # YES opts back in only after an opt-out; otherwise it answers the bot's question.
-        if word == sms_keywords.START and (opted_out or sms_keywords.bare_word(body) != "YES"):
+        # YES / SI opt back in only after an opt-out; otherwise they answer the bot's question.
+        if word == sms_keywords.START and (opted_out or sms_keywords.bare_word(body) not in sms_keywords.YES_WORDS):
             self.consent.opt_in(sender, "keyword")
             log.info("opt-in from %s", mask_phone(sender))
-            return self.twiml([self.text("utter_opt_in_confirm" if opted_out else "utter_already_subscribed")])
+            return self.twiml([self.text("utter_opt_in_confirm" if opted_out else "utter_already_subscribed",
+                                         self._language(sender, body))])
         if opted_out:
             if safety.check(body).matched:  # nothing may be texted back; staff still hear
                 self._alert_staff(sender, body)
             return self.twiml([])
         if word == sms_keywords.HELP:
-            return self.twiml([self.text("utter_help_keyword")])
+            return self.twiml([self.text("utter_help_keyword", self._language(sender, body))])
         if sms_keywords.is_revocation(body):
             self.consent.opt_out(sender, "plain language")
             log.info("opt-out (plain language) from %s", mask_phone(sender))
             net = safety.check(body)
+            language = self._language(sender, body)
             if net.matched:  # "stop texting me, my baby is not breathing"
                 self._alert_staff(sender, body)
                 # This one reply still goes out: 911 must come before the goodbye.
                 first = net.case if net.sign else "general"
-                return self.twiml([self.text(safety.FIRST_LINES[first]),
-                                   self.text("utter_opt_out_confirm")])
-            return self.twiml([self.text("utter_opt_out_confirm")])
+                return self.twiml([self.text(safety.FIRST_LINES[first], "es" if net.language == "es" else language),
+                                   self.text("utter_opt_out_confirm", language)])
+            return self.twiml([self.text("utter_opt_out_confirm", language)])
 
         notices = []
         if int(_number(form.get("NumMedia"))) > 0:
@@ -168,6 +175,17 @@ class SmsChannel:
             return self.twiml(texts + notices, expendable)
         return self.twiml(notices + texts, expendable)
 
+    def _language(self, sender: str, body: str) -> str:
+        """The patient's language for a keyword's answer: Spanish for a Spanish keyword or
+        revocation, else the conversation's (English when it has none)."""
+        if "es" in (sms_keywords.keyword_language(body), sms_keywords.revocation_language(body)):
+            return "es"
+        try:
+            return self.processor.conversation_language(sender) or "en"
+        except Exception as exc:  # the answer still goes, in English
+            log.warning("conversation language not read: %s", type(exc).__name__)
+            return "en"
+
     def _alert_staff(self, sender: str, body: str) -> None:
         """An urgent escalation for staff to call a patient who may not be texted."""
         self.escalations.open_or_raise_urgency(
@@ -177,6 +195,7 @@ class SmsChannel:
             reason="emergency reported by a patient opted out of texts (call them)",
             transcript=[{"from": "patient", "text": body, "time": self.escalations.clock()}],
             hand_over=False,
+            language=safety.check(body).language,  # whoever calls them back sees it
         )
 
 
