@@ -21,7 +21,6 @@ from bot.dialogue.actions import (
     RetrievalAction,
     UtterAction,
     default_action,
-    utter,
 )
 from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START, SESSION_STARTED_METADATA, Domain
 from bot.dialogue.forms import FormAction
@@ -30,28 +29,18 @@ from bot.dialogue.responses import ResponseRenderer
 from bot.dialogue.slot_mappings import extract_slots
 from bot.dialogue.tracker import Event, Tracker
 from bot.engine.conversations import Conversation
-from bot.engine.handoff import Acknowledgement
 from bot.engine.messages import BotReply, Turn, UserMessage
 from bot.engine.runner import ActionRunner
 from bot.engine.shortcuts import button_payload, not_understood, parse_shortcut
+from bot.engine.staff_side import LANGUAGE, HandoffDesk, StaffSide
 from bot.nlu import language
 from bot.nlu.safety import EMERGENCY_INTENT
 
 log = logging.getLogger(__name__)
-# Custom actions that open or join an escalation (actions/handoff.py).
-ESCALATING_ACTIONS = {"action_handoff", "action_emergency", "action_fallback"}
 
 MAX_ACTIONS_PER_MESSAGE = 10
-EMERGENCY_MODE = "emergency_active"
-LANGUAGE = "language"
-FORM_INTENTS = frozenset({"request_refill", "inform", "cancel"})
 CHANGE_LANGUAGE = "change_language"
 HANDED_OVER = "handed_over"  # user message metadata: a person has the conversation
-# While a person has the conversation, the bot still answers these itself.
-BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
-    "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
-    "request_refill", "inform", "cancel", "share_loss", EMERGENCY_INTENT,
-})
 
 
 class Parser(Protocol):
@@ -64,24 +53,6 @@ class Conversations(Protocol):
     def load(self, sender_id: str, message_id: str | None = None) -> Conversation: ...
 
     def pseudonym(self, sender_id: str) -> str: ...
-
-
-class HandoffDesk(Protocol):
-    """Where messages of a conversation handed to a person go (the escalation queue)."""
-
-    def record_patient_message(self, reference: str, text: str, channel: str, *,
-                               urgent: bool = False, language: str | None = None) -> None:
-        """Add the patient's message to the escalation (and the conversation's language)."""
-
-    def acknowledgement(self, reference: str, *, asks_for_a_person: bool,
-                        language: str = "en") -> Acknowledgement | None:
-        """What to tell the patient about when a person will see their message, if anything."""
-
-    def record_bot_messages(self, reference: str, texts: list[str], *, answered: bool = False) -> None:
-        """Add what the bot said to the escalation's transcript."""
-
-    def open_reference(self, sender_id: str) -> str | None:
-        """The conversation's open escalation, if any."""
 
 
 class MessageProcessor:
@@ -109,7 +80,7 @@ class MessageProcessor:
         self.renderer = renderer
         self.desk = desk
         self.clock = clock
-        self.emergency_follow_up_seconds = emergency_follow_up_seconds
+        self.staff = StaffSide(desk, clock, emergency_follow_up_seconds)
         self.on_turn = on_turn
         self._domain_dict = domain.as_dict()
 
@@ -136,10 +107,10 @@ class MessageProcessor:
                                                           handed_over=conversation.handoff is not None)))
             self._follow_language(tracker, message, first_message)
             intent = parse_data["intent"]["name"]
-            self._end_emergency_follow_up_if_over(tracker, conversation)
-            with_person = self._record_for_staff(tracker, conversation, message, intent)
-            if with_person and not self._bot_answers_while_handed_over(tracker, intent):
-                self._acknowledge(tracker, ctx, conversation.handoff or "", intent)
+            self.staff.end_emergency_follow_up_if_over(tracker, conversation)
+            with_person = self.staff.record_patient_message(tracker, conversation, message, intent)
+            if with_person and not self.staff.bot_answers(tracker, intent):
+                self.staff.acknowledge(tracker, ctx, conversation.handoff or "", intent)
             else:
                 for event in extract_slots(tracker, self.domain):
                     tracker.update(self._stamp(event))
@@ -147,7 +118,7 @@ class MessageProcessor:
             conversation.save(tracker.new_events, replace=tracker.replaced)
         said = tracker.latest_bot_utterances()[introduced if with_person else 0:]  # no introduction to a
         replies = self._emergency_first([BotReply.from_event(e) for e in said])  # person's conversation
-        self._copy_replies(tracker, conversation.handoff if with_person else None, message.sender_id, replies)
+        self.staff.copy_replies(tracker, conversation.handoff if with_person else None, message.sender_id, replies)
         actions = [e["name"] for e in tracker.new_events
                    if e.get("event") == "action" and e.get("policy")]
         log.info("turn conv=%s channel=%s intent=%s replies=%d",
@@ -306,84 +277,6 @@ class MessageProcessor:
         if found and found != current:
             tracker.update(self._stamp({"event": "slot", "name": LANGUAGE, "value": found}))
 
-    # -- a conversation a person has, and after an emergency ------------------------------
-    def _end_emergency_follow_up_if_over(self, tracker: Tracker, conversation: Conversation) -> None:
-        """After an emergency, replies lead with 911 until staff resolve its escalation or
-        `emergency_follow_up_seconds` pass since it was told."""
-        if not tracker.slots.get(EMERGENCY_MODE):
-            return
-        since = float(tracker.slots.get("emergency_since") or 0)
-        resolved = bool(tracker.slots.get("escalation_reference")) and not (
-            conversation.handoff or conversation.open_escalation)
-        if resolved or self.clock() - since > self.emergency_follow_up_seconds:
-            tracker.update(self._stamp({"event": "slot", "name": EMERGENCY_MODE, "value": False}))
-
-    def _record_for_staff(self, tracker: Tracker, conversation: Conversation, message: UserMessage,
-                          intent: str) -> bool:
-        """The patient's message goes to the open escalation that has their conversation
-        (any escalation after an emergency); True when a person has the conversation."""
-        emergency_mode = bool(tracker.slots.get(EMERGENCY_MODE))
-        reference = conversation.handoff or (conversation.open_escalation if emergency_mode else None)
-        if self.desk is None or reference is None:
-            return False
-        if intent != EMERGENCY_INTENT and not message.payload:  # action_emergency adds its own
-            self.desk.record_patient_message(reference, message.text, message.input_channel,
-                                             urgent=emergency_mode,
-                                             language=tracker.slots.get(LANGUAGE))
-        return conversation.handoff is not None
-
-    @staticmethod
-    def _bot_answers_while_handed_over(tracker: Tracker, intent: str) -> bool:
-        """A question of fact, a form, grief and emergencies are the bot's still; other
-        messages wait for the person, with an honest word on when they will see them."""
-        if intent in FORM_INTENTS and not tracker.active_loop_name:
-            return intent == "request_refill"  # a number or date out of the blue is for the person
-        return bool(tracker.slots.get(EMERGENCY_MODE)) or intent in BOT_ANSWERS_WHILE_HANDED_OVER
-
-    def _acknowledge(self, tracker: Tracker, ctx: ActionContext, reference: str, intent: str) -> None:
-        assert self.desk is not None
-        tracker.update(self._stamp({"event": "action", "name": ACTION_LISTEN}))
-        ack = self.desk.acknowledgement(reference, asks_for_a_person=intent == "request_specialist",
-                                        language=str(tracker.slots.get("language") or "en"))
-        if ack is None:
-            return
-        for event in utter(ack.response, tracker, ctx, **ack.values):
-            tracker.update(self._stamp(event))
-
-    def _copy_replies(self, tracker: Tracker, handed_to: str | None, sender_id: str,
-                      replies: list[BotReply]) -> None:
-        """What the bot said goes to the escalation too: all of it while a person has the
-        conversation (answers marked as the bot's), else what followed an action that
-        opened or joined one (its transcript was taken before that was said)."""
-        if self.desk is None:
-            return
-        if handed_to is not None:
-            answered = any(e.get("event") == "action" and e.get("policy") and e.get("name") != ACTION_LISTEN
-                           for e in tracker.new_events)
-            self._copy_to_escalation(handed_to, [r.text for r in replies], answered=answered)
-            return
-        if self._escalating(tracker.new_events):
-            # Its transcript ends with the patient's message: this turn's replies go after
-            # it, in the order they were sent (actions/services.py `transcript`).
-            self._copy_to_escalation(self.desk.open_reference(sender_id), [r.text for r in replies])
-
-    @staticmethod
-    def _requested_slot(tracker: Tracker) -> str | None:
-        return tracker.slots.get("requested_slot") if tracker.active_loop_name else None
-
-    @staticmethod
-    def _escalating(events: list[Event]) -> bool:
-        """Did this turn run an action that may open or join an escalation?"""
-        return any(e.get("event") == "action" and e.get("name") in ESCALATING_ACTIONS for e in events)
-
-    def _copy_to_escalation(self, reference: str | None, texts: list[str], *, answered: bool = False) -> None:
-        if not reference or not texts or self.desk is None:
-            return
-        try:
-            self.desk.record_bot_messages(reference, texts, answered=answered)
-        except Exception as exc:  # the patient has their answer; the copy is for staff
-            log.error("bot replies not copied to %s: %s", reference, type(exc).__name__)
-
     def _action(self, name: str) -> Action:
         if name in self.custom_actions:
             return RemoteAction(name)
@@ -397,6 +290,10 @@ class MessageProcessor:
         if action is None:
             raise LookupError(f"no action named {name!r}")
         return action
+
+    @staticmethod
+    def _requested_slot(tracker: Tracker) -> str | None:
+        return tracker.slots.get("requested_slot") if tracker.active_loop_name else None
 
     @staticmethod
     def _emergency_first(replies: list[BotReply]) -> list[BotReply]:
