@@ -19,8 +19,9 @@ install: $(STAMP)
 run: $(STAMP)
 	BOT_ENV=$${BOT_ENV:-development} $(PY) -m bot serve
 
+# The suite runs on every core (pytest-xdist); `bot test` trains its folds side by side too.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 	$(PY) -m bot validate
 	$(PY) -m bot test
 

@@ -223,7 +223,7 @@ def a_week_on_the_line(live: Live, clock: FakeClock) -> None:
         for n in range(back % 3 + 1):
             sender = f"+1555010{back}{n:02d}"
             patient.says_as("what is nh", sender)
-            patient.says_as("can you", sender)  # not understood
+            patient.says_as("the other one", sender)  # not understood
         if back == 3:
             patient.says_as("my baby is not breathing", "+15550109999")
         reference = live.services.escalations.open(

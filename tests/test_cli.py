@@ -277,14 +277,6 @@ def test_the_embedded_redis_stops_with_the_last_shell_using_it(tmp_path, project
 
 # -- test ------------------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_bot_test_passes_on_the_project(cli_env):
-    result = bot("test", env=cli_env, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"cross-validation: intent accuracy \d+\.\d%", result.stdout)
-    passed = re.search(r"test stories \(test_stories\.yml\): (\d+)/(\d+) passed", result.stdout)
-    assert passed and passed.group(1) == passed.group(2) and int(passed.group(2)) > 0
-
-
 def test_a_test_story_the_bot_does_not_follow_is_reported(tmp_path, redis_url, monkeypatch):
     # run_stories points the in-process actions at its own key prefix, through the
     # environment; monkeypatch puts both variables back afterwards.

@@ -436,8 +436,12 @@ def test_accents_are_dropped_but_the_staff_member_is_told(staff, twilio, redis_c
                                                           worker_env):
     reference = ask_for_a_person(twilio)
     staff.get(f"/staff/escalations/{reference}")
+    # The patient wrote in English: a Spanish reply is held once, then sent as confirmed.
+    held = staff.post(f"/staff/escalations/{reference}/reply",
+                      {"message": "Hola María, ¿cómo está? Le llamo mañana."})
+    assert "looks like Spanish" in held.get_data(as_text=True)
     response = staff.post(f"/staff/escalations/{reference}/reply",
-                          {"message": "Hola María, ¿cómo está? Le llamo mañana."})
+                          {"message": "Hola María, ¿cómo está? Le llamo mañana.", "send_anyway": "1"})
     page = staff.follow(response).get_data(as_text=True)
     assert "on its way" in page and "Accents SMS cannot carry were left off: í ó á." in page
     run_jobs(redis_client, settings)

@@ -6,9 +6,14 @@ the real custom actions and a real Redis, under a throw-away key prefix.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import multiprocessing
+import os
 import re
 import uuid
 from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -69,7 +74,20 @@ def score(model: Any, examples: list[Any]) -> Scores:
     return scores
 
 
-def cross_validate(project: Project, folds: int) -> Scores:
+def _fold(config: dict[str, Any], data: TrainingData, train_index: list[int], test_index: list[int]) -> Scores:
+    def part(idx: list[int]) -> TrainingData:
+        return TrainingData([data.examples[i] for i in idx], data.regexes, data.lookups, data.synonyms)
+
+    return score(train(config, part(train_index)), part(test_index).examples)
+
+
+def _pool() -> ProcessPoolExecutor:
+    """One process per core: the folds and the held-out model train side by side."""
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1), mp_context=context)
+
+
+def cross_validate(project: Project, folds: int, pool: ProcessPoolExecutor | None = None) -> Scores:
     from sklearn.model_selection import StratifiedKFold
 
     data = load_directory(project.files_with("nlu"))
@@ -85,12 +103,28 @@ def cross_validate(project: Project, folds: int) -> Scores:
         print(f"  (only {fewest} examples for some intent: {fewest} folds instead of {folds})")
         folds = fewest
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    splits = [(list(a), list(b)) for a, b in splitter.split(labels, labels)]
     total = Scores()
-    for train_index, test_index in splitter.split(labels, labels):
-        part = lambda idx: TrainingData([data.examples[i] for i in idx], data.regexes,  # noqa: E731
-                                        data.lookups, data.synonyms)
-        total.add(score(train(config, part(train_index)), part(test_index).examples))
+    if pool is None:
+        for train_index, test_index in splits:
+            total.add(_fold(config, data, train_index, test_index))
+        return total
+    for job in [pool.submit(_fold, config, data, a, b) for a, b in splits]:
+        total.add(job.result())
     return total
+
+
+def held_out_report(root: Path) -> str:
+    """What the held-out sets of tests/nlu/ score on a model trained on all the data."""
+    project = Project(root)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        held_out = _held_out_sets(project.root / "tests" / "nlu")
+        if held_out:
+            model = train(project.config(), load_directory(project.files_with("nlu")))
+            for path in held_out:
+                _report_held_out(model, path)
+    return out.getvalue()
 
 
 def _report_errors(errors: list[tuple[str, str, str]], limit: int = 10) -> None:
@@ -232,7 +266,10 @@ def _empty_queue(client: Any, prefix: str) -> None:
 def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> int:
     project = Project(settings.project_dir)
     ok = True
-    scores = cross_validate(project, folds)
+    with _pool() as pool:
+        held_out: Future[str] = pool.submit(held_out_report, project.root)
+        scores = cross_validate(project, folds, pool)
+        report = held_out.result()
     accuracy = scores.intent_accuracy
     print(f"NLU cross-validation: intent accuracy {accuracy:.1%} ({len(scores.errors)} errors)")
     _report_errors(scores.errors)
@@ -242,11 +279,7 @@ def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> i
     if accuracy < MIN_ACCURACY:
         print(f"  FAILED: below {MIN_ACCURACY:.0%}")
         ok = False
-    held_out = _held_out_sets(project.root / "tests" / "nlu")
-    if held_out:
-        model = train(project.config(), load_directory(project.files_with("nlu")))
-        for path in held_out:
-            _report_held_out(model, path)
+    print(report, end="")
     path = stories_path or project.test_stories_path
     count, failures = run_stories(settings, path)
     failed = {re.sub(r"', turn \d+ \(.*", "", failure, flags=re.DOTALL) for failure in failures}
