@@ -68,6 +68,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bbleed\w*\b.{0,40}\b(?:wont|will not|doesnt|does not|cant|not) stop\b",
         r"\bsoak\w*\s+(?:through\s+)?(?:a\s+|my\s+|the\s+)?pads?\b",
         r"\b(?:hemorrhag\w*|haemorrhag\w*)\b",
+        # Vomit the colour of blood: "threw up dark red stuff", "spit up bright red".
+        r"\b(?:vomit\w*|threw up|throw\w* up|spit\w* up|puk\w*)\b.{0,25}\b(?:dark red|bright red|red stuff|maroon)\b",
     ],
     "newborn liver": [
         rf"\b(?:yel+ow|jaundice\w*|orange)\b.{{0,60}}\b(?:not|wont|isnt|hasnt|has not|poor\w*|refus\w*|stopped|barely|wouldnt|too sleepy to)\s+{_W}{{0,2}}(?:{_FEED}|eaten|fed)",
@@ -84,7 +86,10 @@ SIGNS: dict[str, list[str]] = {
         r"\bstopped (?:moving|kicking)\b|\b(?:stomach|belly|tummy|chest|head) hurts so (?:bad|much)\b",
         r"\b(?:havent|have not|didnt|dont|do not|cant) (?:felt|feel) (?:the |my )?baby\b",
         r"\bmovements? (?:have |has )?(?:slowed|stopped|decreased)\b",
-        r"\bpain is (?:unbearable|terrible|horrible|awful)\b|\bso much pain\b|\bpain is so bad\b|\bpain\b.{0,30}\b(?:cant|can not|cannot) (?:stand|walk|move|breathe)\b",
+        r"\bpain is (?:unbearable|terrible|horrible|awful)\b|\bso much pain\b|\bpain is so bad\b",
+        # Pain that stops the body: "cramping so bad i cant stand up", "hurts too much to walk".
+        r"\b(?:pain\w*|cramp\w*|hurt\w*|contraction\w*)\b.{0,30}\b(?:cant|can not|cannot|unable to|too much to) (?:stand|walk|move|breathe|get up|sit up)\b",
+        r"\b(?:cramp\w*|contractions?)\s+(?:are\s+|is\s+)?(?:so|really|very)\s+(?:bad|strong|severe|painful)\b",
         r"\bwater (?:broke|broken|is leaking)\b",
         r"\bkick counts?\b.{0,40}\b(?:only|just|barely)\b|\bonly (?:got|felt|counted|had) (?:\d+|one|two|three) (?:kicks?|movements?)\b",
     ],
