@@ -159,6 +159,7 @@ _NOW = re.compile(
     # A new baby named beside a lost one: "our first baby had NH. the new one is yellow".
     r"|\b(?:this|the new|our new|my new|new) (?:baby|one|newborn|little one)\b|\b(?:my|our) newborns?\b"
     r"|\bborn (?:yesterday|today|last night|this week|\w+ days ago)\b|\b(?:one|newborn) is\b"
+    r"|\b(?:i|she|he) (?:cant|cannot|can not) (?:stand|walk|breathe|get up|move)\b"
 )
 # Imagining one, or saying plainly it is not happening: beats "she's ..." and "today".
 _GENERAL_STRONG = re.compile(
@@ -181,7 +182,7 @@ _GENERAL = re.compile(
     r"|\bwhat to (?:look|watch) (?:out )?for\b|\b(?:when|how) (?:should|do|would|can|will|could) (?:i|we|you)\b"
     r"|\bwhat (?:does|do|is|are|should|would|will|happens)\b|\bwhy (?:did|do|does|would|is)\b"
     r"|\b(?:can|could|does|do|will|would) (?:ivig|nh|gald|babies|infusions?|it|the infusion|every)\b"
-    r"|\b(?:is|are) (?:\w+\s+){0,3}(?:always|common|bad|dangerous|safe|a side effect|a (?:common )?reaction)\b"
+    r"|\b(?:is|are) (?:\w+\s+){0,3}(?:always|common|(?<!so )(?<!really )(?<!very )(?<!too )bad|dangerous|safe|a side effect|a (?:common )?reaction)\b"
     r"|\bshould (?:we|i) (?:go|call)\b.{0,40}\bif\b|\b(?:scared that|afraid that|scared my|afraid my)\b"
 )
 # Remembering a past event (a loss retold is not a new emergency).
