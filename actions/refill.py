@@ -73,7 +73,10 @@ class ValidateRefillForm(services.ServiceAction, FormValidationAction):
 
     def extract_refill_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
-        return {}  # filled by its from_intent mappings (a yes or a no)
+        if tracker.get_slot("requested_slot") != CONFIRMED:
+            return {}
+        said = (tracker.latest_message or {}).get("intent", {}).get("name")
+        return {CONFIRMED: {"affirm": True, "deny": False}[said]} if said in {"affirm", "deny"} else {}
 
     def validate_prescription_number(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
