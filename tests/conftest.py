@@ -4,12 +4,14 @@ signed Twilio requests and a local stand-in for Twilio's REST API."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -21,7 +23,7 @@ from bot.project import Project
 from bot.records.connection import client_for_url
 from bot.settings import Settings
 from tests.helpers import FakeClock, FakeTwilioApi, TwilioClient
-from tests.sensitive import LOGS, SENSITIVE
+from tests.sensitive import LOGS, SENSITIVE, Leak
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 SUPPORT_PHONE = "1-800-555-0100"
@@ -29,18 +31,43 @@ PUBLIC_BASE_URL = "https://support.example.org"  # production's, unless a test s
 
 
 # -- no PHI in any log of the session (tests/sensitive.py) ---------------------------------
+# Under pytest-xdist each worker watches its own tests' logs and hands what it found to the
+# controller (`workeroutput`), which reports for the whole run and fails it.
+WORKERS_FOUND: list[dict[str, Any]] = []
+WORKERS_SEEN = {"records": 0, "values": 0}
+
+
+class _WorkersReport:
+    @pytest.hookimpl
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", {}) or {}
+        WORKERS_FOUND.extend(output.get("phi_leaks", []))
+        WORKERS_SEEN["records"] += int(output.get("phi_records", 0))
+        WORKERS_SEEN["values"] += int(output.get("phi_values", 0))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     LOGS.install()
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_WorkersReport(), "phi-workers-report")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if a patient's words, number, birth date or Rx number was logged."""
     leaks = SENSITIVE.leaks(LOGS.records)
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:  # an xdist worker: the controller reports
+        worker_output["phi_leaks"] = [dataclasses.asdict(leak) for leak in leaks]
+        worker_output["phi_records"] = len(LOGS.records)
+        worker_output["phi_values"] = len(SENSITIVE.values)
+        return
+    leaks += [Leak(**found) for found in WORKERS_FOUND]
+    records = len(LOGS.records) + WORKERS_SEEN["records"]
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line("")  # after the progress line
-        for line in SENSITIVE.report(leaks, len(LOGS.records)):
+        for line in SENSITIVE.report(leaks, records, values=max(len(SENSITIVE.values), WORKERS_SEEN["values"])):
             reporter.write_line(line, red=bool(leaks))
     if leaks:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

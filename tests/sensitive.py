@@ -124,10 +124,11 @@ class SensitiveValues:
                     break
         return list(found.values())
 
-    def report(self, leaks: list[Leak], records: int) -> list[str]:
+    def report(self, leaks: list[Leak], records: int, *, values: int | None = None) -> list[str]:
         if not leaks:
-            return [f"PHI watch: {records} log records and {len(self.files)} process outputs "
-                    f"hold none of the {len(self.values)} private values the tests sent"]
+            sent = len(self.values) if values is None else values
+            return [f"PHI watch: {records} log records and the process outputs "
+                    f"hold none of the {sent} private values the tests sent"]
         return [f"PHI IN THE LOGS: {len(leaks)} place(s) hold a value the tests sent",
                 *(leak.describe() for leak in leaks[:20])]
 
