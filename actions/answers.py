@@ -232,3 +232,37 @@ class ActionYesToNothing(services.ServiceAction, Action):
             dispatcher.utter_message(response="utter_anything_else")
             return []
         return clarify.ask_topic(dispatcher, tracker)
+
+
+# Said as small talk when it is what it seems: a farewell, a question about the bot.
+SMALL_TALK = {"goodbye": "utter_goodbye", "bot_challenge": "utter_bot_challenge",
+              "deny": "utter_goodbye", "cancel": "utter_anything_else"}
+_PLAINLY = {
+    "goodbye": re.compile(r"\b(?:bye|goodbye|good night|goodnight|thats all|that is all|talk later|see you"
+                          r"|adios|chao|hasta luego|buenas noches|eso es todo)\b"),
+    "bot_challenge": re.compile(r"\b(?:bot|robot|human|real person|computer|machine|ai|automated"
+                                r"|persona real|humano|maquina|computadora)\b"),
+    "deny": re.compile(r"^(?:no|nope|nah|not now|no thanks|no thank you|no gracias|ahorita no|todavia no)\b"),
+    "cancel": re.compile(r"\b(?:cancel\w*|never ?mind|forget (?:it|about it)|stop|olvid\w+|ya no|dejalo)\b"),
+}
+
+
+class ActionSmallTalk(services.ServiceAction, Action):
+    """A farewell or "are you a bot?": said as such, unless the classifier was unsure of a
+    short question that leans on the answer just given ("who decides that?", "who do we
+    see?"), which is answered within that topic, or asked about there."""
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        intent, confidence = intent_of(tracker)
+        plainly = _PLAINLY.get(intent)
+        if (confidence < SURE and topic_base(tracker) in RETRIEVAL_INTENTS
+                and not (plainly and plainly.search(lowered(tracker)))):
+            answered = follow_up_or_ask(dispatcher, tracker, self.services)
+            if answered is not None:
+                return answered
+        dispatcher.utter_message(response=SMALL_TALK.get(intent, "utter_anything_else"))
+        return []

@@ -21,6 +21,12 @@ MAX_FOLLOW_UP_WORDS = 9
 _CONNECTIVE = re.compile(
     r"^(?:and|so|but|or|also|then|what about|how about|what if|ok so|okay so|and if|even"
     r"|y|entonces|pero|o sea|tambi[eé]n|y si|qu[eé] tal|y con|y sin|y el|y la|y los|y las)\b")
+# A short question that leans on the answer just given: "how often?", "till when", "who
+# decides?", "what's the max", "cada cuanto?".
+_STEM = re.compile(
+    r"^(?:how (?:often|long|many|much|soon|far)|for how long|till when|until when|up to when|when|who|whom"
+    r"|which|where|what(?:s| is| are)? the (?:max|maximum|most|least|limit|dose|next step|next steps)"
+    r"|cada cuanto|cuanto|cuantos|cuantas|hasta cuando|cuando|quien|quienes|donde|cual)\b")
 _ANAPHOR = re.compile(r"\b(?:it|that|this|they|them|those|these|one|ones|he|she|eso|esto|esa|ese|ellos|ellas)\b")
 
 
@@ -53,14 +59,23 @@ def topic_base(tracker: Tracker) -> str | None:
 def is_follow_up(text: str) -> bool:
     """Short, and leaning on what was said before: "and a third one?", "how often are they?"."""
     words = len(text.split())
-    return 0 < words <= MAX_FOLLOW_UP_WORDS and bool(_CONNECTIVE.match(text) or _ANAPHOR.search(text))
+    return 0 < words <= MAX_FOLLOW_UP_WORDS and bool(_CONNECTIVE.match(text) or _STEM.match(text)
+                                                     or _ANAPHOR.search(text))
+
+
+# "Who decides that?" after an answer that ends in "your care team decides": that answer.
+_WHO_DECIDES = re.compile(r"^(?:(?:ok|okay|and|so|but|then|y|pero|entonces|bueno) )*(?:who|quien|quienes) (?:decides?|chooses?|says|determines?|decide|dice"
+                          r"|lo decide|makes? (?:that|the) (?:call|decision))\b")
 
 
 def follow_up(tracker: Tracker) -> tuple[str | None, float, list[dict[str, Any]]]:
     """The latest message read within the topic just discussed, if it is a follow-up:
     (the topic selector's answer, its confidence, its ranking); (None, 0, []) if not."""
     base = topic_base(tracker)
-    if not base or not is_follow_up(lowered(tracker)):
+    text = lowered(tracker)
+    if base and _WHO_DECIDES.match(text) and "/" in str(tracker.get_slot(TOPIC)):
+        return str(tracker.get_slot(TOPIC)), 1.0, []
+    if not base or not is_follow_up(text):
         return None, 0.0, []
     return selected(tracker, base)
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.dialogue.responses import UNSET_SUPPORT_PHONE
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -58,7 +60,7 @@ class Settings:
     staff_notify_numbers: tuple[str, ...] = ()
     # Staff texts a minute across the line; beyond that, one summary text a minute.
     staff_pages_per_minute: int = 10
-    support_phone: str = "the pharmacy"
+    support_phone: str = UNSET_SUPPORT_PHONE
     business_hours: str = "Mon-Fri 08:00-18:00"
     timezone: str = "America/Los_Angeles"
     voice_name: str = "Polly.Joanna-Neural"
@@ -146,7 +148,7 @@ class Settings:
             "specialist_phone": env.get("SPECIALIST_PHONE") or None,
             "staff_notify_numbers": _numbers(env.get("STAFF_NOTIFY_NUMBERS")),
             "staff_pages_per_minute": _int(env, "STAFF_PAGES_PER_MINUTE", 10),
-            "support_phone": env.get("SUPPORT_PHONE") or "the pharmacy",
+            "support_phone": env.get("SUPPORT_PHONE") or UNSET_SUPPORT_PHONE,
             "business_hours": env.get("BUSINESS_HOURS") or "Mon-Fri 08:00-18:00",
             "timezone": env.get("TIMEZONE") or "America/Los_Angeles",
             "voice_name": env.get("VOICE_NAME") or "Polly.Joanna-Neural",

@@ -248,3 +248,37 @@ def test_a_spanish_emergency_in_a_revocation_gets_911_in_spanish_first(twilio, s
     assert "911" in reply.messages[0] and in_spanish(reply.messages[0])
     assert "Se dio de baja" in reply.messages[-1]
     assert services.escalations.open_queue()[0].language == "es"
+
+
+def test_without_a_support_number_spanish_texts_say_la_farmacia_not_the_pharmacy():
+    from bot.dialogue.responses import UNSET_SUPPORT_PHONE, ResponseRenderer
+
+    renderer = ResponseRenderer(RESPONSES)
+    for name in ("utter_help_keyword", "utter_out_of_scope/contact", "utter_handoff_failed"):
+        said = renderer.render(name, "twilio_sms", {"language": "es"}, {"support_phone": UNSET_SUPPORT_PHONE})
+        assert said is not None and "the pharmacy" not in said["text"], name
+        assert "la farmacia" in said["text"], name
+    english = renderer.render("utter_help_keyword", "twilio_sms", {"language": "en"},
+                              {"support_phone": UNSET_SUPPORT_PHONE})
+    assert english is not None and "call the pharmacy" in english["text"]
+
+
+@pytest.mark.parametrize(("asked", "answer"), [
+    ("a que hora abren?", "utter_out_of_scope/hours"),
+    ("donde estan ubicados?", "utter_out_of_scope/location"),
+])
+def test_with_a_person_on_it_the_pharmacys_facts_are_still_answered_in_spanish(twilio, services, open_hours,
+                                                                              asked, answer):
+    sms(twilio, "quiero hablar con una persona por favor")
+    said = sms(twilio, asked)
+    assert opening(answer) in said and in_spanish(said)
+    assert "Agregamos su mensaje" not in said
+    # The specialist sees the question and the bot's answer.
+    found = services.escalations.get(services.escalations.open_queue()[0].reference, with_lines=True)
+    assert [line["text"] for line in found.transcript if line.get("from") == "patient"][-1] == asked
+
+
+def test_with_a_person_on_it_small_talk_still_waits_for_the_person(twilio, services, open_hours):
+    sms(twilio, "quiero hablar con una persona por favor")
+    said = sms(twilio, "oye y que opinas del clima de hoy")
+    assert "Lo siento, solo puedo ayudar" not in said

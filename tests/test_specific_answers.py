@@ -91,6 +91,30 @@ def test_so_it_prevents_it_gets_lowers_not_removes(twilio):
     assert "does not remove it" in said and "prevents" not in said.replace("so it prevents it?", "")
 
 
+@pytest.mark.parametrize(("first", "then"), [
+    ("can we push my infusion back a week for a family trip", "who decides that?"),
+    ("i missed my ivig appointment yesterday", "ok and who decides"),
+    ("puedo mover mi infusion a otro dia porque vamos de viaje", "y quien decide eso"),
+])
+def test_who_decides_after_a_care_team_answer_gets_the_care_team_again_not_small_talk(twilio, first, then):
+    sms(twilio, first)
+    said = sms(twilio, then)
+    assert re.search(r"care team decides|equipo m[eé]dico decide", said), said
+    assert "automated assistant" not in said and "Goodbye" not in said and "algo m" not in said
+
+
+def test_a_short_question_stem_after_an_answer_stays_on_that_answer(twilio):
+    sms(twilio, "how often will i have the infusions while pregnant")
+    said = sms(twilio, "until when?")
+    assert "until delivery" in said
+
+
+def test_a_real_goodbye_and_a_real_are_you_a_bot_after_an_answer_are_still_small_talk(twilio):
+    sms(twilio, "how often will i have the infusions while pregnant")
+    assert start_of("utter_bot_challenge") in sms(twilio, "wait are you a real person")
+    assert "care team decides" not in sms(twilio, "ok thats all, bye")
+
+
 def test_a_follow_up_that_fits_two_answers_is_asked_about_with_numbered_options(twilio):
     sms(twilio, "what is the chance it comes back")
     said = sms(twilio, "and then?")

@@ -34,6 +34,21 @@ def _condition_holds(condition: list[dict[str, Any]] | None, slots: Mapping[str,
     return True
 
 
+# SUPPORT_PHONE unset: the texts say "the pharmacy" instead of a number, in Spanish "la
+# farmacia" ("llame al {support_phone}" becomes "llame a la farmacia").
+UNSET_SUPPORT_PHONE = "the pharmacy"
+_UNSET_IN = {"es": ((re.compile(r"\b(a|de)l \{support_phone\}"), r"\1 la farmacia"),
+                    (re.compile(r"\{support_phone\}"), "la farmacia"))}
+
+
+def _without_a_number(text: str, values: Mapping[str, Any]) -> str:
+    if values.get("support_phone") != UNSET_SUPPORT_PHONE:
+        return text
+    for pattern, words in _UNSET_IN.get(str(values.get("language") or ""), ()):
+        text = pattern.sub(words, text)
+    return text
+
+
 class ResponseRenderer:
     def __init__(self, responses: Mapping[str, list[dict[str, Any]]],
                  rng: random.Random | None = None) -> None:
@@ -63,7 +78,7 @@ class ResponseRenderer:
         values = {**slots, **(extra or {})}
         message = {key: value for key, value in chosen.items() if key not in {"condition", "channel", "id"}}
         if "text" in message:
-            message["text"] = fill(str(message["text"]), values)
+            message["text"] = fill(_without_a_number(str(message["text"]), values), values)
         if message.get("buttons"):
             message["buttons"] = [{**b, "title": fill(str(b.get("title", "")), values)} for b in message["buttons"]]
         message["response"] = name

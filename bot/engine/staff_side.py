@@ -31,6 +31,7 @@ BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
     "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
     "request_refill", "inform", "cancel", "share_loss", EMERGENCY_INTENT,
 })
+PHARMACY_FACTS = frozenset({"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"})
 
 
 class HandoffDesk(Protocol):
@@ -96,6 +97,9 @@ class StaffSide:
         messages wait for the person, with an honest word on when they will see them."""
         if intent in FORM_INTENTS and not tracker.active_loop_name:
             return intent == "request_refill"  # a number or date out of the blue is for the person
+        if intent == "out_of_scope":  # the pharmacy's hours, address, number: facts too
+            answer = (tracker.latest_message.get("intent") or {}).get("full_retrieval_intent_name")
+            return answer in PHARMACY_FACTS or bool(tracker.slots.get(EMERGENCY_MODE))
         return bool(tracker.slots.get(EMERGENCY_MODE)) or intent in BOT_ANSWERS_WHILE_HANDED_OVER
 
     def acknowledge(self, tracker: Tracker, ctx: ActionContext, reference: str, intent: str) -> None:
