@@ -64,8 +64,9 @@ def is_follow_up(text: str) -> bool:
 
 
 # "Who decides that?" after an answer that ends in "your care team decides": that answer.
-_WHO_DECIDES = re.compile(r"^(?:(?:ok|okay|and|so|but|then|y|pero|entonces|bueno) )*(?:who|quien|quienes) (?:decides?|chooses?|says|determines?|decide|dice"
-                          r"|lo decide|makes? (?:that|the) (?:call|decision))\b")
+_WHO_DECIDES = re.compile(
+    r"^(?:(?:ok|okay|and|so|but|then|y|pero|entonces|bueno) )*(?:who|quien|quienes)"
+    r" (?:decides?|chooses?|says|determines?|decide|dice|lo decide|makes? (?:that|the) (?:call|decision))\b")
 
 
 def follow_up(tracker: Tracker) -> tuple[str | None, float, list[dict[str, Any]]]:
