@@ -79,7 +79,7 @@ SIGNS: dict[str, list[str]] = {
     ],
     "pregnancy": [
         rf"\b(?:baby|babys|she|he)\s+{_W}?(?:not|isnt|hasnt|stopped|no longer|barely|hardly)\s+{_W}?(?:moving|moved|kicking|kicked|move)\b",
-        r"\b(?:less|fewer|no|reduced|decreased)\s+(?:fetal\s+|baby\s+)?(?:movement|movements|kicks|kicking|moving)\b",
+        r"\b(?:less|fewer|no|reduced|decreased|zero|0|none|not one|not a single)\s+(?:fetal\s+|baby\s+)?(?:movement|movements|kicks?|kicking|moving)\b",
         r"\b(?:moving|kicking|movements?)\s+(?:way |much |a lot |so |far )?less\b|\bnot moving as much\b",
         rf"\b(?:havent|have not|cant|can not|cannot|not|didnt|dont|do not)\s+{_W}?(?:felt|feel|feeling)\s+{_W}{{0,2}}(?:move|moving|movement|kick\w*)\b",
         rf"\b(?:severe|really bad|terrible|horrible|intense|extreme|worst|unbearable|sharp|stabbing)\s+{_W}?(?:pain|cramp\w*|headache)\b",
@@ -99,6 +99,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bthroat\s+(?:feels|is)\s+(?:weird|funny|strange|scratchy|thick)\b|\bhives\b",
         rf"\b(?:face|lips?|tongue|throat|eyes?|mouth)\s+(?:is\s+|are\s+|feels?\s+|getting\s+|started\s+)?{_W}?(?:swell(?:ing|in|en)|swollen|puff\w*|blowing up)\b",
         rf"\b(?:swell(?:ing|in|en)|swollen|puffy)\s+{_W}?(?:face|lips?|tongue|throat|eyes?|mouth)\b",
+        r"\b(?:face|lips|tongue|throat|mouth)\s+and\s+(?:\w+\s+){1,4}(?:swell(?:ing|in|en)|swollen|puff\w*)\b",
+        r"\bchest\s+(?:\w+\s+){0,2}(?:hurt|hurting|aches?|aching)\b",
         rf"\b(?:leg|calf|calves|thigh)\s+{_W}{{0,3}}(?:swollen|swell(?:ing|in|en)|painful|hurts|red)\b",
         rf"\b(?:swollen|swelling|painful)\s+{_W}?(?:leg|calf|thigh)\b",
         rf"\b(?:barely|hardly|not|havent|have not|cant|cannot|no)\s+{_W}?(?:peeing|pee|peed|urinat\w*|wet diapers?)\b",
@@ -122,6 +124,26 @@ SIGNS: dict[str, list[str]] = {
         r"\bwant to be with (?:my|our) (?:baby|son|daughter|angel|boy|girl) again\b|\bjoin (?:my|our) (?:baby|son|daughter|angel)\b",
         r"\bbetter off without me\b|\bdont want to be here anymore\b|\bwish i (?:was|were) dead\b",
         r"\b(?:dont|do not|cant|no longer) see (?:the|any) point (?:of|in) (?:going on|living|life|anything|being here)\b|\bi have the pills\b",
+        # The means at hand, said without the word: pills lined up, a rope bought, a gun
+        # with me, a car running in a closed garage, standing on a bridge or a ledge.
+        r"\b(?:pills|tablets|gun|pistol|rope|razor|blades?)\b.{0,30}\b(?:lined up|laid out|counted out|in my hand|in front of me|with me"
+        r"|next to me|loaded|ready)\b",
+        r"\b(?:bought|got|have|found)\s+(?:a |the |my \w+s )?(?:rope|gun|pistol|noose)\b",
+        r"\b(?:car|engine)\b.{0,40}\b(?:garage)\b.{0,30}\b(?:running|on)\b|\bgarage\b.{0,30}\bengine (?:running|on)\b",
+        r"\b(?:standing|sitting|up) on (?:the|a|this) (?:bridge|ledge|roof|edge)\b",
+        r"\b(?:took|swallowed|taken)\s+(?:a (?:bunch|handful|whole bottle) of|all (?:of )?(?:my|the|her|his)|a lot of|too many|the whole bottle"
+        r"|the rest of (?:my|the))\b",
+        # Goodbyes and an end told: letters to everyone, "tonight is the night", "not going
+        # to be around much longer", "I want it all to end", "cant keep living".
+        r"\b(?:wrote|written|writing|left)\s+(?:\w+\s+){0,2}(?:letters|notes|goodbyes?)\b.{0,40}\b(?:everyone|everybody|tonight|family|kids)\b",
+        r"\btonight is the night\b|\bnot (?:going to|gonna) be (?:around|here) (?:much longer|anymore|tomorrow|after tonight)\b",
+        r"\bwont be (?:around|here) (?:much longer|anymore|tomorrow|after tonight)\b|\bgave away (?:all )?(?:my|our) (?:things|stuff|belongings)\b",
+        r"\bwant (?:it all|everything|all of it|this all|the pain) to (?:end|stop for good)\b|\bcant keep (?:living|going on|being alive)\b",
+        # Someone else at risk: "my mom is saying she is going to hurt herself", a goodbye
+        # text and no answer since.
+        r"\b(?:going to|gonna|wants to|talking about|threatening to|saying (?:she|he|they)(?:s| is| are)? going to)\s+(?:hurt|kill|harm)"
+        r"\s+(?:herself|himself|themselves)\b",
+        r"\b(?:texted|sent|said|wrote)\s+(?:me\s+)?(?:a\s+)?goodbye\b.{0,60}\b(?:wont|not|doesnt|isnt|stopped) (?:answer|respond|pick)\w*\b",
     ],
     "explicit": [
         r"\b911\b|\bambulance\b|\bparamedics?\b",
@@ -138,7 +160,7 @@ SIGNS: dict[str, list[str]] = {
         r"\burgent help\b|\bits urgent\b|\burgent\b.{0,10}\bmy (?:baby|son|daughter)\b",
         r"\bhelp\b.{0,20}\b(?:my|our) (?:baby|son|daughter|newborn|wife|girl|boy)\b",
         r"\bsomething(?:s| is)? (?:really |very |seriously |terribly )?wrong with (?:my|the|our) (?:baby|son|daughter|newborn)\b",
-        r"\bdying\b|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
+        r"\bdying\b(?! to (?:know|see|meet|find out|hear|try|tell))|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
     ],
 }
 
@@ -160,6 +182,8 @@ _NOW = re.compile(
     r"|\b(?:this|the new|our new|my new|new) (?:baby|one|newborn|little one)\b|\b(?:my|our) newborns?\b"
     r"|\bborn (?:yesterday|today|last night|this week|\w+ days ago)\b|\b(?:one|newborn) is\b"
     r"|\b(?:i|she|he) (?:cant|cannot|can not) (?:stand|walk|breathe|get up|move)\b"
+    r"|\b(?:its|it has|its been|been going on for|for the (?:last|past)) (?:been )?(?:\d+|a few|ten|twenty|thirty) (?:min|mins|minutes|hours?)\b"
+    r"|\bsince (?:the infusion|this morning|an hour ago|last night)\b|\bjust now\b|\bright now\b|\bupdate\b"
 )
 # Imagining one, or saying plainly it is not happening: beats "she's ..." and "today".
 _GENERAL_STRONG = re.compile(
@@ -201,6 +225,7 @@ _RESOLVED = re.compile(
     r"|(?:has|have) been (?:fine|good|great|ok|okay|normal)"
     r"|feeding (?:well|great|fine)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
     r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
+    r"|cleared up|(?:is|s|are|re) (?:thriving|stable now|running everywhere)|now (?:hes|shes|theyre) (?:thriving|\d+)"
     r"|(?:monitored|checked|looked at|examined) (?:me|her|him|us|the baby)\b.{0,60}\b(?:fine|ok|okay|good|normal|healthy)"
     r"|(?:home|discharged) (?:and|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|home))\b"
 )

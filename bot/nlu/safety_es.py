@@ -35,6 +35,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:aguadit\w*|aguad[oa]|flojit\w*|floj[oa]|sin fuerza|no tiene fuerza|como trapito|desguanzad\w*|desmadejad\w*)\b",
         r"\b(?:desmay\w*|desmall\w*|inconsciente|se desvanec\w*|perdio el conocimiento|casi no abre los ojos)\b",
         r"\bmuy (?:dificil|dificl) de despertar\b|\bdemasiado dormid\w* para (?:comer|mamar)\b",
+        r"\b(?:sigue|sigo|esta) sin despertar\b",
     ],
     "sangrado": [
         r"\b(?:[bv]omit\w*|devolvi\w*|echa\w*|escupi\w*|tose\w*|tosio)\s+(?:\w+\s+){0,2}sangre\b|\b[bv]omito con sangre\b",
@@ -43,6 +44,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:esta|estoy|sigue|sigo|empezo a|empece a)\s+sangr\w*\b|\bsangr(?:a|ando|o|e) (?:mucho|bastante|sin parar|muchisimo|un monton)\b",
         r"\bsangre (?:por|de) (?:la nariz|la boca|el ombligo|el cordon)\b|\bno (?:le |me )?para (?:la |de )?sangr\w*|\bhemorragia\b",
         r"\bcoagulos?\b|\bmucha sangre\b|\bempap\w* (?:la|las|el) (?:toalla|toallas|pads?)\b",
+        r"\b(?:[bv]omit\w*|devol\w*|echa\w*)\b.{0,30}\bcafe molido\b",
     ],
     "higado": [
         r"\b(?:amarill\w*|ictericia|yellow|amarilla)\b.{0,60}\b(?:no (?:quiere |puede )?(?:come|comer|comido|toma|tomar|tomado|mama|mamar|agarra|chupa|succiona)|sin comer|no quiere (?:la mamila|el pecho|el biberon|la formula|nada)|no come|casi no come|rechaza)\b",
@@ -60,6 +62,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\bse (?:me|le) (?:esta )?(?:cierr|cerr)\w* la garganta\b|\bgarganta (?:cerrada|cerrando|apretada)\b",
         r"\b(?:labios|cara|lengua|ojos|boca|garganta|parpados)\s+(?:\w+\s+){0,2}hinchad\w*|\bse (?:me|le) (?:esta|estan)? ?hinch\w* (?:la|los|el|las)\b",
         r"\b(?:me|le) duele (?:mucho |bien |horrible )?el pe[cs]ho\b|\bdolor (?:fuerte )?(?:en el|de|del) pe[cs]ho\b|\bpresion en el pe[cs]ho\b|\bopresion\b",
+        r"\bse (?:me|le) (?:duerme|durmio|adormece|entumio) el brazo\b",
         r"\bno (?:puedo|pueo|puede) respirar\b.{0,40}\binfu[cs]+i?on\b",
         r"\b(?:pierna|pantorrilla|chamorro)\s+(?:\w+\s+){0,3}(?:hinchad\w*|roja|caliente|duele)\b",
         r"\b(?:casi no|no) (?:he |ha )?(?:orinado|orina|hecho (?:pipi|pis|del uno)|hago pipi)\b|\bsin orinar\b|\bmuy poca orina\b",
@@ -73,6 +76,17 @@ SIGNOS: dict[str, list[str]] = {
         r"\bno puedo mas\b.{0,30}\b(?:dano|morir|vivir)\b|\btomarme todas las pastillas\b",
         r"\b(?:quiero|quisiera) (?:estar|irme) con mi (?:bebe|angel|hij[oa])\b|\bya no aguanto\b|\blas pastillas en la mano\b"
         r"|\b(?:dormirme|dormir) y no despertar\b|\bnadie me (?:extranaria|va a extranar)\b",
+        r"\b(?:estarian|estaria|estarán|estaran|vivirian|estarian) mejor sin mi\b|\bmejor sin mi\b",
+        r"\b(?:ya no tengo|no tengo) ganas de vivir\b|\bya no (?:le )?encuentro sentido\b|\bpara que sigo (?:aqui|viva|vivo)\b",
+        r"\bme quiero ir con (?:mi|mis) (?:angelito|angel|bebe|hij[oa])\b|\bya lo decidi\b",
+        # Los medios a la mano: pastillas, pistola, cuerda; un puente; una despedida.
+        r"\b(?:me tome|me tomé|tome|me trague|me he tomado)\s+(?:un monton de|muchas|todas las|varias|un bote de|el frasco de)\s+(?:pastillas|pildoras|medicinas)\b",
+        r"\b(?:pistola|arma|cuerda|soga|navaja)\b.{0,30}\b(?:aqui conmigo|conmigo|en la mano|lista|cargada)\b",
+        r"\b(?:estoy|me subi|estoy parad[oa]) (?:en|sobre) (?:el|un|la) (?:puente|azotea|orilla)\b",
+        r"\b(?:escribi|deje|ya escribi)\s+(?:las |unas )?cartas\b.{0,40}\b(?:todos|noche|familia)\b|\bhoy es la noche\b",
+        r"\bya no (?:voy a|vaya a) estar\b|\b(?:no|ya no|tampoco) (?:las|los|lo|la) voy a necesitar\b",
+        r"\bse va a (?:matar|quitar la vida|hacer dano)\b|\bquiere (?:matarse|quitarse la vida)\b",
+        r"\bmensaje de despedida\b.{0,50}\b(?:no contesta|ya no contesta|no responde)\b",
     ],
     "explicito": [
         r"\bemergencia\b(?! (?:no|para nada))|\bambulancia\b|\bparamedicos?\b|\bauxilio\b|\bsocorro\b",
@@ -103,6 +117,7 @@ GENERAL_STRONG = re.compile(
 )
 NOW = re.compile(
     r"\b(?:ahora|hoy|esta noche|ya)\b|\b(?:esta|estoy|tiene|tengo|se (?:le |me )?esta)\b|\bque hago\b"
+    r"|\b(?:le|me) duele\b|\bse (?:le|me) (?:duerme|adormece)\b"
 )
 GENERAL = re.compile(
     r"\b(?:cuales son|que (?:senales|señales|signos|sintomas)|senales|señales|signos|sintomas|signs|es normal que"
