@@ -20,7 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.answers import answer_for
+from actions.answers import answer_for, answer_message
+from actions.reading import FOLLOWS, selected
 from actions.handoff import hands_over
 from bot.nlu import safety
 
@@ -33,6 +34,8 @@ DONT_WAIT = {case: f"utter_emergency_dont_wait_{case}" for case in FIRST_LINES}
 REMINDERS = {"pregnancy": "utter_emergency_reminder_pregnancy", "crisis": "utter_emergency_reminder_crisis"}
 REMINDER = "utter_emergency_reminder_general"
 ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"}
+# The pharmacy's own facts, answered after the urgent line too ("we're going, what's your number?").
+PHARMACY_FACTS = {"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"}
 # Waiting, putting off, asking whether it is normal: in English and Spanish.
 _WAITING = re.compile(
     r"\b(?:wait\w*|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|later"
@@ -121,16 +124,28 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         if safety.help_is_on_the_way(text):
             dispatcher.utter_message(response="utter_emergency_help_coming")
+            self._answer_too(dispatcher, tracker, intent)
             return []
         net = (tracker.latest_message or {}).get("emergency_net") or {}
         if _WAITING.search(plain) or net.get("sign"):
             dispatcher.utter_message(response=DONT_WAIT.get(case, DONT_WAIT["general"]))
             return []
         dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))
-        if intent in ANSWERED_TOO:
-            answer: dict[str, Any] = answer_for(tracker, self.services)
-            if answer.get("response"):
-                dispatcher.utter_message(**answer)
-        elif intent == "share_loss":
+        if intent == "share_loss":
             dispatcher.utter_message(response="utter_condolences_brief")
+        else:
+            self._answer_too(dispatcher, tracker, intent)
         return []
+
+    def _answer_too(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:
+        """After the urgent line, the question the message also asked, if it is one the
+        bot answers: a topic's answer, or the pharmacy's hours, address or number."""
+        answer: dict[str, Any] = {}
+        if intent in ANSWERED_TOO:
+            answer = answer_for(tracker, self.services)
+        elif intent == "out_of_scope":
+            key, sure, _ = selected(tracker, "out_of_scope")
+            if key in PHARMACY_FACTS and sure >= FOLLOWS:
+                answer = answer_message(str(key), tracker, self.services)
+        if answer.get("response"):
+            dispatcher.utter_message(**answer)

@@ -263,3 +263,13 @@ def test_one_ambiguous_word_does_not_flip_the_language_but_a_request_does(twilio
     switched = " ".join(twilio.say("español por favor"))
     assert switched.startswith("De acuerdo, le contestaré en español")
     assert "Okay, I will answer in English" in " ".join(twilio.say("english please"))
+
+
+def test_on_the_way_with_a_question_gets_help_coming_and_the_answer(twilio, saturday_night):
+    text(twilio, "my baby is not breathing right")
+    reply = text(twilio, "ok we're heading to the ER now, what's the pharmacy's phone number")
+    help_coming = next(v["text"] for v in yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
+                       ["responses"]["utter_emergency_help_coming"] if not v.get("condition") and not v.get("channel"))
+    assert reply.startswith(help_coming.split(".")[0])
+    assert SUPPORT_PHONE in reply  # the question is answered too
+    assert "business day" not in reply

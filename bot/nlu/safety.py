@@ -167,6 +167,9 @@ _HELP_COMING = re.compile(
     r"\b(?:already )?(?:called|dialed|rang|phoned) (?:9 ?1 ?1|nine one one|an ambulance)\b"
     r"|\b(?:ambulance|paramedics|911|help) (?:is|are) (?:here|coming|on (?:the|their|its) way)\b"
     r"|\b(?:on (?:our|the) way to|at|in) the (?:er|hospital|emergency room)\b"
+    r"|\b(?:were|we are|im|i am) (?:going|heading|driving|leaving) (?:to (?:the )?(?:er|hospital|emergency room|l ?and ?d|l d"
+    r"|labor and delivery)|in now|there now|now)\b|\bon (?:our|my) way\b|\b(?:calling|called) (?:l ?and ?d|l d|labor and delivery)\b"
+    r"|\b(?:ya )?vamos (?:para el|al|a la|pa(?:l)?) (?:hospital|emergencias|er|clinica)\b|\bya vamos en camino\b"
     r"|\bya (?:llame|llamamos|marque) al 911\b|\b(?:la )?ambulancia (?:ya )?(?:viene|esta aqui|llego)\b")
 # "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
 _NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|still|no he|nadie)\b")
