@@ -21,8 +21,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.answers import answer_for, answer_message
-from actions.reading import FOLLOWS, selected
 from actions.handoff import hands_over
+from actions.reading import FOLLOWS, selected
 from bot.nlu import safety
 
 log = logging.getLogger(__name__)
