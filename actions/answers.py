@@ -56,8 +56,16 @@ SCHEDULE_CHANGE = re.compile(
     r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)")
 MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
 MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
+# Another medicine asked about with IVIG or in pregnancy: for the care team or pharmacist
+# (safety rule 2: no personal medical advice).
+OTHER_MEDICINE = re.compile(
+    r"\b(?:tylenol|acetaminophen|paracetamol|ibuprofen|advil|motrin|aleve|naproxen|aspirin|benadryl|diphenhydramine"
+    r"|zofran|ondansetron|antibiotics?|antihistamines?|claritin|zyrtec|sudafed|nyquil|dayquil|steroids?|prednisone"
+    r"|baby aspirin|aspirina|antibioticos?|pastillas? para el dolor|painkillers?|pain (?:meds|medicine|pills))\b")
 PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
                      r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma)\b")
+
+OTHER_MEDICINES = "other_medicines"  # utter_other_medicines: not a retrieval answer
 
 # Answers that only a person can complete, and the offer that follows them:
 # (offer response, the reason an escalation names).
@@ -94,6 +102,8 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_what_is_nh/cannot_diagnose"
     if SCHEDULE_CHANGE.search(text):
         return "ask_ivig_treatment/missed_dose" if MISSED.search(text) else "ask_ivig_treatment/schedule_change"
+    if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):
+        return OTHER_MEDICINES
     if MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/dose_unit"
     if PARTNER.search(text) and base == "ask_recurrence_risk":

@@ -153,6 +153,21 @@ def test_a_change_to_an_infusion_is_for_the_care_team(twilio, text):
     assert answer("utter_offer_copay_team") not in said and "prescription (Rx) number" not in said
 
 
+@pytest.mark.parametrize("text", [
+    "can i take tylenol for the headache i get after my infusion",
+    "is advil ok to take with ivig while pregnant",
+])
+def test_another_medicine_is_for_the_care_team_or_pharmacist(twilio, text):
+    said = sms(twilio, text)
+    assert start_of("utter_other_medicines") in said
+    assert start_of("utter_ask_ivig_treatment/side_effects") not in said
+
+
+def test_another_medicine_asked_in_spanish_gets_the_spanish_answer(twilio):
+    said = sms(twilio, "puedo tomar tylenol con la ivig? me duele la cabeza despues")
+    assert "pregunte a su equipo m" in said
+
+
 def test_a_missed_dose_gets_call_your_care_team(twilio):
     assert "call your care team soon about the missed infusion" in sms(twilio, "i missed my infusion yesterday")
 
