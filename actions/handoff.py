@@ -93,10 +93,15 @@ class ActionFallback(services.ServiceAction, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        if count < 2 and tracker.get_slot("handoff_offered"):
+            # A person was just offered: what they wrote is likely for that person ("I need
+            # it by Thursday"), so the offer is put again, not a menu of topics.
+            dispatcher.utter_message(response="utter_offer_again")
+            return [SlotSet("fallback_count", count)]
         answered = answers.follow_up_answer(dispatcher, tracker, self.services)
         if answered is not None:  # a follow-up to the topic just discussed
             return answered
-        count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count < 2:
             asked = answers.follow_up_or_ask(dispatcher, tracker, self.services)
             return asked if asked is not None else clarify.ask_topic(dispatcher, tracker)

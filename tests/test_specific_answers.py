@@ -249,6 +249,16 @@ def test_a_caller_who_does_not_know_the_number_is_offered_a_person(twilio, open_
 
 
 # -- everyday pharmacy questions ---------------------------------------------------------------
+@pytest.mark.parametrize("unclear", ["no idea honestly", "the other one"])
+def test_an_unclear_reply_to_the_offer_of_a_person_gets_the_offer_again_not_a_menu(twilio, services, unclear):
+    sms(twilio, "where is my ivig shipment, it was supposed to come yesterday")
+    said = sms(twilio, unclear)
+    assert start_of("utter_offer_again") in said
+    assert "which of these do you mean" not in said
+    accepted = sms(twilio, "yes")
+    assert re.search(r"E-\d+", accepted)
+
+
 def test_opening_hours_come_from_business_hours(twilio):
     said = sms(twilio, "what time do you close today")
     assert "Monday to Friday, 8 AM to 6 PM (Pacific time)" in said and SUPPORT_PHONE in said
