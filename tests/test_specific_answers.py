@@ -290,3 +290,8 @@ def test_every_option_label_reads_back_as_its_own_answer(app):
             if got != key and parsed["intent"]["name"] != key:
                 wrong.append((label, got))
     assert wrong == []
+
+
+def test_a_due_date_is_not_met_with_condolences(twilio):
+    said = sms(twilio, "she is due friday")
+    assert "sorry for your loss" not in said.lower()

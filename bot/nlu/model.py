@@ -23,6 +23,7 @@ MODEL_SUFFIX = ".npz"
 WARNING_SIGNS_INTENT = "ask_what_is_nh"  # asked about the warning signs (F11)
 LOSS_INTENT = "share_loss"
 EMERGENCY_LEAN = 0.4  # a fallback whose likeliest intent is an emergency this sure is one
+LOSS_SURE = 0.8  # share_loss below this, with no word of a loss in the message, is not taken as one
 FOLLOW_UP_INTENT = "nlu_fallback"  # a fragment for the dialogue to place (actions/reading.py)
 # What a loss told without a question is sometimes read as; never a question's topic.
 GRIEF_MISREAD_AS = frozenset({"out_of_scope", "nlu_fallback", "inform", "affirm", "deny", "greet", "thank"})
@@ -64,6 +65,11 @@ class NLUModel:
             self._set_intent(message, LOSS_INTENT)
         elif net.matched and predicted != safety.EMERGENCY_INTENT:
             self._set_intent(message, safety.EMERGENCY_INTENT)
+        elif (predicted == LOSS_INTENT and not net.matched and (message.intent or {}).get("confidence", 0) < LOSS_SURE
+              and not safety.tells_a_loss(text)):
+            # Condolences to someone who lost nobody ("she is due friday") hurt: an unsure
+            # reading with no word of a loss in it is asked about instead.
+            self._set_intent(message, FOLLOW_UP_INTENT, confidence=0.0)
         elif not net.matched and predicted == safety.EMERGENCY_INTENT and not net.sign and safety.bare_follow_up(text):
             self._set_intent(message, FOLLOW_UP_INTENT, confidence=0.0)  # "and my wife?": asked within the topic
         elif not net.matched and predicted == safety.EMERGENCY_INTENT and (
