@@ -273,3 +273,16 @@ def test_on_the_way_with_a_question_gets_help_coming_and_the_answer(twilio, satu
     assert reply.startswith(help_coming.split(".")[0])
     assert SUPPORT_PHONE in reply  # the question is answered too
     assert "business day" not in reply
+
+
+@pytest.mark.parametrize("then", [
+    "its not that bad i can wait till tomorrow right",
+    "i can just see the dr on 12/09 right",
+    "forget it, im fine",
+])
+def test_after_an_emergency_waiting_read_as_a_date_or_a_cancel_still_gets_dont_wait(twilio, saturday_night, then):
+    first = text(twilio, "i had my infusion this morning and now my face and lips are swelling up")
+    assert first.startswith("Call 911")
+    reply = text(twilio, then)
+    assert "911" in reply.split(".")[0] + reply.split(".")[1]
+    assert "business day" not in reply and "will see it" not in reply and "message was added" not in reply

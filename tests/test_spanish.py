@@ -282,3 +282,16 @@ def test_with_a_person_on_it_small_talk_still_waits_for_the_person(twilio, servi
     sms(twilio, "quiero hablar con una persona por favor")
     said = sms(twilio, "oye y que opinas del clima de hoy")
     assert "Lo siento, solo puedo ayudar" not in said
+
+
+def test_how_ivig_helps_asked_with_porfa_is_a_question_not_an_emergency(twilio, services):
+    said = sms(twilio, "que es la ivig y como ayuda con la hn porfa")
+    assert "Llame al 911 ahora" not in said and "inmunoglobulina" in said.lower()
+    assert not [e for e in services.escalations.open_queue() if e.is_urgent]
+
+
+def test_with_a_person_on_it_thanks_and_goodbye_get_an_answer_not_message_added(twilio, services, open_hours):
+    sms(twilio, "quiero hablar con una persona por favor")
+    said = sms(twilio, "muchas gracias por todo")
+    assert "agregamos su mensaje" not in said.lower()
+    assert said.strip()

@@ -16,7 +16,6 @@ arrived. Older sessions are not kept: a new session replaces the list.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections import deque
@@ -25,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import redis
 
 from bot.records.keys import Keys
@@ -209,7 +209,7 @@ class ConversationStore:
     def _loaded(results: list[Any], message_id: str | None) -> Loaded:
         turns: list[list[Event]] = []
         for raw in results[0]:  # one element per turn: a JSON array of that turn's events
-            item = json.loads(raw)
+            item = orjson.loads(raw)
             turns.append(item if isinstance(item, list) else [item])
         handoff = results[1].decode() if results[1] else None
         open_escalation = results[2].decode() if results[2] else None
@@ -221,7 +221,7 @@ class ConversationStore:
         if replace:
             pipe.delete(key)
         if new_events:
-            pipe.rpush(key, json.dumps(new_events, separators=(",", ":")))
+            pipe.rpush(key, orjson.dumps(new_events))
         pipe.expire(key, self.ttl)
         if message_id:
             pipe.set(self.keys.seen(conv, message_id), 1, ex=self.seen_ttl)

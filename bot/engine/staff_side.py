@@ -31,6 +31,9 @@ BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
     "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
     "request_refill", "inform", "cancel", "share_loss", EMERGENCY_INTENT,
 })
+# Where a word on when a person will see the message is due, a thank-you or a goodbye is
+# met with one instead ("your message was added" is no answer to "thank you for listening").
+KIND_WORDS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
 PHARMACY_FACTS = frozenset({"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"})
 
 
@@ -95,12 +98,14 @@ class StaffSide:
     def bot_answers(tracker: Tracker, intent: str) -> bool:
         """A question of fact, a form, grief and emergencies are the bot's still; other
         messages wait for the person, with an honest word on when they will see them."""
+        if tracker.slots.get(EMERGENCY_MODE):
+            return True  # after an emergency every message is answered, urgent line first
         if intent in FORM_INTENTS and not tracker.active_loop_name:
             return intent == "request_refill"  # a number or date out of the blue is for the person
         if intent == "out_of_scope":  # the pharmacy's hours, address, number: facts too
             answer = (tracker.latest_message.get("intent") or {}).get("full_retrieval_intent_name")
-            return answer in PHARMACY_FACTS or bool(tracker.slots.get(EMERGENCY_MODE))
-        return bool(tracker.slots.get(EMERGENCY_MODE)) or intent in BOT_ANSWERS_WHILE_HANDED_OVER
+            return answer in PHARMACY_FACTS
+        return intent in BOT_ANSWERS_WHILE_HANDED_OVER
 
     def acknowledge(self, tracker: Tracker, ctx: ActionContext, reference: str, intent: str) -> None:
         assert self.desk is not None
@@ -109,7 +114,8 @@ class StaffSide:
                                         language=str(tracker.slots.get("language") or "en"))
         if ack is None:
             return
-        for event in utter(ack.response, tracker, ctx, **ack.values):
+        response = KIND_WORDS.get(intent, ack.response)
+        for event in utter(response, tracker, ctx, **ack.values):
             tracker.update(self._stamp(event))
 
     def copy_replies(self, tracker: Tracker, handed_to: str | None, sender_id: str,
