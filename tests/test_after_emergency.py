@@ -286,3 +286,8 @@ def test_after_an_emergency_waiting_read_as_a_date_or_a_cancel_still_gets_dont_w
     reply = text(twilio, then)
     assert "911" in reply.split(".")[0] + reply.split(".")[1]
     assert "business day" not in reply and "will see it" not in reply and "message was added" not in reply
+
+
+def test_a_newborns_signs_get_the_newborn_line_even_when_the_mother_had_ivig(twilio, saturday_night):
+    reply = text(twilio, "our 5 day old is yellow and will not eat, i had ivig all through the pregnancy")
+    assert reply.startswith("Call 911 now. These are emergency signs in a baby")

@@ -55,6 +55,10 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", lowered).strip()
 
 
+_A_NEWBORN = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|a) (?:days?|weeks?) old\b|\bnewborn\b"
+                        r"|\bdias? de nacid[oa]\b|\brecien nacid[oa]\b")
+
+
 def _case(group: str, text: str, spanish: bool) -> str:
     if group in {"self-harm", "autolesion"}:
         return "crisis"
@@ -63,6 +67,9 @@ def _case(group: str, text: str, spanish: bool) -> str:
     if group in {"pregnancy", "embarazo"} or (group in {"bleeding", "sangrado", "explicit", "explicito"}
                                                and pregnancy.search(text)):
         return "pregnancy"
+    if group in {"newborn liver", "higado"} or (group in _NEWBORN_GROUPS | safety_es.NEWBORN_GROUPS
+                                                and _A_NEWBORN.search(text)):
+        return "newborn"  # "a 4 day old, yellow, not eating; I had IVIG in pregnancy": the baby's signs
     if group in {"infusion reaction", "reaccion a la infusion"} or infusion.search(text):
         return "infusion"
     if group in _NEWBORN_GROUPS or group in safety_es.NEWBORN_GROUPS:

@@ -174,7 +174,7 @@ _NOW_STRONG = re.compile(
 )
 _NOW = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening))\b|\bwhat (?:do|should) (?:i|we) do\b(?! if)"
-    r"|\b(?:shes|hes|theyre|she is|he is|baby is|babys|my (?:\w+ ){1,2}(?:is|isnt|are|feels|looks|hurts)|she isnt|he isnt)\b"
+    r"|\b(?:shes|hes|theyre|she is|he is|baby is|babys|my (?:\w+ ){1,3}(?:is|isnt|are|feels|looks|hurts|wont|cant|hasnt)|she isnt|he isnt)\b"
     r"|\b(?:it|this|that) (?:is|feels|looks|hurts)\b|\bhurts\b"
     r"|\b(?:im|i am) (?!a |an |the |\d|so sorry|sorry|just|wondering|curious|asking|scared|afraid|worried"
     r"|pregnant again|expecting again|trying|learning|exhausted|so tired|tired|dying to)"
@@ -182,6 +182,7 @@ _NOW = re.compile(
     r"|\b(?:this|the new|our new|my new|new) (?:baby|one|newborn|little one)\b|\b(?:my|our) newborns?\b"
     r"|\bborn (?:yesterday|today|last night|this week|\w+ days ago)\b|\b(?:one|newborn) is\b"
     r"|\b(?:i|she|he) (?:cant|cannot|can not) (?:stand|walk|breathe|get up|move)\b"
+    r"|\b(?:days?|weeks?|months?) old (?:is|isnt|has|hasnt|wont|cant|keeps|just)\b"
     r"|\b(?:its|it has|its been|been going on for|for the (?:last|past)) (?:been )?(?:\d+|a few|ten|twenty|thirty) (?:min|mins|minutes|hours?)\b"
     r"|\bsince (?:the infusion|this morning|an hour ago|last night)\b|\bjust now\b|\bright now\b|\bupdate\b"
 )
