@@ -23,6 +23,7 @@ from actions.reading import (
     RETRIEVAL_INTENTS,
     SURE,
     TOPIC,
+    closing_remark,
     follow_up,
     intent_of,
     lowered,
@@ -235,6 +236,9 @@ class ActionYesToNothing(services.ServiceAction, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
+        if closing_remark(lowered(tracker)):
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
         answered = follow_up_or_ask(dispatcher, tracker, self.services)
         if answered is not None:
             return answered

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, clarify, services
+from actions import answers, clarify, reading, services
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,9 @@ class ActionFallback(services.ServiceAction, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        if reading.closing_remark(reading.lowered(tracker)):  # "ok I'll ask them"
+            dispatcher.utter_message(response="utter_anything_else")
+            return [SlotSet("fallback_count", 0)]
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count < 2 and tracker.get_slot("handoff_offered"):
             # A person was just offered: what they wrote is likely for that person ("I need

@@ -30,6 +30,17 @@ _STEM = re.compile(
 _ANAPHOR = re.compile(r"\b(?:it|that|this|they|them|those|these|one|ones|he|she|eso|esto|esa|ese|ellos|ellas)\b")
 
 
+# "ok I'll ask them", "ok le pregunto al doctor": a closing remark, not a question to place.
+_CLOSING = re.compile(
+    r"^(?:ok|okay|k|alright|all right|sure|got it|thanks|thank you|gracias|vale|bueno|esta bien|perfecto|sale)\b"
+    r"[^?]{0,50}\b(?:ill|i ll|i will|we will|well|we ll|voy a|vamos a|le pregunto|les pregunto|le hablo|le llamo"
+    r"|les hablo|les llamo)\b[^?]*$")
+
+
+def closing_remark(text: str) -> bool:
+    return bool(_CLOSING.match(text.replace("'", "").replace("\u2019", "")))
+
+
 def lowered(tracker: Tracker) -> str:
     return " ".join((tracker.latest_message.get("text") or "").lower().split())
 

@@ -295,3 +295,14 @@ def test_every_option_label_reads_back_as_its_own_answer(app):
 def test_a_due_date_is_not_met_with_condolences(twilio):
     said = sms(twilio, "she is due friday")
     assert "sorry for your loss" not in said.lower()
+
+
+@pytest.mark.parametrize(("first", "closing", "expected"), [
+    ("can i skip an infusion next week", "ok ill ask them then", "anything else"),
+    ("puedo saltarme una infusion", "ok le pregunto al doctor", "algo m"),
+])
+def test_a_closing_remark_gets_anything_else_not_a_menu(twilio, first, closing, expected):
+    sms(twilio, first)
+    said = sms(twilio, closing)
+    assert expected in said
+    assert "which of these" not in said and "cual de estas" not in said
