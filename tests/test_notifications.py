@@ -129,6 +129,27 @@ def test_emergency_texts_arriving_at_once_still_make_one_escalation(app, twilio,
     assert sorted(m.form["To"] for m in api.sent) == sorted(STAFF_NUMBERS)
 
 
+def test_a_text_joining_the_moment_before_staff_are_paged_is_not_a_second_text(
+        app, twilio, services, redis_client, settings, api, monkeypatch):
+    # The race the test above found under load: the second text joined the escalation
+    # after it was stored but before its page was noted, and staff got two texts.
+    twilio.sms("STOP", OptOutType="STOP")
+    page = services.escalations.on_opened
+    joined: list[list[str]] = []
+
+    def page_after_another_text(escalation):  # type: ignore[no-untyped-def]
+        if not joined:
+            joined.append(TwilioClient(app.test_client(), AUTH_TOKEN).say("she is blue now"))
+        return page(escalation)
+
+    monkeypatch.setattr(services.escalations, "on_opened", page_after_another_text)
+    assert twilio.say("my baby is not breathing") == [] and joined == [[]]
+    [escalation] = services.escalations.open_queue()
+    run_jobs(redis_client, settings)
+    assert sorted(m.form["To"] for m in api.sent) == sorted(STAFF_NUMBERS)
+    assert len(services.escalations.get(escalation.reference, with_lines=True).transcript) == 2
+
+
 def test_a_second_emergency_text_goes_onto_the_urgent_escalation_without_a_second_page(
         twilio, services, redis_client, settings, api):
     twilio.say("my baby is not breathing")

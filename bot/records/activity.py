@@ -84,11 +84,15 @@ class NoticePacing:
 
     def _run(self, reference: str, at_once: bool) -> bool:
         args = [repr(self.clock()), NOTICE_GAP_SECONDS, "1" if at_once else "0", NOTICE_GAP_SECONDS + 60]
-        return bool(self._due(keys=[self.keys.dedup("patient-replied", reference)], args=args))
+        return bool(self._due(keys=[self._key(reference)], args=args))
 
-    def paged(self, reference: str) -> None:
-        """Staff were just texted that it opened (or became urgent)."""
-        self._run(reference, True)
+    def _key(self, reference: str) -> str:
+        return self.keys.dedup("patient-replied", reference)
+
+    def stage_paged(self, pipe: redis.client.Pipeline, reference: str) -> None:
+        """Staff are being paged that it opened (or became urgent): noted in the same
+        transaction, so a message joining it a moment later is not a second text."""
+        pipe.set(self._key(reference), repr(self.clock()), ex=NOTICE_GAP_SECONDS + 60)
 
     def due(self, reference: str, at_once: bool) -> bool:
         """May staff be texted now? If so, the time is noted: the next few may wait."""

@@ -91,6 +91,8 @@ class EscalationStore(EscalationRecords):
                 pipe.multi()
                 self._stage_new(pipe, escalation, lines)
                 pipe.set(pointers[0 if hand_over else 1], escalation.reference, ex=OPEN_TTL)
+                if self.on_opened is not None:
+                    self._pacing.stage_paged(pipe, escalation.reference)
                 return escalation, True, True
             raised = urgency == URGENT and not current.is_urgent
             fields = {"urgency": URGENT} if raised else {}
@@ -108,6 +110,8 @@ class EscalationStore(EscalationRecords):
             pipe.expire(found_by, OPEN_TTL)
             if hand_over:
                 pipe.set(pointers[0], current.reference, ex=OPEN_TTL)
+            if raised and self.on_opened is not None:
+                self._pacing.stage_paged(pipe, current.reference)
             current.urgency = URGENT if raised else current.urgency
             current.recording_sid = recording_sid or current.recording_sid
             current.recording_url = recording_url or current.recording_url
@@ -116,11 +120,7 @@ class EscalationStore(EscalationRecords):
         outcome = self.client.transaction(attempt, *pointers, value_from_callable=True)
         escalation, new, raised = cast(tuple[Escalation, bool, bool], outcome)
         if (new or raised) and self.on_opened is not None:
-            self._page(escalation)
-            try:
-                self._pacing.paged(escalation.reference)
-            except redis.RedisError as exc:  # stored and paged: this only spares a text
-                log.warning("paging of %s not noted: %s", escalation.reference, type(exc).__name__)
+            self._page(escalation)  # the pacing noted it in the transaction above
         if new and self.analytics is not None:
             self.analytics.count(**{f"escalations:{channel}": 1,
                                     "escalations_urgent": int(escalation.is_urgent)})
