@@ -171,5 +171,26 @@ def fake_twilio_api() -> Iterator[FakeTwilioApi]:
 
 
 @pytest.fixture()
+def api(monkeypatch: pytest.MonkeyPatch, fake_twilio_api: FakeTwilioApi,
+        redis_url: str) -> FakeTwilioApi:
+    """The fake Twilio REST API, with the environment a real worker reads pointing at it."""
+    from tests.console_server import use_worker_environment  # it imports this module
+
+    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
+    return fake_twilio_api
+
+
+@pytest.fixture()
+def staff(app, settings: Settings, redis_client: redis.Redis):  # type: ignore[no-untyped-def]
+    """A staff member signed in to the console (a module may define its own)."""
+    from tests.console_server import StaffClient, add_staff
+
+    add_staff(redis_client, settings)
+    client = StaffClient(app)
+    assert client.login().status_code == 302
+    return client
+
+
+@pytest.fixture()
 def fixtures_dir() -> Path:
     return Path(__file__).parent / "fixtures"

@@ -13,24 +13,14 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.console.figures import day_label
 from bot.records.analytics import LIFETIME_DAYS, percentile
-from tests.console_server import STAFF, StaffClient, add_staff
+from tests.console_server import STAFF
 from tests.helpers import PATIENT
 
 LA = ZoneInfo("America/Los_Angeles")
 OTHER = "+15557654321"
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture()
-def staff(app, settings, redis_client) -> StaffClient:  # type: ignore[no-untyped-def]
-    add_staff(redis_client, settings)
-    client = StaffClient(app)
-    assert client.login().status_code == 302
-    return client
 
 
 def at(clock, when: str) -> None:  # type: ignore[no-untyped-def]

@@ -176,7 +176,7 @@ def test_nothing_configured_is_said_calmly_and_a_web_chat_visitor_is_named(
             page = browser.new_page(viewport=viewport)
             page.set_default_timeout(20_000)
             page.goto(f"{live.url}/staff/escalations/{reference}")
-            log_in_to(page)
+            log_in(page, lands_on=None)
             calm = "not configured (no staff numbers to text: set STAFF_NOTIFY_NUMBERS"
             expect(page.get_by_text(calm)).to_be_visible()
             expect(page.get_by_role("alert")).to_have_count(0)
@@ -190,16 +190,6 @@ def test_nothing_configured_is_said_calmly_and_a_web_chat_visitor_is_named(
             assert "***" not in row.inner_text()
             shot(page, f"console-queue-web-chat{name}")
             page.close()
-
-
-def log_in_to(page: Any) -> None:
-    """Log in from the login page a deep link sent us to, and come back."""
-    from playwright.sync_api import expect
-
-    expect(page.get_by_role("heading", name="Staff login")).to_be_visible()
-    page.get_by_label("Name").fill(STAFF)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 class Texter(Patient):

@@ -31,26 +31,11 @@ from tests.console_server import (
     add_staff,
     outbound_queue,
     run_jobs,
-    use_worker_environment,
 )
 from tests.helpers import PATIENT
 from tests.voice_caller import VoiceCaller
 
 OTHER = "+15557654321"
-
-
-@pytest.fixture()
-def staff(app, settings, redis_client) -> StaffClient:  # type: ignore[no-untyped-def]
-    add_staff(redis_client, settings)
-    client = StaffClient(app)
-    assert client.login().status_code == 302
-    return client
-
-
-@pytest.fixture()
-def worker_env(monkeypatch, fake_twilio_api, redis_url):  # type: ignore[no-untyped-def]
-    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
-    return fake_twilio_api
 
 
 def ask_for_a_person(twilio, sender: str = PATIENT) -> str:  # type: ignore[no-untyped-def]
@@ -277,7 +262,7 @@ def test_after_an_action_the_outcome_is_a_status_region_focus_goes_to(staff, twi
 
 def test_the_escalation_page_names_the_staff_notification_once(staff, twilio, services,
                                                               redis_client, settings,
-                                                              worker_env):
+                                                              api):
     reference = ask_for_a_person(twilio)
     page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
     assert "<dt>Staff notification</dt><dd>queued</dd>" in page
@@ -302,18 +287,18 @@ def test_times_show_the_year_and_the_pharmacys_time_zone(staff, services, clock)
 
 
 def test_a_reply_goes_through_the_worker_to_the_patient(staff, twilio, services, redis_client,
-                                                         settings, worker_env):
+                                                         settings, api):
     reference = ask_for_a_person(twilio)
     run_jobs(redis_client, settings)  # the staff notifications
-    worker_env.sent.clear()
+    api.sent.clear()
     staff.get(f"/staff/escalations/{reference}")
     response = staff.post(f"/staff/escalations/{reference}/reply",
                           {"message": "Hi, this is Dana from the pharmacy. I can call you at 3pm."})
     assert "on its way" in staff.follow(response).get_data(as_text=True)
-    assert worker_env.sent == []  # the request only queued it
+    assert api.sent == []  # the request only queued it
 
     run_jobs(redis_client, settings)
-    [sent] = worker_env.sent
+    [sent] = api.sent
     assert sent.path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
     assert sent.username == ACCOUNT_SID
     assert sent.form["To"] == PATIENT and sent.form["From"] == SUPPORT_LINE
@@ -330,16 +315,16 @@ def test_a_reply_goes_through_the_worker_to_the_patient(staff, twilio, services,
 
 
 def test_typographic_characters_are_sent_as_plain_sms(staff, twilio, redis_client, settings,
-                                                      worker_env):
+                                                      api):
     reference = ask_for_a_person(twilio)
     staff.get(f"/staff/escalations/{reference}")
     staff.post(f"/staff/escalations/{reference}/reply", {"message": "We\u2019ll call \u2013 soon"})
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == ["We'll call - soon"]
+    assert api.bodies_to(PATIENT) == ["We'll call - soon"]
 
 
 def test_a_reply_to_an_opted_out_patient_is_refused_and_nothing_is_queued(
-        staff, twilio, redis_client, settings, worker_env):
+        staff, twilio, redis_client, settings, api):
     reference = ask_for_a_person(twilio)
     run_jobs(redis_client, settings)
     twilio.say("STOP")
@@ -352,17 +337,17 @@ def test_a_reply_to_an_opted_out_patient_is_refused_and_nothing_is_queued(
     assert "Hello?" in page  # the draft, to read to them on the phone
     assert len(outbound_queue(redis_client, settings)) == 0
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == []
+    assert api.bodies_to(PATIENT) == []
 
 
 def test_an_opt_out_after_queueing_is_honoured_by_the_worker(staff, twilio, services,
-                                                            redis_client, settings, worker_env):
+                                                            redis_client, settings, api):
     reference = ask_for_a_person(twilio)
     staff.get(f"/staff/escalations/{reference}")
     staff.post(f"/staff/escalations/{reference}/reply", {"message": "Hello, Dana here."})
     twilio.say("STOP")  # arrives before the worker gets to the reply
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == []
+    assert api.bodies_to(PATIENT) == []
     page = staff.get(f"/staff/escalations/{reference}").get_data(as_text=True)
     assert "Text NOT SENT: the patient has opted out of texts (STOP)" in page
 
@@ -413,10 +398,10 @@ VIETNAMESE_AND_CHINESE = "Xin chào, đây là nhà thuốc. 您好，我们会�
     ("Call\u200bme", ['"U+200B"']),
 ])
 def test_a_reply_that_sms_would_mangle_is_refused_naming_the_characters(
-        staff, twilio, services, redis_client, settings, worker_env, message, named):
+        staff, twilio, services, redis_client, settings, api, message, named):
     reference = ask_for_a_person(twilio)
     run_jobs(redis_client, settings)
-    worker_env.sent.clear()
+    api.sent.clear()
     staff.get(f"/staff/escalations/{reference}")
     response = staff.post(f"/staff/escalations/{reference}/reply", {"message": message})
     assert response.status_code == 422
@@ -427,13 +412,13 @@ def test_a_reply_that_sms_would_mangle_is_refused_naming_the_characters(
     assert "Nothing was sent." in error
     assert draft_in(page) == message
     run_jobs(redis_client, settings)
-    assert worker_env.sent == []
+    assert api.sent == []
     transcript = services.escalations.get(reference, with_lines=True).transcript
     assert [line for line in transcript if line.get("from") == "staff"] == []
 
 
 def test_accents_are_dropped_but_the_staff_member_is_told(staff, twilio, redis_client, settings,
-                                                          worker_env):
+                                                          api):
     reference = ask_for_a_person(twilio)
     staff.get(f"/staff/escalations/{reference}")
     # The patient wrote in English: a Spanish reply is held once, then sent as confirmed.
@@ -445,7 +430,7 @@ def test_accents_are_dropped_but_the_staff_member_is_told(staff, twilio, redis_c
     page = staff.follow(response).get_data(as_text=True)
     assert "on its way" in page and "Accents SMS cannot carry were left off: í ó á." in page
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == ["Hola Maria, ¿como esta? Le llamo mañana."]
+    assert api.bodies_to(PATIENT) == ["Hola Maria, ¿como esta? Le llamo mañana."]
 
 
 def test_resolving_needs_a_note_and_gives_the_conversation_back_to_the_bot(staff, twilio,
@@ -487,13 +472,13 @@ def leave_a_voicemail(twilio, clock) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_caller_texted_back_from_a_voicemail_answers_the_specialist_not_the_bot(
-        staff, twilio, services, clock, redis_client, settings, worker_env):
+        staff, twilio, services, clock, redis_client, settings, api):
     reference = leave_a_voicemail(twilio, clock)
     staff.get(f"/staff/escalations/{reference}")
     staff.post(f"/staff/escalations/{reference}/reply",
                {"message": "Hi, this is Dana returning your call. When can I call you?"})
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == [
+    assert api.bodies_to(PATIENT) == [
         "Hi, this is Dana returning your call. When can I call you?"]
 
     # A specialist is already talking with them: no intro, and no automatic
@@ -515,14 +500,14 @@ def test_a_caller_texted_back_from_a_voicemail_answers_the_specialist_not_the_bo
 
 
 def test_a_staff_text_leaves_a_conversation_another_open_escalation_has(
-        staff, twilio, services, clock, redis_client, settings, worker_env):
+        staff, twilio, services, clock, redis_client, settings, api):
     by_text = ask_for_a_person(twilio)
     by_phone = leave_a_voicemail(twilio, clock)
     assert by_text != by_phone
     staff.get(f"/staff/escalations/{by_phone}")
     staff.post(f"/staff/escalations/{by_phone}/reply", {"message": "Dana here, returning your call."})
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == ["Dana here, returning your call."]
+    assert api.bodies_to(PATIENT) == ["Dana here, returning your call."]
 
     twilio.say("I already texted you about this")
     texted = services.escalations.get(by_text, with_lines=True).transcript

@@ -11,11 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.console_server import (
-    StaffClient,
-    add_staff,
     outbound_queue,
     run_jobs,
-    use_worker_environment,
 )
 from tests.helpers import PATIENT
 
@@ -23,20 +20,6 @@ ASK_IN_SPANISH = "hola, quiero hablar con una persona por favor"
 IN_ENGLISH = 'Hi, this is Dana from the pharmacy. I will call you at "3pm" today.'
 IN_SPANISH = "Hola, soy Dana de la farmacia. Le llamo hoy a las 3 de la tarde."
 HELD = "This reply looks like English; the patient writes in Spanish. Send it anyway?"
-
-
-@pytest.fixture()
-def staff(app, settings, redis_client) -> StaffClient:  # type: ignore[no-untyped-def]
-    add_staff(redis_client, settings)
-    client = StaffClient(app)
-    assert client.login().status_code == 302
-    return client
-
-
-@pytest.fixture()
-def worker_env(monkeypatch, fake_twilio_api, redis_url):  # type: ignore[no-untyped-def]
-    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
-    return fake_twilio_api
 
 
 def hand_over(twilio, text: str) -> str:  # type: ignore[no-untyped-def]
@@ -161,10 +144,10 @@ def test_the_record_follows_a_patient_who_switches_to_spanish(staff, twilio, ser
 
 # -- replying in the other language ----------------------------------------------------------
 def test_an_english_reply_to_a_spanish_patient_is_held_then_sent_as_typed_once_confirmed(
-        staff, twilio, services, redis_client, settings, worker_env):
+        staff, twilio, services, redis_client, settings, api):
     reference = hand_over(twilio, ASK_IN_SPANISH)
     run_jobs(redis_client, settings)  # the staff notifications
-    worker_env.sent.clear()
+    api.sent.clear()
     staff.get(f"/staff/escalations/{reference}")
 
     held = staff.post(f"/staff/escalations/{reference}/reply", {"message": IN_ENGLISH})
@@ -177,7 +160,7 @@ def test_an_english_reply_to_a_spanish_patient_is_held_then_sent_as_typed_once_c
     assert len(outbound_queue(redis_client, settings)) == 0
     assert staff_lines(services, reference) == []
     run_jobs(redis_client, settings)
-    assert worker_env.sent == []
+    assert api.sent == []
 
     # The warning's own button sends exactly what was typed.
     action, fields = Forms(page).forms["send-anyway"]
@@ -186,7 +169,7 @@ def test_an_english_reply_to_a_spanish_patient_is_held_then_sent_as_typed_once_c
     sent = staff.post(action, fields, token=False)  # the form carries its own CSRF token
     assert "on its way" in staff.follow(sent).get_data(as_text=True)
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == [IN_ENGLISH]
+    assert api.bodies_to(PATIENT) == [IN_ENGLISH]
     assert staff_lines(services, reference) == [IN_ENGLISH]
     actions = audit_actions(services, reference)
     assert actions.count("reply held (language)") == 1 and actions.count("replied by SMS") == 1
@@ -194,7 +177,7 @@ def test_an_english_reply_to_a_spanish_patient_is_held_then_sent_as_typed_once_c
 
 
 def test_confirming_still_needs_the_forms_csrf_token(staff, twilio, services, redis_client,
-                                                      settings, worker_env):
+                                                      settings, api):
     reference = hand_over(twilio, ASK_IN_SPANISH)
     staff.get(f"/staff/escalations/{reference}")
     page = staff.post(f"/staff/escalations/{reference}/reply", {"message": IN_ENGLISH})
@@ -207,15 +190,15 @@ def test_confirming_still_needs_the_forms_csrf_token(staff, twilio, services, re
 
 @pytest.mark.parametrize("message", [IN_SPANISH, "ok", "3pm", "Dana"])
 def test_a_reply_in_the_patients_language_or_that_cannot_be_told_goes_at_once(
-        staff, twilio, services, redis_client, settings, worker_env, message):
+        staff, twilio, services, redis_client, settings, api, message):
     reference = hand_over(twilio, ASK_IN_SPANISH)
     run_jobs(redis_client, settings)
-    worker_env.sent.clear()
+    api.sent.clear()
     staff.get(f"/staff/escalations/{reference}")
     response = staff.post(f"/staff/escalations/{reference}/reply", {"message": message})
     assert "on its way" in staff.follow(response).get_data(as_text=True)
     run_jobs(redis_client, settings)
-    assert worker_env.bodies_to(PATIENT) == [message]
+    assert api.bodies_to(PATIENT) == [message]
     assert "reply held (language)" not in audit_actions(services, reference)
 
 

@@ -27,17 +27,10 @@ from tests.console_server import (
     add_staff,
     outbound_queue,
     run_jobs,
-    use_worker_environment,
 )
 from tests.helpers import PATIENT, TwilioClient, urgent_first
 
 MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-
-
-@pytest.fixture()
-def api(monkeypatch, fake_twilio_api, redis_url):  # type: ignore[no-untyped-def]
-    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
-    return fake_twilio_api
 
 
 def escalate(twilio, text: str = "can I talk to a pharmacist") -> str:  # type: ignore[no-untyped-def]

@@ -22,18 +22,12 @@ from bot.app import create_app
 from bot.parts import build_parts
 from tests.chat import REPO, wait_until
 from tests.conftest import AUTH_TOKEN, make_settings
-from tests.console_server import STAFF_NUMBERS, run_jobs, use_worker_environment, worker_environment
+from tests.console_server import STAFF_NUMBERS, run_jobs, worker_environment
 from tests.helpers import PATIENT, TwilioClient
 from tests.sensitive import SENSITIVE
 
 EMERGENCY = "my baby is not breathing and turning blue"
 PERSON = "can I talk to a pharmacist"
-
-
-@pytest.fixture()
-def api(monkeypatch, fake_twilio_api, redis_url):  # type: ignore[no-untyped-def]
-    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
-    return fake_twilio_api
 
 
 @pytest.fixture()

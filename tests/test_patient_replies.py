@@ -18,18 +18,11 @@ from tests.console_server import (
     StaffClient,
     add_staff,
     run_jobs,
-    use_worker_environment,
 )
 from tests.helpers import PATIENT, urgent_first
 
 DANA_PHONE = "+15005550199"
 LINK = "https://console.example.org/staff/escalations/"
-
-
-@pytest.fixture()
-def api(monkeypatch, fake_twilio_api, redis_url):  # type: ignore[no-untyped-def]
-    use_worker_environment(monkeypatch, fake_twilio_api, redis_url)
-    return fake_twilio_api
 
 
 @pytest.fixture()
