@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, clarify, reading, services
+from actions import answers, clarify, grief, reading, services
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ class ActionDeclineSpecialist(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_anything_else")
+        after_loss = tracker.get_slot("handoff_reason") == grief.REASON
+        dispatcher.utter_message(response="utter_here_when_ready" if after_loss else "utter_anything_else")
         return [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
 
 

@@ -248,6 +248,28 @@ def test_a_caller_who_does_not_know_the_number_is_offered_a_person(twilio, open_
     assert "pharmacy label" in heard.text and "Press 1 or say yes" in heard.text
 
 
+def test_a_prescription_number_sent_after_a_shipment_question_goes_to_a_person_with_it(twilio, services):
+    assert "can't see shipments" in sms(twilio, "is my next ivig box going out this week or next")
+    said = sms(twilio, "the rx is 5520931")
+    assert re.search(r"E-\d+", said) and "What do you need it for?" not in said
+    [escalation] = services.escalations.open_queue()
+    transcript = services.escalations.get(escalation.reference, with_lines=True).transcript
+    assert "the rx is 5520931" in [line["text"] for line in transcript]
+    assert services.refills.recent() == []
+
+
+def test_a_shipping_question_about_the_next_box_is_not_a_new_refill(twilio, services):
+    said = sms(twilio, "do you know when my next box leaves the pharmacy")
+    assert "can't see shipments" in said and "prescription (Rx) number" not in said
+
+
+@pytest.mark.parametrize("reply", ["no i dont have a question really", "no"])
+def test_no_to_a_person_after_a_loss_gets_kind_words_not_anything_else(twilio, services, reply):
+    assert "so sorry for your loss" in sms(twilio, "we lost our baby girl to nh in the spring")
+    said = sms(twilio, reply)
+    assert said == answer("utter_here_when_ready") and services.escalations.open_queue() == []
+
+
 # -- everyday pharmacy questions ---------------------------------------------------------------
 @pytest.mark.parametrize("unclear", ["no idea honestly", "the other one"])
 def test_an_unclear_reply_to_the_offer_of_a_person_gets_the_offer_again_not_a_menu(twilio, services, unclear):
