@@ -15,6 +15,10 @@ NET = yaml.safe_load((HERE / "nlu" / "emergency_net.yml").read_text())
 HOLDOUT = load_training_data(HERE / "nlu" / "holdout.yml")
 HOLDOUT_EMERGENCIES = [e.text for e in HOLDOUT.examples if e.intent == "report_emergency"]
 HOLDOUT_OTHERS = [e.text for e in HOLDOUT.examples if e.intent != "report_emergency"]
+# The blind emergency sets, kept after their first score: every emergency in them counts.
+BLIND_NOW = [text for path in sorted((HERE / "nlu").glob("emergency_cases*.yml"))
+             for kind, texts in yaml.safe_load(path.read_text()).items() if kind in ("now", "now_es")
+             for text in texts]
 
 
 @pytest.mark.parametrize("text", NET["emergencies"] + HOLDOUT_EMERGENCIES)
@@ -56,6 +60,41 @@ def test_through_model_parse_every_emergency_is_report_emergency(app):
     for text in NET["emergencies"] + HOLDOUT_EMERGENCIES:
         parsed = client.post("/model/parse", json={"text": text}).get_json()
         assert parsed["intent"]["name"] == "report_emergency", text
+
+
+def test_every_emergency_of_the_blind_sets_is_report_emergency(app):
+    client = app.test_client()
+    missed = [text for text in BLIND_NOW
+              if client.post("/model/parse", json={"text": text}).get_json()["intent"]["name"] != "report_emergency"]
+    assert len(BLIND_NOW) > 500 and missed == []
+
+
+@pytest.mark.parametrize("text", [
+    "pretty sure my water just broke and im only 29 weeks",
+    "fluid keeps leaking out of me, 33 weeks",
+    "contractions every 4 minutes and im 26 weeks",
+    "se me rompio la fuente y tengo 30 semanas",
+    "my dog is barking like crazy and the baby is not breathing",  # a person named: it counts
+    "i gave my sister all my stuff, i wont be needing any of it",
+])
+def test_labour_too_early_and_quiet_self_harm_are_emergencies(text):
+    assert safety.check(text).matched, text
+
+
+@pytest.mark.parametrize("text", [
+    "our cat has been vomiting blood, which vet do you use",
+    "mi perrita no respira bien, conocen un veterinario",
+    "my truck is leaking fluid so i'll be late for the infusion",
+    "the night he died he was so still and grey",
+    "my phone is dying, can you send the number by text",
+    "at what point exactly do we call 911 for the baby",
+    "do you fill the seizure medication the neurologist prescribed",
+    "the ER checked him for the vomiting, hes eating fine now",
+    "en una pelicula vi un bebe que no respiraba y llore",
+    "se me hinchan los tobillos a las 32 semanas, es normal",
+])
+def test_an_animal_a_thing_a_film_a_memory_or_a_question_about_when_is_not_an_alarm(text):
+    assert not safety.check(text).matched, text
 
 
 def test_a_parent_who_might_hurt_themselves_is_given_988_first(twilio):

@@ -80,8 +80,11 @@ def _case(group: str, text: str, spanish: bool) -> str:
 def _happening_now(text: str, spanish: bool) -> bool:
     """A sign was named: is it happening now? Leans towards yes. In order: something
     saying it is happening now, then a plain "it is over", a dream, a "what if" or "no
-    emergency", then "she's ..." or "today", then a question or a memory."""
+    emergency", then "she's ..." or "today", then a question or a memory. First of all:
+    a message about an animal or a thing, with no person in it, is not one."""
     m = safety_es.MARKERS if spanish else MARKERS
+    if m["not_a_person"].search(text):  # "my dog threw up blood": a vet's question
+        return False
     if m["now_strong"].search(text):
         return True
     for name in ("resolved", "dream", "general_strong"):
@@ -153,7 +156,7 @@ def not_happening_now(text: str) -> bool:
     if m["now_strong"].search(normalised) or (m is MARKERS and _CRISIS_HINTS.search(normalised)
                                                and not _SAD.search(normalised)):
         return False
-    return any(m[name].search(normalised) for name in ("resolved", "dream", "general_strong", "general"))
+    return any(m[name].search(normalised) for name in ("not_a_person", "resolved", "dream", "general_strong", "general"))
 
 
 # A short follow-up question ("and my wife?", "and the baby?", "y el bebé?"): it asks about

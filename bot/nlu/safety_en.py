@@ -90,6 +90,11 @@ SIGNS: dict[str, list[str]] = {
         # Pain that stops the body: "cramping so bad i cant stand up", "hurts too much to walk".
         r"\b(?:pain\w*|cramp\w*|hurt\w*|contraction\w*)\b.{0,30}\b(?:cant|can not|cannot|unable to|too much to) (?:stand|walk|move|breathe|get up|sit up)\b",
         r"\b(?:cramp\w*|contractions?)\s+(?:are\s+|is\s+)?(?:so|really|very)\s+(?:bad|strong|severe|painful)\b",
+        # Waters breaking or fluid leaking; contractions coming close or hard (preterm labour).
+        r"\b(?:my )?waters? (?:just |has |have |had )?(?:broke|broken|breaking|burst|went)\b|\bbag of waters\b",
+        r"^(?!.*\b(?:car|truck|engine|radiator|roof|sink|pipe|toilet|fridge)s?\b).*"
+        r"(?:\b(?:leak\w*|gush\w*|pouring|trickl\w*)\s+(?:\w+\s+){0,3}(?:fluid|water)\b|\bfluid (?:\w+ ){0,3}(?:down my legs|leaking|everywhere)\b)",
+        r"\bcontractions?\b.{0,40}\b(?:every (?:few|\d+|two|three|four|five|ten) ?(?:min\w*)|(?:really|so|very) (?:bad|strong|close)|cant (?:talk|breathe))\b",
         r"\bwater (?:broke|broken|is leaking)\b",
         r"\bkick counts?\b.{0,40}\b(?:only|just|barely)\b|\bonly (?:got|felt|counted|had) (?:\d+|one|two|three) (?:kicks?|movements?)\b",
     ],
@@ -112,6 +117,9 @@ SIGNS: dict[str, list[str]] = {
     "self-harm": [
         r"\b(?:dont|do not|no longer)\s+want\s+to\s+(?:live|be alive|be here|wake up)\b",
         r"\bwant(?:s|ed)?\s+to\s+die\b|\bkill(?:ing)?\s+myself\b|\bhurt(?:ing)?\s+myself\b",
+        # Giving one's own things away, or no more need of them: a warning sign said quietly.
+        r"\b(?:wont|will not|am not going to|not gonna) (?:be )?need(?:ing)? (?:mine|my (?:things|stuff|clothes|meds)|any of (?:it|this|my))\b"
+        r"|\bgiv(?:e|ing|en) away (?:all )?(?:of )?my (?:things|stuff|belongings|clothes)\b",
         r"\bwanna die\b|\bend(?:ing)? it\b|\bkeep myself safe\b|\btake all (?:my|the|of my) pills\b|\bkms\b|\bunalive myself\b",
         r"\b(?:nobody|no one|noone) would (?:miss|notice|care)\b|\bif i (?:was|were) gone\b|\bhow (?:to|i would|i will|im going to) do it\b"
         r"|\bplanning (?:how|to do it|my)\b|\b(?:go to sleep|fall asleep) and (?:not|never) wake up\b|\bpills in my hand\b",
@@ -160,7 +168,7 @@ SIGNS: dict[str, list[str]] = {
         r"\burgent help\b|\bits urgent\b|\burgent\b.{0,10}\bmy (?:baby|son|daughter)\b",
         r"\bhelp\b.{0,20}\b(?:my|our) (?:baby|son|daughter|newborn|wife|girl|boy)\b",
         r"\bsomething(?:s| is)? (?:really |very |seriously |terribly )?wrong with (?:my|the|our) (?:baby|son|daughter|newborn)\b",
-        r"\bdying\b(?! to (?:know|see|meet|find out|hear|try|tell))|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
+        r"(?<!phone is )(?<!battery is )(?<!phones )(?<!battery )\bdying\b(?! to (?:know|see|meet|find out|hear|try|tell))|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
     ],
 }
 
@@ -168,7 +176,7 @@ SIGNS: dict[str, list[str]] = {
 _NOW_STRONG = re.compile(
     r"\b(?:right now|currently|at the moment|just now|just started|hurry|asap|please help|help me|keeps"
     r"|(?:someone|somebody|anyone|anybody) (?:\w+ )?help|help (?:us|her|him|my|our)"
-    r"|still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder))"
+    r"|(?<!so )(?<!very )(?<!lay )(?<!laid )(?<!lying )(?<!was )still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder))"
     r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago|(?:for|since) (?:the (?:last|past) )?(?:\d+|a few|ten|five|two|three|an?) ?(?:min|mins|minutes|hours?|hrs?)"
     r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop)\b"
 )
@@ -195,6 +203,8 @@ _GENERAL_STRONG = re.compile(
     r"|\bhow (?:much|little|many|long) is too\b|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
     r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
     r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
+    r"|\b(?:when|at what point) (?:exactly |do |should |would )*(?:i|we) (?:call|go|dial)\b|\b911 rule\b"
+    r"|\b(?:seizure|anti seizure) (?:meds?|medicines?|medications?|pills|prescriptions?|drugs)\b"
     r"|\bwill (?:that|it|this) happen\b|\bhow (?:common|often|likely|rare|long)\b|\b(?:im|i am) not suicidal\b"
     r"|^(?:is|are|does|do|can|could|will|would)\s+(?!(?:she|he|my|the baby|baby|it|this|that|her|his|i|we|they|there|you|u"
     r"|possible|someone|somebody|anyone|anybody)\b)"
@@ -213,18 +223,28 @@ _GENERAL = re.compile(
 # Remembering a past event (a loss retold is not a new emergency).
 _PAST = re.compile(
     r"\b(?:died|pa+ss?ed away|pa+ss?ed on|lost (?:him|her|them|our|my|a|the)|before (?:he|she|they) (?:died|pa+ss?ed)"
-    r"|stillb(?:orn|irth)|grieve|grieving|replay\w*|cant forget|close my eyes|at the end|the night (?:he|she|our|my)"
+    r"|stillb(?:orn|irth)|grieve|grieving|replay\w*|cant forget|close my eyes|at the end|the night (?:he|she|they|our|my)|(?:at|by) (?:his|her|their) grave"
     r"|years? ago|last (?:year|month|week|pregnancy|time)|in (?:19|20)\d\d|first (?:baby|pregnancy)"
     r"|previous (?:baby|pregnancy)|our loss|remember|went away|at birth|when (?:he|she) was born|as a newborn"
     r"|fixed it|i had|we had|i was|he was|she was|they (?:checked|monitored|said)|airlifted)\b"
 )
-_DREAM = re.compile(r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking)\b")
+_DREAM = re.compile(
+    r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking"
+    r"|(?:in|on) (?:a|the|this) (?:movie|film|show|tv show|episode|video|book)|on tv)\b"
+)
+# About an animal or a thing, with no person named anywhere in the message: for a vet
+# or a mechanic, not 911. It comes before everything that says "now".
+_NOT_A_PERSON = re.compile(
+    r"^(?!.*\b(?:baby|babys|newborn|infant|son|daughter|wife|husband|kid|child|pregnan\w*|me|my body|i|im|ive)\b)"
+    r".*\b(?:my|our|the) (?:dog|puppy|cat|kitten|fish|goldfish|hamster|bird|parrot|rabbit|bunny|horse|pet|car|truck|van)\b"
+)
 # Said to be over: "she's fine now", "it went away", "all is good".
 _RESOLVED = re.compile(
     r"(?<!not )(?<!isnt )(?<!arent )(?<!wont )(?<!not be )"
     r"(?:(?:is|s|are|re) (?:fine|ok|okay|good|great|healthy|strong|up) (?:now|again)|doing (?:well|great|fine|good)"
     r"|(?:has|have) been (?:fine|good|great|ok|okay|normal)"
-    r"|feeding (?:well|great|fine)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
+    r"|(?:feeding|eating|breathing|sleeping|moving|kicking) (?:well|great|fine|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
+    r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
     r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
     r"|cleared up|(?:is|s|are|re) (?:thriving|stable now|running everywhere)|now (?:hes|shes|theyre) (?:thriving|\d+)"
     r"|(?:monitored|checked|looked at|examined) (?:me|her|him|us|the baby)\b.{0,60}\b(?:fine|ok|okay|good|normal|healthy)"
@@ -248,5 +268,5 @@ _ENGLISH_WORDS = re.compile(
 EXPLICIT = {"explicit", "explicito"}  # "emergency", "911", "help": no warning sign named
 _NEWBORN_GROUPS = {"breathing", "colour", "seizure or not waking", "bleeding", "newborn liver"}
 
-MARKERS = {"now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
+MARKERS = {"not_a_person": _NOT_A_PERSON, "now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
            "general_strong": _GENERAL_STRONG, "now": _NOW, "general": _GENERAL, "past": _PAST}

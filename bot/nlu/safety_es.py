@@ -60,7 +60,7 @@ SIGNOS: dict[str, list[str]] = {
     ],
     "reaccion a la infusion": [
         r"\bse (?:me|le) (?:esta )?(?:cierr|cerr)\w* la garganta\b|\bgarganta (?:cerrada|cerrando|apretada)\b",
-        r"\b(?:labios|cara|lengua|ojos|boca|garganta|parpados)\s+(?:\w+\s+){0,2}hinchad\w*|\bse (?:me|le) (?:esta|estan)? ?hinch\w* (?:la|los|el|las)\b",
+        r"\b(?:labios|cara|lengua|ojos|boca|garganta|parpados)\s+(?:\w+\s+){0,2}hinchad\w*|\bse (?:me|le) (?:esta|estan)? ?hinch\w* (?:la|los|el|las) (?:cara|labios?|lengua|garganta|boca|ojos|parpados)\b",
         r"\b(?:me|le) duele (?:mucho |bien |horrible )?el pe[cs]ho\b|\bdolor (?:fuerte )?(?:en el|de|del) pe[cs]ho\b|\bpresion en el pe[cs]ho\b|\bopresion\b",
         r"\bse (?:me|le) (?:duerme|durmio|adormece|entumio) el brazo\b",
         r"\bno (?:puedo|pueo|puede) respirar\b.{0,40}\binfu[cs]+i?on\b",
@@ -110,9 +110,16 @@ NOW_STRONG = re.compile(
 RESOLVED = re.compile(
     r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor)|todo (?:esta |salio )?bien|se le (?:quito|paso)"
     r"|ya se (?:le |me )?(?:quito|paso)|se me (?:quito|paso)|salio (?:negativo|bien|sin)|esta (?:sanito|sanita|perfect\w*)"
-    r"|ya esta fuerte|esta fuerte|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta)\b"
+    r"|ya esta fuerte|esta fuerte|esta (?:super|muy) bien|se (?:le |me )?quitaron|de la ultima vez|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta)\b"
 )
-DREAM = re.compile(r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando)\b")
+DREAM = re.compile(
+    r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando|en (?:la|una) (?:pelicula|serie|novela|tele)|en (?:el|un) video)\b"
+)
+# About an animal or a thing, with no person named anywhere in the message (see safety_en).
+NOT_A_PERSON = re.compile(
+    r"^(?!.*\b(?:bebe|bebita|bebito|nene|nena|hij[oa]|esposa|esposo|embarazad\w*|yo|me|estoy|tengo)\b)"
+    r".*\b(?:mi|mis|nuestro|nuestra|el|la) (?:perr\w*|gat\w*|pez|pececito|pajar\w*|perico|conej\w*|caballo|mascota|carro|coche|troca)\b"
+)
 GENERAL_STRONG = re.compile(
     r"\b(?:que (?:hago|hacemos|debo hacer) si|y si|(?<!hola )(?<!bueno )(?<!oye )(?<!pues )si (?:le|me|mi|el|la|se|tiene|tengo|esta|estoy|ella|el bebe|sangro|siento)"
     r"|en caso de|como (?:se|sabre|sabria|saber|distingo|distinguir|saberlo) (?:si|cuando|que)|como distingo"
@@ -127,11 +134,12 @@ NOW = re.compile(
 GENERAL = re.compile(
     r"\b(?:cuales son|que (?:senales|señales|signos|sintomas)|senales|señales|signos|sintomas|signs|es normal que"
     r"|causa|puede (?:causar|dar|tener)|se puede|como es|cuando (?:llamo|llamar|debo)|a quien llamo)\b"
+    r"|\ben que momento\b|\b(?:medicinas?|medicamentos?|pastillas) (?:para|de) (?:las |la )?convulsion\w*"
 )
 PAST = re.compile(
     r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi|antes de (?:morir|fallecer)|hace (?:\w+ )?(?:anos|años|meses)"
     r"|embarazo anterior|(?:mi|nuestro|nuestra) primer(?:a|o)? (?:bebe|embarazo|hij[oa])|la noche que|cuando nacio|al nacer"
-    r"|tuvo|tuve|tenia|estaba|lo trasladaron|la trasladaron|me acuerdo|recuerdo|al final)\b"
+    r"|tuvo|tuve|tenia|estaba|podia|llore|en su tumba|cementerio|lo trasladaron|la trasladaron|me acuerdo|recuerdo|al final)\b"
 )
 LOSS = re.compile(r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi a|angelito|angel|funeral|el cielo|se nos fue)\b")
 PREGNANCY = re.compile(r"\b(?:embarazad\w*|embarazo|\d+ semanas|semanas de embarazo|trimestre|contracciones|parto|obstetra|ginecolog\w*|patad\w*)\b")
@@ -143,7 +151,8 @@ SPANISH_WORDS = re.compile(
     r"|hay|nos|les|tambien|ahora|hoy|cuanto|cual|quien|esto|eso|aqui|nada|todo|toda)\b"
 )
 COMPILED = [(group, re.compile("|".join(f"(?:{p})" for p in patterns))) for group, patterns in SIGNOS.items()]
-MARKERS = {"now_strong": NOW_STRONG, "resolved": RESOLVED, "dream": DREAM, "general_strong": GENERAL_STRONG,
+MARKERS = {"not_a_person": NOT_A_PERSON, "now_strong": NOW_STRONG, "resolved": RESOLVED, "dream": DREAM,
+           "general_strong": GENERAL_STRONG,
            "now": NOW, "general": GENERAL, "past": PAST}
 
 
