@@ -92,6 +92,9 @@ def test_labour_too_early_and_quiet_self_harm_are_emergencies(text):
     "the ER checked him for the vomiting, hes eating fine now",
     "en una pelicula vi un bebe que no respiraba y llore",
     "se me hinchan los tobillos a las 32 semanas, es normal",
+    "could someone help me out with the bill, its too much",
+    "necesito ayuda financiera ya, no me alcanza para el copago",
+    "things we should look out for after the infusion, like a rash or pain?",
 ])
 def test_an_animal_a_thing_a_film_a_memory_or_a_question_about_when_is_not_an_alarm(text):
     assert not safety.check(text).matched, text

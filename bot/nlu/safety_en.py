@@ -161,7 +161,7 @@ SIGNS: dict[str, list[str]] = {
         r"(?<!yes )(?<!yeah )(?<!ok )(?<!sure )\bplease help(?: (?:me|us))?(?: now| asap)?[!. ]*$",
         # "financial help please" or "refill help asap" ask for the pharmacy, not for 911.
         r"(?<!financial )(?<!money )(?<!copay )(?<!co pay )(?<!billing )(?<!insurance )(?<!refill )(?<!payment )"
-        r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! (?:me |us )?(?:understand|with|find|figure|get|know|pay))",
+        r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! (?:me |us )?(?:w |with |on |out with )?(?:understand|with|find|figure|get|know|pay|the (?:copay|bill|cost|insurance|refill|paperwork|forms?)|my (?:copay|bill|insurance|refill)))",
         r"\bsend help\b|\bneed help (?:right )?now\b|\bhurry\b|^urgent(?: please| help|[!.]|$)",
         r"(?<!no )(?<!not an )(?<!not a )\bemer+g+ency[!. ]*$",
         r"\b(?:urine|pee) is (?:almost )?nothing\b|\bdizzy\b.{0,25}\bcant (?:stand|walk)\b",
@@ -214,7 +214,7 @@ _GENERAL = re.compile(
     r"\b(?:what|which)\s+(?:are|is|were|would|should)?\s*(?:the\s+)?(?:\w+\s+)?"
     r"(?:signs?|symptoms?|side effects?|warning|watch for|look out for|counts?|risks?)\b"
     r"|\b(?:signs?|symptoms?|side effects?) (?:of|to watch|to look)\b|\bthe (?:emergency|warning) signs\b"
-    r"|\bwhat to (?:look|watch) (?:out )?for\b|\b(?:when|how) (?:should|do|would|can|will|could) (?:i|we|you)\b"
+    r"|\bwhat to (?:look|watch) (?:out )?for\b|\b(?:anything|something|things|stuff) (?:i|we) (?:should|need to|have to) (?:look|watch) (?:out )?for\b|\b(?:when|how) (?:should|do|would|can|will|could) (?:i|we|you)\b"
     r"|\bwhat (?:does|do|is|are|should|would|will|happens)\b|\bwhy (?:did|do|does|would|is)\b"
     r"|\b(?:can|could|does|do|will|would) (?:ivig|nh|gald|babies|infusions?|it|the infusion|every)\b"
     r"|\b(?:is|are) (?:\w+\s+){0,3}(?:always|common|(?<!so )(?<!really )(?<!very )(?<!too )bad|dangerous|safe|a side effect|a (?:common )?reaction)\b"

@@ -92,7 +92,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\bemergencia\b(?! (?:no|para nada))|\bambulancia\b|\bparamedicos?\b|\bauxilio\b|\bsocorro\b",
         # "ayuda, mi bebe..." asks for help; "como ayuda con el nh" and "me ayuda con el
         # copay" ask how something helps, or for the pharmacy.
-        r"(?<!como )(?<!que )(?<!si )(?<!me )(?<!le )(?<!nos )(?<!en que )\bayuda\b"
+        r"(?<!como )(?<!que )(?<!si )(?<!me )(?<!le )(?<!nos )(?<!en que )\bayuda\b(?! (?:financiera|economica|monetaria|para pagar|con (?:los |las )?(?:biles|bills|pagos|gastos|cuentas|costos)))"
         r"(?! (?:con|para|a|en) (?:el|la|los|las|mi|mis|su|sus|pagar|que) ?(?:copay|copago|pago|seguro|aseguranza|refill"
         r"|receta|nh|hn|ivig|medicina|costo|cuenta|factura|bebe|embarazo)?)"
         r".{0,25}\b(?:bebe|hij[oa]|esposa|mama|nina|nino|urgente|rapido|por favor|porfa|ya)\b|\burgente\b",
