@@ -88,6 +88,7 @@ def linear_probabilities(message: Message, weights: np.ndarray, bias: np.ndarray
 class LogisticRegressionClassifier(Component):
     name = "LogisticRegressionClassifier"
     learns_from_messages = True
+    feeds_learners = False
     defaults: ClassVar[dict[str, Any]] = {
         "max_iter": 100,
         "solver": "lbfgs",

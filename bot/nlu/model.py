@@ -153,11 +153,12 @@ def train(config: dict[str, Any], data: TrainingData, fingerprint: str = "") -> 
         message.extra["training_intent"] = example.base_intent
         message.extra["training_response_key"] = example.response_key
         messages.append(message)
-    # Messages only need processing up to the last component that learns from them.
+    # Messages only need processing up to the last component that learns from them, and
+    # only by the components whose output is learned from (tokens and features).
     last_learner = max((i for i, c in enumerate(components) if c.learns_from_messages), default=-1)
     for index, component in enumerate(components):
         component.train(messages, data)
-        if index < last_learner:
+        if index < last_learner and component.feeds_learners:
             for message in messages:
                 component.process(message)
     return NLUModel(components, fingerprint)

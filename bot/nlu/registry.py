@@ -21,6 +21,9 @@ class Component:
     defaults: ClassVar[dict[str, Any]] = {}
     # Whether `train` learns from the messages as processed by the earlier components.
     learns_from_messages: ClassVar[bool] = False
+    # Whether later components learn from what it adds (tokens, features). A classifier's
+    # or a selector's reading is not learned from, so training does not compute it.
+    feeds_learners: ClassVar[bool] = True
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.defaults, **config}

@@ -27,6 +27,7 @@ DEFAULT = "default"
 class ResponseSelector(Component):
     name = "ResponseSelector"
     learns_from_messages = True
+    feeds_learners = False
     defaults: ClassVar[dict[str, Any]] = {
         "retrieval_intent": None,
         "use_text_as_label": False,
