@@ -19,15 +19,7 @@ NLU_FALLBACK = "nlu_fallback"
 
 def _feature_columns(message: Message) -> tuple[np.ndarray, np.ndarray]:
     """All featurizers' sentence features as one (columns, values) sparse row."""
-    columns: list[int] = []
-    values: list[float] = []
-    offset = 0
-    for block in message.features:
-        for column, value in block.values.items():
-            columns.append(offset + column)
-            values.append(value)
-        offset += block.size
-    return np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float64)
+    return message.sparse_row()
 
 
 def _width(message: Message) -> int:
