@@ -35,10 +35,16 @@ class TwilioDeliveries:
         """The answer to this delivery: the one already given, or `run()`'s (kept for
         `keep_seconds`). A copy arriving while another request still runs it waits up to
         `wait_seconds` for that answer, else gets `busy()` (which must cause nothing)."""
-        answered = _text(self.client.get(self._key(scope, sid, "answer")))
+        # The answer kept, and the claim, in one round trip: a claim taken beside an
+        # answer already kept is never used, and lapses after CLAIM_TTL.
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(self._key(scope, sid, "answer"))
+        pipe.set(self._key(scope, sid, "claim"), 1, nx=True, ex=CLAIM_TTL)
+        kept, claimed = pipe.execute()
+        answered = _text(kept)
         if answered is not None:
             return answered
-        if not self.claim(scope, sid):
+        if not claimed:
             twin = self._wait_for_twin(scope, sid, wait_seconds)
             return twin if twin is not None else busy()
         text = run()
