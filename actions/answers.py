@@ -23,6 +23,7 @@ from actions.reading import (
     RETRIEVAL_INTENTS,
     SURE,
     TOPIC,
+    bare_follow_up,
     closing_remark,
     follow_up,
     intent_of,
@@ -115,6 +116,10 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     return key
 
 
+# A price named: a question about money, even said as a follow-up ("and what does it cost?").
+MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|bills|cuesta|cuestan|costo"
+                   r"|costos|precio|precios|pagar|pago|copago|copagos|biles)\b")
+
 def answer_key(tracker: Tracker) -> str | None:
     """The answer the latest message asks for, the topic just discussed taken into account:
     an unsure reading of a short follow-up is answered within that topic."""
@@ -122,7 +127,9 @@ def answer_key(tracker: Tracker) -> str | None:
     if intent not in RETRIEVAL_INTENTS:
         return None
     key, _, _ = selected(tracker, intent)
-    if confidence < SURE:
+    about_money = intent == "ask_copay_help" and MONEY.search(lowered(tracker))  # "y cuanto cuesta"
+    if (confidence < SURE and not about_money) or (
+            intent != topic_base(tracker) and bare_follow_up(lowered(tracker))):
         within, sure, _ = follow_up(tracker)
         if within and sure >= FOLLOWS:
             key = within

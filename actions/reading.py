@@ -80,6 +80,28 @@ _WHO_DECIDES = re.compile(
     r" (?:decides?|chooses?|says|determines?|decide|dice|lo decide|makes? (?:that|the) (?:call|decision))\b")
 
 
+# Words that ask without naming anything: a message of only these ("y cada cuanto?",
+# "how often are they?") has no subject of its own, so it is about the one just discussed,
+# however sure the classifier is of another ("cuanto" reads as a price).
+_NO_SUBJECT = frozenset({
+    "and", "so", "but", "or", "also", "then", "what", "about", "how", "often", "long", "many",
+    "much", "soon", "far", "for", "till", "until", "when", "who", "which", "where", "is",
+    "are", "was", "were", "do", "does", "did", "it", "that", "this", "they", "them", "those",
+    "these", "one", "ones", "the", "a", "an", "times", "again", "last", "take", "takes", "y",
+    "o", "pero", "entonces", "tambien", "cada", "cuanto", "cuantos", "cuantas", "cuando",
+    "hasta", "quien", "quienes", "donde", "cual", "es", "son", "eso", "esto", "esa", "ese",
+    "ellos", "ellas", "lo", "la", "las", "los", "el", "de", "veces", "tiempo", "dura", "duran",
+    "otra", "vez",
+})
+
+
+def bare_follow_up(text: str) -> bool:
+    """A short follow-up that names no subject of its own: only question and little words."""
+    words = re.findall(r"[a-z\u00e0-\u00ff]+", text.lower().replace("\u00e1", "a").replace("\u00e9", "e")
+                       .replace("\u00ed", "i").replace("\u00f3", "o").replace("\u00fa", "u"))
+    return is_follow_up(text) and bool(words) and all(word in _NO_SUBJECT for word in words)
+
+
 def follow_up(tracker: Tracker) -> tuple[str | None, float, list[dict[str, Any]]]:
     """The latest message read within the topic just discussed, if it is a follow-up:
     (the topic selector's answer, its confidence, its ranking); (None, 0, []) if not."""

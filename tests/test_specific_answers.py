@@ -103,6 +103,15 @@ def test_who_decides_after_a_care_team_answer_gets_the_care_team_again_not_small
     assert "automated assistant" not in said and "Goodbye" not in said and "algo m" not in said
 
 
+def test_a_bare_how_often_stays_on_the_schedule_though_it_reads_as_a_price(twilio):
+    # "cada cuanto" alone reads as "how much" (a price) to the classifier, quite sure.
+    schedule = "En los protocolos publicados, la madre recibe IVIG a las 14 y 16 semanas"
+    assert schedule in answer("utter_ask_ivig_treatment/schedule", "es")
+    assert schedule in sms(twilio, "cuando me empiezan a poner el ivig en el embarazo")
+    assert sms(twilio, "y cada cuanto?").startswith(schedule)
+    assert "copago" in sms(twilio, "y cuanto cuesta")  # a subject of its own: a new question
+
+
 def test_a_short_question_stem_after_an_answer_stays_on_that_answer(twilio):
     sms(twilio, "how often will i have the infusions while pregnant")
     said = sms(twilio, "until when?")
