@@ -37,6 +37,21 @@ _CLOSING = re.compile(
     r"|les hablo|les llamo)\b[^?]*$")
 
 
+# "hang on", "one sec", "un momento": still looking for it, not an answer and not a no.
+_WAIT = re.compile(
+    r"(?:ok |okay |um+ |uh+ |sorry )?(?:hang on|hold on|one sec\w*|one moment|just a (?:sec\w*|minute|moment)"
+    r"|wait(?: a (?:sec\w*|minute|moment))?|give me a (?:sec\w*|minute|moment)|gimme a (?:sec\w*|minute)|brb"
+    r"|un momento|un momentito|un segundo|espere\w*|espera|deje (?:busco|lo busco|veo)|dejeme (?:buscar|ver)|tantito)"
+    # Only that, and perhaps "let me look": "wait, what's my copay?" is a question.
+    r"(?: (?:please|pls|plz|porfa|por favor|let me (?:look|check|find it|get it|see)|im looking|lo busco"
+    r"|ya lo busco))*")
+
+
+def asks_to_wait(text: str) -> bool:
+    plain = re.sub(r"[^\w ]+", " ", text.lower().replace("\u00e9", "e").replace("'", ""))
+    return bool(_WAIT.fullmatch(" ".join(plain.split())))
+
+
 def closing_remark(text: str) -> bool:
     return bool(_CLOSING.match(text.replace("'", "").replace("\u2019", "")))
 

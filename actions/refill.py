@@ -37,7 +37,11 @@ class ValidateRefillForm(services.ServiceAction, FormValidationAction):
 
     def _answered_instead(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         """An everyday pharmacy question typed at the form's question ("what are your
-        hours?"): answered, and the question asked again, with no attempt counted."""
+        hours?"): answered, and the question asked again, with no attempt counted. So is
+        "hang on" or "un momento" (still looking for the label)."""
+        if reading.asks_to_wait(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_take_your_time")
+            return True
         intent, _ = reading.intent_of(tracker)
         if intent != answers.OUT_OF_SCOPE:
             return False

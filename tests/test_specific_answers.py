@@ -249,6 +249,21 @@ def test_i_dont_know_it_at_the_prescription_question_gets_help_and_a_person(twil
     assert "help with their details" in escalation.reason
 
 
+@pytest.mark.parametrize(("wait", "kind", "question"), [
+    ("hang on", "Take your time", "prescription (Rx) number"),
+    ("hold on, let me look", "Take your time", "prescription (Rx) number"),
+    ("un momento porfa", "Tomese su tiempo", "numero de receta (Rx)"),  # and in Spanish from now on
+])
+def test_hang_on_at_a_refill_question_keeps_the_refill_and_asks_again(twilio, services, wait, kind, question):
+    assert "prescription (Rx) number" in sms(twilio, "i need to reorder my ivig")
+    said = sms(twilio, wait)
+    assert said.startswith(kind) and question in said
+    assert "stopped" not in said and "could not read" not in said
+    sms(twilio, "4471203")
+    assert "R-" in sms(twilio, "04/02/1988")
+    assert len(services.refills.recent()) == 1
+
+
 def test_a_caller_who_does_not_know_the_number_is_offered_a_person(twilio, open_hours):
     caller = VoiceCaller(twilio)
     caller.start()
