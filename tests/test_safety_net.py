@@ -55,6 +55,19 @@ def test_self_harm_is_recognised_as_its_own_kind():
     assert safety.check("i dont want to live anymore without her").group == "self-harm"
 
 
+@pytest.mark.parametrize(("text", "group"), [
+    ("lately i keep thinking about not waking up", "self-harm"),
+    ("honestly i hope i dont wake up tomorrow", "self-harm"),
+    ("ojala ya no despertara, la extraño tanto", "autolesion"),
+    ("all i want is to go where my daughter is", "self-harm"),
+    ("i already said goodbye to my sister and my kids", "self-harm"),
+    ("ya me despedi de mi familia, quiero estar con mi bebe", "autolesion"),
+])
+def test_wishing_not_to_wake_up_or_to_join_the_baby_is_the_parent_at_risk(text, group):
+    result = safety.check(text)
+    assert result.matched and result.group == group and result.case == "crisis"
+
+
 def test_through_model_parse_every_emergency_is_report_emergency(app):
     client = app.test_client()
     for text in NET["emergencies"] + HOLDOUT_EMERGENCIES:

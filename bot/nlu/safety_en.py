@@ -46,7 +46,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bfeel(?:ing)? (?:faint|like fainting)\b|\bheart is (?:pounding|racing)\b",
         r"\b(?:going to|gonna|about to)\s+(?:pass out|faint)\b",
         r"\bcease (?:your|yer|ur|sure)\b",  # "seizure", misheard
-        rf"\b{_NOT}\s+{_W}?(?:wake|waking|woken|respond|responding|responsive)\b",
+        # (Not "I think about not waking up": that is the parent, see self-harm.)
+        rf"(?<!about )(?<!of )(?<!and )\b{_NOT}\s+{_W}?(?:wake|waking|woken|respond|responding|responsive)\b",
         r"\b(?:wont|cant|not) open (?:her|his|their|my) eyes\b",
         r"\b(?:unresponsive|floppy|limp|unconscious|passed out|fainted|collapsed|lethargic|rag ?doll)\b",
         r"\b(?:hard|impossible|difficult) to (?:wake|rouse)\b|\btoo sleepy to\b",
@@ -116,6 +117,15 @@ SIGNS: dict[str, list[str]] = {
     ],
     "self-harm": [
         r"\b(?:dont|do not|no longer)\s+want\s+to\s+(?:live|be alive|be here|wake up)\b",
+        # Wanting to join the baby who died, goodbyes said to the living.
+        r"\bwant(?:s|ed)?(?: is)? to (?:be|go) where (?:she|he|they|my \w+) (?:is|are)\b"
+        r"|\bwant(?:s|ed)? to (?:be|go) with (?:her|him|them|my (?:baby|son|daughter|angel|boy|girl)) (?:again|now|in heaven|up there)\b"
+        r"|\b(?:join|go join) (?:her|him|them|my (?:baby|son|daughter|angel))\b(?! (?:for|at|in the) )"
+        r"|\bsaid (?:my )?goodbyes? to (?:my (?:mom|mum|dad|mother|father|family|husband|wife|kids|sister|brother|friends)|everyone|everybody)\b",
+        # Not waking up wished for: "I think about not waking up", "I hope I don't wake up".
+        r"\b(?:think\w*|thought|wish\w*|hop\w*|pray\w*|dream\w*)\s+(?:about\s+|of\s+)?(?:just\s+)?"
+        r"(?:not|never)\s+waking\s+up\b"
+        r"|\b(?:wish|hope|pray)\s+(?:that\s+)?i\s+(?:wouldnt|would not|wont|will not|dont|do not|didnt|never)\s+wake\s+up\b",
         r"\bwant(?:s|ed)?\s+to\s+die\b|\bkill(?:ing)?\s+myself\b|\bhurt(?:ing)?\s+myself\b",
         # Giving one's own things away, or no more need of them: a warning sign said quietly.
         r"\b(?:wont|will not|am not going to|not gonna) (?:be )?need(?:ing)? (?:mine|my (?:things|stuff|clothes|meds)|any of (?:it|this|my))\b"

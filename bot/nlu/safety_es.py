@@ -70,6 +70,9 @@ SIGNOS: dict[str, list[str]] = {
     ],
     "autolesion": [
         r"\b(?:me quiero|quiero|quisiera|me voy a) (?:morir|matar|quitar la vida)\b|\bquitarme la vida\b|\bmatarme\b",
+        r"\b(?:pienso|pensando|pense|quisiera|ojala|deseo|rezo)\s+(?:en\s+)?(?:que\s+)?(?:ya\s+)?no\s+(?:despertar\w*|volver a despertar)\b",
+        r"\bquiero (?:estar|irme) (?:donde esta|con) (?:ella|el|mi (?:bebe|hij[oa]|angelito))(?: otra vez| ya| en el cielo)?\b"
+        r"|\bya me despedi de (?:mi (?:mama|papa|familia|esposo|esposa|hermana|hermano|hijos)|todos)\b",
         r"\bya no quiero (?:vivir|estar aqui|seguir viviendo|despertar)\b|\bno quiero (?:vivir|seguir viviendo)\b",
         r"\b(?:hacerme|me voy a hacer|voy a hacerme) (?:dano|algo)\b|\bsuicid\w*\b|\bno vale la pena (?:vivir|seguir)\b",
         r"\b(?:estar|irme) con mi (?:bebe|angel|hij[oa]) (?:en el cielo|otra vez|de nuevo)\b|\bno aguanto mas\b.{0,30}\b(?:vivir|dano|morir|cielo)\b",
