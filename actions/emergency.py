@@ -23,7 +23,7 @@ from actions import services
 from actions.answers import answer_for, answer_message
 from actions.handoff import hands_over
 from actions.reading import FOLLOWS, selected
-from bot.nlu import safety
+from bot.nlu import safety, safety_es
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ DONT_WAIT = {case: f"utter_emergency_dont_wait_{case}" for case in FIRST_LINES}
 REMINDERS = {"pregnancy": "utter_emergency_reminder_pregnancy", "crisis": "utter_emergency_reminder_crisis"}
 REMINDER = "utter_emergency_reminder_general"
 ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"}
+# "What do I do now?": with help on the way, the 911 operator's instructions answer it.
+_WHAT_NOW = re.compile(r"\b(?:what (?:do|should|can|shall) (?:i|we) do|que (?:hago|hacemos|debo hacer|puedo hacer))\b")
 # The pharmacy's own facts, answered after the urgent line too ("we're going, what's your number?").
 PHARMACY_FACTS = {"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"}
 # Waiting, putting off, asking whether it is normal: in English and Spanish.
@@ -124,7 +126,10 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         if safety.help_is_on_the_way(text):
             dispatcher.utter_message(response="utter_emergency_help_coming")
-            self._answer_too(dispatcher, tracker, intent)
+            # "What do I do while they come?" is answered by that line; another question
+            # asked with it is answered too.
+            if not _WHAT_NOW.search(safety_es.sin_acentos(plain)):
+                self._answer_too(dispatcher, tracker, intent)
             return []
         net = (tracker.latest_message or {}).get("emergency_net") or {}
         if _WAITING.search(plain) or net.get("sign"):
@@ -147,5 +152,7 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
             key, sure, _ = selected(tracker, "out_of_scope")
             if key in PHARMACY_FACTS and sure >= FOLLOWS:
                 answer = answer_message(str(key), tracker, self.services)
+        elif intent == "request_refill":  # "should I cancel the delivery then?"
+            answer = {"response": "utter_refill_can_wait"}
         if answer.get("response"):
             dispatcher.utter_message(**answer)

@@ -68,6 +68,26 @@ def test_help_on_the_way_is_acknowledged_with_911_still_in_it(twilio, services):
     assert len(services.escalations.open_queue()) == 1
 
 
+@pytest.mark.parametrize(("first", "then", "expected"), [
+    ("my 4 day old is yellow and wont eat", "ok what do we do until the ambulance gets here",
+     "I'm glad help is on the way. Follow what the 911 operator tells you"),
+    ("mi bebe de 3 dias no despierta para comer", "ya llamé",
+     "Me alegra que la ayuda ya viene en camino. Siga lo que le indique el operador del 911"),
+])
+def test_asking_what_to_do_while_help_comes_gets_the_operator_not_a_topic(twilio, first, then, expected):
+    text(twilio, first)
+    reply = text(twilio, then)
+    assert reply.startswith(expected) and "\n" not in reply.strip(), reply
+
+
+def test_a_delivery_asked_about_in_an_emergency_can_wait_for_a_person(twilio, services, saturday_night):
+    text(twilio, "my baby is not breathing right")
+    reply = text(twilio, "do i need to reschedule the ivig delivery now")
+    assert reply.startswith("If this is still happening, please call 911")
+    assert "don't worry about the delivery or the refill now" in reply
+    assert "prescription (Rx) number" not in reply and services.refills.recent() == []
+
+
 def test_each_message_after_an_emergency_reaches_staff_flagged_urgent(twilio, services, saturday_night):
     text(twilio, "my baby is turning blue")
     text(twilio, "should i just wait till morning")

@@ -180,7 +180,11 @@ _HELP_COMING = re.compile(
     r"|\b(?:were|we are|im|i am) (?:going|heading|driving|leaving) (?:to (?:the )?(?:er|hospital|emergency room|l ?and ?d|l d"
     r"|labor and delivery)|in now|there now|now)\b|\bon (?:our|my) way\b|\b(?:calling|called) (?:l ?and ?d|l d|labor and delivery)\b"
     r"|\b(?:ya )?vamos (?:para el|al|a la|pa(?:l)?) (?:hospital|emergencias|er|clinica)\b|\bya vamos en camino\b"
-    r"|\bya (?:llame|llamamos|marque) al 911\b|\b(?:la )?ambulancia (?:ya )?(?:viene|esta aqui|llego)\b")
+    r"|\bya (?:llame|llamamos|marque) al 911\b|\b(?:la )?ambulancia (?:ya )?(?:viene|esta aqui|llego)\b"
+    # "ya llamé", "what do I do while they come": the call is made.
+    r"|^(?:ok |si |ya )*ya (?:llame|llamamos|marque|les llame|le llame)\b(?! (?:a la farmacia|al doctor|a mi doctor))"
+    r"|\b(?:while|until|till) (?:they|the ambulance|the paramedics|help|the medics) (?:come|comes|get here|gets here|arrive|arrives)\b"
+    r"|\b(?:mientras|hasta que) (?:llegan|lleguen|vienen|llegue la ambulancia|llega la ambulancia)\b|\bya vienen\b")
 # "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
 _NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|still|no he|nadie)\b")
 
