@@ -31,12 +31,14 @@ from actions.reading import (
     selected,
     topic_base,
 )
+from bot.dialogue.responses import UNSET_SUPPORT_PHONE
 from bot.hours import describe
 from bot.nlu import safety
 
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
 OUT_OF_SCOPE = "out_of_scope"
 NOT_OURS = "out_of_scope/other"  # the answer for what this line does not cover
+CONTACT = "out_of_scope/contact"
 OUT_OF_SCOPE_SURE = 0.7  # an out-of-scope reading this confident is not taken as a follow-up
 BARE_YES_WORDS = 3  # "yes", "ok sure": a yes to nothing; longer is a question read weakly
 
@@ -149,6 +151,8 @@ def question_asked(tracker: Tracker, floor: float = 0.15) -> str | None:
 
 def answer_message(key: str, tracker: Tracker, store: services.Services) -> dict[str, Any]:
     """What to utter for `key`: its response, with the values its text may name."""
+    if key == CONTACT and store.support_phone == UNSET_SUPPORT_PHONE:
+        return {"response": "utter_contact_no_number"}  # no "call us at the pharmacy"
     return {"response": f"utter_{key}", "support_phone": store.support_phone,
             "business_hours": describe(store.hours, services.language(tracker))}
 

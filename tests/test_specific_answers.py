@@ -12,8 +12,11 @@ import pytest
 import yaml
 
 from actions.topics import INTENT_LABELS, LABELS
+from bot.app import create_app
+from bot.parts import build_parts
 from tests.chat import REPO
-from tests.conftest import SUPPORT_PHONE
+from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
+from tests.helpers import TwilioClient
 from tests.voice_caller import VoiceCaller
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -303,6 +306,18 @@ def test_an_unclear_reply_to_the_offer_of_a_person_gets_the_offer_again_not_a_me
     assert "which of these do you mean" not in said
     accepted = sms(twilio, "yes")
     assert re.search(r"E-\d+", accepted)
+
+
+def test_the_phone_number_is_given_or_where_to_find_it_never_call_us_at_the_pharmacy(
+        twilio, redis_url, engine, clock):
+    assert SUPPORT_PHONE in sms(twilio, "whats the number to call you guys")
+    settings = make_settings(redis_url, SUPPORT_PHONE="")  # not configured (make run)
+    unset = TwilioClient(create_app(settings, parts=build_parts(settings, clock=clock, engine=engine)).test_client(),
+                         AUTH_TOKEN)
+    said = sms(unset, "whats the number to call you guys")
+    assert "pharmacy label" in said and "call us at the pharmacy" not in said
+    said = sms(unset, "y cual es su telefono")
+    assert "etiqueta de la farmacia" in said and "llamarnos a la farmacia" not in said
 
 
 def test_opening_hours_come_from_business_hours(twilio):
