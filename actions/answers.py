@@ -227,6 +227,9 @@ class ActionOutOfScope(services.ServiceAction, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         _, confidence = intent_of(tracker)
+        text = lowered(tracker)
+        if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):  # "puedo tomar tylenol?"
+            return say_answer(dispatcher, tracker, self.services, OTHER_MEDICINES)
         if confidence < OUT_OF_SCOPE_SURE and topic_base(tracker) in RETRIEVAL_INTENTS:
             answered = follow_up_or_ask(dispatcher, tracker, self.services)
             if answered is not None:

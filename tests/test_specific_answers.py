@@ -180,6 +180,13 @@ def test_another_medicine_asked_in_spanish_gets_the_spanish_answer(twilio):
     assert "pregunte a su equipo m" in said
 
 
+@pytest.mark.parametrize("text", ["y puedo tomar advil?", "can i just take an aspirin"])
+def test_a_medicine_asked_about_without_a_topic_is_for_the_care_team_not_out_of_scope(twilio, text):
+    said = sms(twilio, text)
+    assert "can only help" not in said and "solo puedo ayudar" not in said
+    assert "care team" in said or "equipo m" in said
+
+
 def test_a_missed_dose_gets_call_your_care_team(twilio):
     assert "call your care team soon about the missed infusion" in sms(twilio, "i missed my infusion yesterday")
 
