@@ -26,7 +26,9 @@ _CONNECTIVE = re.compile(
 _STEM = re.compile(
     r"^(?:how (?:often|long|many|much|soon|far)|for how long|till when|until when|up to when|when|who|whom"
     r"|which|where|what(?:s| is| are)? the (?:max|maximum|most|least|limit|dose|next step|next steps)"
-    r"|cada cuanto|cuanto|cuantos|cuantas|hasta cuando|cuando|quien|quienes|donde|cual)\b")
+    r"|is there (?:a|an|any)|are there any|so what do (?:i|we) do|then what"
+    r"|cada cuanto|cuanto|cuantos|cuantas|hasta cuando|cuando|quien|quienes|con quien|a quien|donde|cual"
+    r"|hay (?:un|una|algun|alguna)|entonces que)\b")
 _ANAPHOR = re.compile(r"\b(?:it|that|this|they|them|those|these|one|ones|he|she|eso|esto|esa|ese|ellos|ellas)\b")
 
 

@@ -106,6 +106,19 @@ def test_who_decides_after_a_care_team_answer_gets_the_care_team_again_not_small
     assert "automated assistant" not in said and "Goodbye" not in said and "algo m" not in said
 
 
+def test_is_there_a_max_after_the_dose_is_about_the_dose_not_whether_this_is_a_bot(twilio):
+    sms(twilio, "how much ivig do they give the mom each time")
+    said = sms(twilio, "is there a max")
+    assert "automated assistant" not in said
+    assert "IVIG dose" in said or "maximum per dose" in said
+
+
+def test_who_do_i_see_in_spanish_after_the_partner_answer_is_the_specialist_not_the_bot(twilio):
+    sms(twilio, "mi esposo nuevo no es el papa de mi primer bebe, cambia el riesgo?")
+    said = sms(twilio, "y con quien me atiendo")
+    assert "asistente automatico" not in said and "materno-fetal" in said
+
+
 def test_a_bare_how_often_stays_on_the_schedule_though_it_reads_as_a_price(twilio):
     # "cada cuanto" alone reads as "how much" (a price) to the classifier, quite sure.
     schedule = "En los protocolos publicados, la madre recibe IVIG a las 14 y 16 semanas"
