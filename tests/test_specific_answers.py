@@ -257,6 +257,14 @@ def test_after_a_refill_a_shipping_question_is_answered_not_a_new_refill(twilio)
     assert "can't see shipments" in said and "prescription (Rx) number" not in said
 
 
+def test_and_the_refill_after_a_copay_answer_starts_the_refill_and_cancel_still_cancels(twilio, services):
+    assert "copay" in sms(twilio, "does the copay card pay for all of my ivig").lower()
+    assert "prescription (Rx) number" in sms(twilio, "great. and the refill then?")
+    assert "date of birth" in sms(twilio, "5520931")
+    assert "stopped the refill" in sms(twilio, "actually cancel the refill")
+    assert services.refills.recent() == []
+
+
 def test_a_name_is_not_taken_for_goodbye(twilio):
     said = sms(twilio, "hi its Maria")
     assert answer("utter_goodbye") not in said and "Goodbye" not in said

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +23,19 @@ log = logging.getLogger(__name__)
 MODEL_SUFFIX = ".npz"
 WARNING_SIGNS_INTENT = "ask_what_is_nh"  # asked about the warning signs (F11)
 LOSS_INTENT = "share_loss"
+CANCEL_INTENT = "cancel"
+REFILL_INTENT = "request_refill"
 EMERGENCY_LEAN = 0.4  # a fallback whose likeliest intent is an emergency this sure is one
 LOSS_SURE = 0.8  # share_loss below this, with no word of a loss in the message, is not taken as one
 FOLLOW_UP_INTENT = "nlu_fallback"  # a fragment for the dialogue to place (actions/reading.py)
 # What a loss told without a question is sometimes read as; never a question's topic.
 GRIEF_MISREAD_AS = frozenset({"out_of_scope", "nlu_fallback", "inform", "affirm", "deny", "greet", "thank"})
+# "and the refill?" reads as "cancel the refill" to the classifier, or too unsure to say:
+# with no word of stopping in it, a message naming the refill asks for it.
+_STOP_WORDS = re.compile(
+    r"\b(?:cancel\w*|stop\w*|never ?mind|nvm|forget|quit|dont|do not|doesnt|not|no|nope|anymore|longer|needed"
+    r"|undo|scratch|drop|delete|remove|hold off|olvid\w*|deten\w*|para|pare|ya no|borra\w*|quita\w*|no quiero)\b")
+_REFILL_WORDS = re.compile(r"\b(?:refill|refil|reorder|order|resurtido|pedido|next box|shipment|envio)\b")
 
 
 def build_pipeline(config: dict[str, Any]) -> list[Component]:
@@ -61,6 +70,11 @@ class NLUModel:
             # The fallback never hides an emergency the classifier leans to.
             predicted = safety.EMERGENCY_INTENT
             self._set_intent(message, predicted, message.intent_ranking[1]["confidence"])
+        leaning = [r for r in message.intent_ranking if r["name"] != classifiers.NLU_FALLBACK]
+        if (leaning and leaning[0]["name"] in {CANCEL_INTENT, REFILL_INTENT} and predicted != REFILL_INTENT
+                and not net.matched and _REFILL_WORDS.search(text.lower()) and not _STOP_WORDS.search(text.lower())):
+            predicted = REFILL_INTENT
+            self._set_intent(message, predicted, leaning[0]["confidence"])
         if predicted in GRIEF_MISREAD_AS and safety.grief_without_a_question(text) and not net.matched:
             self._set_intent(message, LOSS_INTENT)
         elif net.matched and predicted != safety.EMERGENCY_INTENT:
