@@ -29,6 +29,7 @@ from actions.reading import (
     intent_of,
     lowered,
     selected,
+    tells_a_feeling,
     topic_base,
 )
 from bot.dialogue.responses import UNSET_SUPPORT_PHONE
@@ -191,6 +192,8 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
             return clarify.ask_topic(dispatcher, tracker)
         if safety.tells_a_loss(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_condolences_brief")  # sympathy first
+        elif tells_a_feeling(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_feeling_heard")  # "I'm scared of the side effects"
         return say_answer(dispatcher, tracker, self.services, key)
 
 
@@ -237,6 +240,8 @@ class ActionOutOfScope(services.ServiceAction, Action):
         key, sure, _ = selected(tracker, OUT_OF_SCOPE)
         if key and key != NOT_OURS and sure >= FOLLOWS:
             return say_answer(dispatcher, tracker, self.services, key)
+        if tells_a_feeling(text):  # "tengo mucho miedo": heard, not waved off
+            return clarify.feeling_heard(dispatcher, tracker)
         dispatcher.utter_message(response=f"utter_{NOT_OURS}")
         return [SlotSet(TOPIC, None)]
 

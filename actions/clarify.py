@@ -8,10 +8,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.reading import likely_topics, selected
+from actions.reading import likely_topics, selected, tells_a_feeling
 from actions.topics import label
 
 VOICE_CHANNEL = "twilio_voice"
+FRIGHTENED = "the patient is frightened or overwhelmed"
 
 
 def options_text(labels: list[str], voice: bool, language: str) -> str:
@@ -39,9 +40,21 @@ def offer_options(dispatcher: CollectingDispatcher, tracker: Tracker, response: 
     return True
 
 
+def feeling_heard(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A feeling, not a question to place: it is heard, and a person offered (unless one
+    has the conversation already)."""
+    dispatcher.utter_message(response="utter_feeling_heard")
+    if services.handed_over(tracker):
+        return []
+    dispatcher.utter_message(response="utter_offer_pharmacy_specialist")
+    return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", FRIGHTENED)]
+
+
 def ask_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Which of the likely topics was meant; the general "I did not understand" when the
     message points nowhere. Counts as not understood (see action_fallback)."""
+    if tells_a_feeling(tracker.latest_message.get("text") or ""):
+        return feeling_heard(dispatcher, tracker)
     count = int(tracker.get_slot("fallback_count") or 0) + 1
     if not offer_options(dispatcher, tracker, "utter_clarify_topic", likely_topics(tracker)):
         dispatcher.utter_message(response="utter_default")
@@ -50,6 +63,8 @@ def ask_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventT
 
 def ask_within_topic(dispatcher: CollectingDispatcher, tracker: Tracker, base: str) -> list[EventType]:
     """A follow-up that fits more than one answer of the topic just discussed."""
+    if tells_a_feeling(tracker.latest_message.get("text") or ""):
+        return feeling_heard(dispatcher, tracker)
     _, _, ranking = selected(tracker, base)
     keys = [str(r["intent_response_key"]) for r in ranking[:3]]
     count = int(tracker.get_slot("fallback_count") or 0) + 1

@@ -54,6 +54,19 @@ def asks_to_wait(text: str) -> bool:
     return bool(_WAIT.fullmatch(" ".join(plain.split())))
 
 
+# "that's still scary", "tengo mucho miedo": a feeling, told without a question.
+_FEELING = re.compile(
+    r"\b(?:scar(?:y|ed)|terrif\w*|afraid|frightening|frightened|overwhelm\w*|nervous|anxious|so hard|too much"
+    r"|heartbroken|freaking out|worried sick|miedo|asustad\w*|nervios\w*|abrumad\w*|angustiad\w*|muy dificil)\b")
+_ASKS = re.compile(r"\?|^(?:what|how|why|when|where|who|which|can|could|will|would|is|are|do|does|should"
+                   r"|que|como|por que|cuando|donde|quien|cual|puedo|puede|es|hay)\b")
+
+
+def tells_a_feeling(text: str) -> bool:
+    plain = " ".join(text.lower().replace("\u00e1", "a").replace("\u00ed", "i").split())
+    return bool(_FEELING.search(plain)) and not _ASKS.search(plain)
+
+
 def closing_remark(text: str) -> bool:
     return bool(_CLOSING.match(text.replace("'", "").replace("\u2019", "")))
 

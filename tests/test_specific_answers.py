@@ -265,6 +265,24 @@ def test_and_the_refill_after_a_copay_answer_starts_the_refill_and_cancel_still_
     assert services.refills.recent() == []
 
 
+@pytest.mark.parametrize(("first", "feeling", "heard"), [
+    ("what are the odds if i do the ivig", "ok. its still really scary tho", "It makes sense to feel this way"),
+    ("cual es la probabilidad con la ivig", "la verdad estoy muy asustada", "Es normal sentirse asi"),
+])
+def test_a_feeling_after_an_answer_is_heard_and_a_person_offered_not_a_menu(twilio, services, first, feeling, heard):
+    sms(twilio, first)
+    said = sms(twilio, feeling)
+    assert said.startswith(heard) and "1)" not in said
+    assert re.search(r"E-\d+", sms(twilio, "si" if heard.startswith("Es") else "yes"))
+    [escalation] = services.escalations.open_queue()
+    assert escalation.reason == "the patient is frightened or overwhelmed"
+
+
+def test_a_fear_told_with_a_topic_is_heard_before_the_answer(twilio):
+    said = sms(twilio, "im nervous about the side effects of the infusions")
+    assert said.index("It makes sense to feel this way") < said.index("infusion reactions")
+
+
 def test_a_name_is_not_taken_for_goodbye(twilio):
     said = sms(twilio, "hi its Maria")
     assert answer("utter_goodbye") not in said and "Goodbye" not in said
