@@ -295,3 +295,9 @@ def test_with_a_person_on_it_thanks_and_goodbye_get_an_answer_not_message_added(
     said = sms(twilio, "muchas gracias por todo")
     assert "agregamos su mensaje" not in said.lower()
     assert said.strip()
+
+
+def test_a_spanglish_first_message_is_answered_in_spanish(twilio):
+    said = "\n".join(twilio.say("hola, the box no ha llegado"))
+    assert said.startswith("Hola, soy NH Support Line") and "envios" in said.lower().replace("í", "i")
+

@@ -17,7 +17,8 @@ _SPANISH = re.compile(
     r"|cuando|porque|puedo|quiero|ayuda|gracias|hola|si|le|lo|se|de|del|al|en|un|una|muy|mucho|su|sus"
     r"|es|son|hay|nos|les|tambien|ahora|hoy|cuanto|cual|quien|esto|eso|aqui|nada|todo|toda|buenos|buenas"
     r"|dias|tardes|noches|usted|ustedes|necesito|quisiera|puede|favor|ella|ellos|era|fue|estaba|medicina"
-    r"|embarazada|hablar|llamar|receta|aseguranza|espanol|porfa|adios|bueno|claro|vale|oiga|senora|senor)\b"
+    r"|embarazada|hablar|llamar|receta|aseguranza|espanol|porfa|adios|bueno|claro|vale|oiga|senora|senor"
+    r"|no ha|han|llegado|llego|llega|todavia|aun)\b"
 )
 _ENGLISH = re.compile(
     r"\b(?:the|my|is|are|and|but|she|he|her|his|what|how|if|i|im|it|its|not|of|to|in|have|has|was|this"
