@@ -242,6 +242,11 @@ class ActionOutOfScope(services.ServiceAction, Action):
             return say_answer(dispatcher, tracker, self.services, key)
         if tells_a_feeling(text):  # "tengo mucho miedo": heard, not waved off
             return clarify.feeling_heard(dispatcher, tracker)
+        if tracker.get_slot("handoff_offered"):
+            # "I need it by Thursday" in reply to an offer of a person: a detail for them;
+            # the offer is made again, and a yes after it still counts.
+            dispatcher.utter_message(response="utter_offer_again")
+            return []
         dispatcher.utter_message(response=f"utter_{NOT_OURS}")
         return [SlotSet(TOPIC, None)]
 

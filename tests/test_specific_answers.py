@@ -366,6 +366,19 @@ def test_the_phone_number_is_given_or_where_to_find_it_never_call_us_at_the_phar
     assert "etiqueta de la farmacia" in said and "llamarnos a la farmacia" not in said
 
 
+@pytest.mark.parametrize(("shipment", "detail", "yes"), [
+    ("donde esta mi caja de ivig, no ha llegado", "la necesito antes del viernes", "si"),
+    ("where is my ivig box, it didnt come", "i need it before friday honestly", "yes"),
+])
+def test_a_detail_in_reply_to_an_offer_keeps_the_offer_and_a_yes_after_it_opens_a_ticket(
+        twilio, services, shipment, detail, yes):
+    sms(twilio, shipment)
+    said = sms(twilio, detail)
+    assert "solo puedo ayudar" not in said and "can only help" not in said
+    assert re.search(r"E-\d+", sms(twilio, yes))
+    assert len(services.escalations.open_queue()) == 1
+
+
 def test_opening_hours_come_from_business_hours(twilio):
     said = sms(twilio, "what time do you close today")
     assert "Monday to Friday, 8 AM to 6 PM (Pacific time)" in said and SUPPORT_PHONE in said
