@@ -70,6 +70,7 @@ LABELS: dict[str, tuple[str, str]] = {
                                         "Mi seguro lo negó. ¿Qué puedo hacer?"),
     "ask_copay_help/cost_amount": ("How much will it cost?", "¿Cuánto va a costar?"),
     "ask_copay_help/foundations": ("Are there charities that help?", "¿Hay fundaciones que ayuden?"),
+    "ask_copay_help/apply_for_me": ("Can you apply for help for me?", "¿Pueden solicitar la ayuda por mí?"),
     "out_of_scope/hours": ("When are you open?", "¿Cuándo están abiertos?"),
     "out_of_scope/location": ("Where is the pharmacy?", "¿Dónde está la farmacia?"),
     "request_refill/shipment_status": ("Where is my shipment?", "¿Dónde está mi envío?"),

@@ -379,6 +379,16 @@ def test_a_detail_in_reply_to_an_offer_keeps_the_offer_and_a_yes_after_it_opens_
     assert len(services.escalations.open_queue()) == 1
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("is the pharmacy able to apply to the foundation for me", "I can't apply for you from here"),
+    ("ustedes me pueden hacer la solicitud del programa de ayuda?", "No puedo solicitarlo desde aqui"),
+])
+def test_asked_to_apply_for_help_it_says_what_it_cannot_do_and_who_can(twilio, text, expected):
+    said = sms(twilio, text)
+    assert said.startswith(expected) or f"\n{expected}" in said
+    assert "copay team" in said or "copagos" in said
+
+
 def test_opening_hours_come_from_business_hours(twilio):
     said = sms(twilio, "what time do you close today")
     assert "Monday to Friday, 8 AM to 6 PM (Pacific time)" in said and SUPPORT_PHONE in said
