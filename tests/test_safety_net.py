@@ -75,6 +75,11 @@ def test_through_model_parse_every_emergency_is_report_emergency(app):
         assert parsed["intent"]["name"] == "report_emergency", text
 
 
+def test_the_net_alone_catches_every_emergency_of_the_blind_sets():
+    # Not the classifier: new examples move it, and twice one of these slipped through.
+    assert [text for text in BLIND_NOW if not safety.check(text).matched] == []
+
+
 def test_every_emergency_of_the_blind_sets_is_report_emergency(app):
     client = app.test_client()
     missed = [text for text in BLIND_NOW
@@ -89,6 +94,7 @@ def test_every_emergency_of_the_blind_sets_is_report_emergency(app):
     "se me rompio la fuente y tengo 30 semanas",
     "my dog is barking like crazy and the baby is not breathing",  # a person named: it counts
     "i gave my sister all my stuff, i wont be needing any of it",
+    "since the infusion i only peed once, a little",  # very little urine after IVIG (F10)
 ])
 def test_labour_too_early_and_quiet_self_harm_are_emergencies(text):
     assert safety.check(text).matched, text

@@ -28,6 +28,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bcatch (?:my|her|his|their) breath\b",
     ],
     "colour": [
+        r"\bdusky\b",
+        r"\blabios (?:\w+ )?(?:blue|azul\w*|morad\w*|gris\w*)\b",
         r"\b(?:blue|gray|grey|purple|dusky|bluish|blueish|purplish|grayish)\s+(?:lips|face|skin|mouth|tongue)\b",
         r"\b(?:lips|face|skin|mouth)\s+(?:\w+\s+){0,3}(?:bluish|blueish|purplish|grayish|greyish|dusky)\b",
         rf"\b(?:lips|face|skin|mouth|he|she|hes|shes|baby|babys)\s+{_W}{{0,3}}(?:blue|blu|blew|gray|grey|purple|dusky)\b",
@@ -36,6 +38,10 @@ SIGNS: dict[str, list[str]] = {
         r"\bblue baby(?: help|[!.]|$)|\bcolou?r is (?:off|wrong|bad|strange)\b|\b(?:pale|white) and (?:limp|floppy|cold|sweaty)\b",
     ],
     "seizure or not waking": [
+        r"\bseiz\w*|\bsees her\b|\bcease your\b",
+        r"\b(?:jerk\w*|twitch\w*|shak\w*)\b.{0,40}\b(?:eyes|one side|over and over|not respond\w*|wont stop|keeps happening)\b",
+        r"\beyes\b.{0,25}\b(?:rolling|rolled|stuck|fixed) (?:back|to one side|looking)",
+        r"\b(?:she|he|baby) (?:just )?flops\b|\btrying to wake (?:her|him|the baby)\b.{0,30}\b(?:min|minutes|cant|wont|flops)\b",
         r"\b(?:seizing|seizure|seizures|seize|convuls\w*|fitting)\b|\bs[ei]+[sz]+ures?\b",
         r"\bwent stiff\b|\b(?:body|arms|legs) (?:is |are |went |got )?stiff\b|\beyes (?:are |keep )?roll\w* (?:back|up)\b",
         r"\bfainting\b|\bblack(?:ing|ed)? out\b|\bfound (?:my|our|the|her|him) (?:\w+ )?on the floor\b",
@@ -53,6 +59,8 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:hard|impossible|difficult) to (?:wake|rouse)\b|\btoo sleepy to\b",
     ],
     "bleeding": [
+        r"\b(?:wont|will not|doesnt|does not|cant) stop bleeding\b",
+        r"\bbruis\w*\b.{0,25}\b(?:all over|popping up|everywhere)\b",
         r"\b(?:vomit\w*|threw|throw\w*|spit\w*|puk\w*|cough\w*)\s+(?:up\s+)?(?:\w+\s+){0,3}blood\b",
         r"\bblood\s+(?:in|on)\s+(?:her|his|the|their|my)?\s*(?:poop|stool|diaper|vomit|spit|nappy|pee|urine)\b",
         r"\bbloody\s+(?:poop|stool|diaper|vomit|spit up|nappy)\b",
@@ -73,12 +81,17 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:vomit\w*|threw up|throw\w* up|spit\w* up|puk\w*)\b.{0,25}\b(?:dark red|bright red|red stuff|maroon)\b",
     ],
     "newborn liver": [
+        r"\byellow\b.{0,40}\b(?:only (?:eaten|fed|ate|nursed)|hasnt (?:eaten|fed)|not (?:eating|feeding))\b",
+        r"\b(?:stomach|belly|tummy)\b.{0,20}\b(?:puffed|bloated|distended|like a balloon)\b",
         rf"\b(?:yel+ow|jaundice\w*|orange)\b.{{0,60}}\b(?:not|wont|isnt|hasnt|has not|poor\w*|refus\w*|stopped|barely|wouldnt|too sleepy to)\s+{_W}{{0,2}}(?:{_FEED}|eaten|fed)",
         rf"\b(?:not|wont|isnt|hasnt|poor\w*|refus\w*|stopped|barely|wouldnt)\s+{_W}{{0,2}}{_FEED}.{{0,60}}\b(?:yellow|jaundice\w*)\b",
         r"\b(?:swollen|swelling|bloated|distended|hard|huge|tight)\s+(?:\w+\s+)?(?:belly|stomach|tummy|abdomen)\b",
         rf"\b(?:belly|stomach|tummy|abdomen)\s+{_W}{{0,4}}(?:swollen|swelling|distended|bloated|hard|tight)\b",
     ],
     "pregnancy": [
+        r"\b(?:movement|movements)\b.{0,10}\bway (?:down|less)\b|\bmove way less\b|\bbarely moved since\b",
+        r"\bbleed\w*\s+(?:a ?lot|alot|heavy|heavily|so much)\b",
+        r"\bscreaming in pain\b|\bon the (?:bathroom )?floor\b.{0,15}\bbleed\w*",
         rf"\b(?:baby|babys|she|he)\s+{_W}?(?:not|isnt|hasnt|stopped|no longer|barely|hardly)\s+{_W}?(?:moving|moved|kicking|kicked|move)\b",
         r"\b(?:less|fewer|no|reduced|decreased|zero|0|none|not one|not a single)\s+(?:fetal\s+|baby\s+)?(?:movement|movements|kicks?|kicking|moving)\b",
         r"\b(?:moving|kicking|movements?)\s+(?:way |much |a lot |so |far )?less\b|\bnot moving as much\b",
@@ -100,6 +113,9 @@ SIGNS: dict[str, list[str]] = {
         r"\bkick counts?\b.{0,40}\b(?:only|just|barely)\b|\bonly (?:got|felt|counted|had) (?:\d+|one|two|three) (?:kicks?|movements?)\b",
     ],
     "infusion reaction": [
+        r"\bchest\b.{0,12}\b(?:hurt\w*|pain\w*|tight\w*|pressure)\b(?!.{0,30}\?)",
+        r"\bswell\w* (?:in|of) (?:my|her|his) (?:face|lips|tongue|throat)\b|\beye is (?:closing|swelling) (?:up|shut)\b",
+        r"\bpeed (?:maybe|only|just) once\b",
         rf"\b(?:throat|chest)\s+(?:is\s+|feels\s+|getting\s+)?{_W}?(?:tight|closing|tightening|heavy)\b",
         r"\bchest\s+(?:\w+\s+)?(?:pain|pains|hurts|pressure)\b|\b(?:pain|pressure|tightness|heaviness) in (?:my|her|his|the) chest\b",
         r"\bthroat\s+(?:feels|is)\s+(?:weird|funny|strange|scratchy|thick)\b|\bhives\b",
@@ -112,10 +128,18 @@ SIGNS: dict[str, list[str]] = {
         rf"\b(?:barely|hardly|not|havent|have not|cant|cannot|no)\s+{_W}?(?:peeing|pee|peed|urinat\w*|wet diapers?)\b",
         r"\b(?:very little|hardly any|barely any|no)\s+(?:urine|pee|wet diapers?)\b",
         r"\b(?:pee|urine)\b.{0,30}\b(?:hardly any|barely any|very little)\b",
+        # "only peed a tiny bit all day", "peeing just a little since the infusion"
+        r"\b(?:only|just|barely|hardly)\s+(?:\w+\s+)?(?:peed|peeing|pee|urinated|urinating)\s+(?:\w+\s+)?(?:a (?:tiny|little) (?:bit|amount)|a little|a few drops|once)\b"
+        r"|\b(?:peed|peeing|urinated|urinating)\s+(?:only |just )?(?:a (?:tiny|little) (?:bit|amount)|a few drops|once)\b",
         r"\b(?:anaphyla\w*|allergic reaction|hives all over|epipen|epi pen)\b",
         r"\bhaving a reaction\b|\breaction (?:to|during) (?:the |my )?(?:ivig|infusion)\b",
     ],
     "self-harm": [
+        r"\bgo be with (?:my|our|her|him)\b|\bill be with (?:my|our|her|him) \w+ soon\b|\bi have a plan\b",
+        r"\b(?:i )?(?:wont|will not) be (?:here|around)(?: (?:tomorrow|anymore|much longer|for long))?"
+        r"(?! (?:on|for|at|until|till|next|this|that|monday|tuesday|wednesday|thursday|friday|saturday|sunday|when|because|so|but))\b",
+        r"\b(?:im|i am) (?:\w+ ){0,6}and not coming back\b",
+        r"\b(?:havent|have not|dont|do not) (?:wanted|want) to be alive\b|\bcut myself\b",
         r"\b(?:dont|do not|no longer)\s+want\s+to\s+(?:live|be alive|be here|wake up)\b",
         # Wanting to join the baby who died, goodbyes said to the living.
         r"\bwant(?:s|ed)?(?: is)? to (?:be|go) where (?:she|he|they|my \w+) (?:is|are)\b"

@@ -22,11 +22,14 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:no le entra|sin) aire\b|\bapnea\b|\bpausas? (?:al|en la) respira\w*",
     ],
     "color": [
+        r"\b(?:pusieron|puso) (?:\w+ )?morad\w*|\bmorad\w* los labios\b",
         r"\b(?:labios|boca|boquita|cara|carita|piel|lengua|lips|unas)\s+(?:\w+\s+){0,3}(?:morad\w*|azul\w*|gris\w*|moradit\w*|azulit\w*|negr\w*)\b",
         r"\bse (?:esta |puso |pone |le puso |le esta poniendo )?(?:poniendo |puso )?(?:morad\w*|azul\w*|gris\w*)\b",
         r"\b(?:esta|se ve|lo veo|la veo|quedo) (?:todo |toda |bien |muy )?(?:morad\w*|azul\w*|gris\w*|palid\w* y fri\w*)\b",
     ],
     "convulsion": [
+        r"\bse (?:le )?van los ojos\b|\bojos (?:para|hacia) atras\b|\bse puso tieso\b|\bcon ?bulsion\w*\b",
+        r"\bno (?:lo |la |le )?puedo despertar\b",
         r"\b(?:convuls\w*|conbuls\w*|combuls\w*|comvuls\w*|ataques?|temblorina)\b",
         r"\btembland\w* (?:todo|toda|mucho|sin parar)\b|\bbrinc\w* en todo el cuerpo\b|\bse (?:le )?pone tieso\b|\btiesito\b",
         r"\b(?:sigue|esta|no para de) tembl\w*\b",
@@ -38,6 +41,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:sigue|sigo|esta) sin despertar\b",
     ],
     "sangrado": [
+        r"\bsangr\w*\b.{0,30}\b(?:no para|no se detiene|no se le para)\b|\bsangrado fuerte\b|\bsangra (?:del|el) ombligo\b",
         r"\b(?:[bv]omit\w*|devolvi\w*|echa\w*|escupi\w*|tose\w*|tosio)\s+(?:\w+\s+){0,2}sangre\b|\b[bv]omito con sangre\b",
         r"\b(?:estoy|esta|sigo|sigue|empece a|empezo a)\s+(?:\w+\s+)?(?:bleeding|sangrando)\b|\bsangre (?:del|de la|por el) (?:ombligo|cordon|nariz|boca)\b",
         r"\b(?:popo|caca|heces|panal|pañal|vomito|pipi)\s+(?:\w+\s+){0,3}(?:sangre|negra|negro)\b|\bsangre en (?:el |la |su )?(?:popo|caca|panal|vomito|pipi)\b",
@@ -47,11 +51,15 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:[bv]omit\w*|devol\w*|echa\w*)\b.{0,30}\bcafe molido\b",
     ],
     "higado": [
+        r"\bamarill\w*\b.{0,30}\bno (?:ha comido|come|quiere comer|toma)\b",
+        r"\bse le hincho (?:la|el) (?:barrig\w*|panz\w*|estomago|pancita|vientre)\b",
         r"\b(?:amarill\w*|ictericia|yellow|amarilla)\b.{0,60}\b(?:no (?:quiere |puede )?(?:come|comer|comido|toma|tomar|tomado|mama|mamar|agarra|chupa|succiona)|sin comer|no quiere (?:la mamila|el pecho|el biberon|la formula|nada)|no come|casi no come|rechaza)\b",
         r"\b(?:no (?:quiere |puede )?(?:come|comer|toma|tomar|mama|agarra)|sin comer|no quiere (?:la mamila|el pecho|el biberon))\b.{0,60}\b(?:amarill\w*|ictericia|yellow)\b",
         r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|estomago|estomaguito|vientre|abdomen|tummy|belly)\s+(?:\w+\s+){0,3}(?:hinchad\w*|inflad\w*|inflamad\w*|dur[oa]|grande y dur\w*|distendid\w*)\b",
     ],
     "embarazo": [
+        r"\bdolor\b.{0,25}\b(?:horrible|terrible|insoportable)\b|\bno me puedo (?:parar|levantar)\b",
+        r"\bdejo de moverse\b|\bya no se mueve\b|\bperdiendo (?:mucho )?liquido\b",
         r"\b(?:sangr\w*|hemorragia)\b.{0,40}\b(?:embarazada|semanas|embarazo)\b|\b(?:embarazada|semanas)\b.{0,40}\bsangr\w*",
         r"\bdolor (?:muy |bien |super )?(?:fuerte|horrible|insoportable|terrible|intenso)\b|\bme duele (?:horrible|muchisimo|demasiado|mucho mucho)\b",
         r"\b(?:no|ya no|casi no|ni) (?:se (?:le )?(?:mueve|movio|ha movido)|(?:lo|la|le)? ?(?:siento|siente|sentimos) (?:moverse|mover|al bebe|a la bebe|las? patadit\w*|patadas?|que se (?:mueve|mueva)))\b",
@@ -59,6 +67,8 @@ SIGNOS: dict[str, list[str]] = {
         r"\bse (?:me )?(?:rompio|reviento) (?:la fuente|la bolsa)\b|\brompi fuente\b|\bse mueve (?:mucho )?menos\b",
     ],
     "reaccion a la infusion": [
+        r"\bpecho apretado\b|\bme aprieta el pecho\b|\bno puedo (?:agarrar|tomar|jalar) aire\b",
+        r"\bcara\b.{0,20}\bhinch\w*|\bno puedo abrir (?:un|el) ojo\b|\bcasi no orino\b",
         r"\bse (?:me|le) (?:esta )?(?:cierr|cerr)\w* la garganta\b|\bgarganta (?:cerrada|cerrando|apretada)\b",
         r"\b(?:labios|cara|lengua|ojos|boca|garganta|parpados)\s+(?:\w+\s+){0,2}hinchad\w*|\bse (?:me|le) (?:esta|estan)? ?hinch\w* (?:la|los|el|las) (?:cara|labios?|lengua|garganta|boca|ojos|parpados)\b",
         r"\b(?:me|le) duele (?:mucho |bien |horrible )?el pe[cs]ho\b|\bdolor (?:fuerte )?(?:en el|de|del) pe[cs]ho\b|\bpresion en el pe[cs]ho\b|\bopresion\b",
@@ -69,6 +79,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:urticaria|ronchas|reaccion alergica|anafila\w*)\b",
     ],
     "autolesion": [
+        r"\bse quiere morir\b|\bmejor me muero\b|\bacabar con mi vida\b|\bno le veo salida\b|\bquitarme la vida\b",
         r"\b(?:me quiero|quiero|quisiera|me voy a) (?:morir|matar|quitar la vida)\b|\bquitarme la vida\b|\bmatarme\b",
         r"\b(?:pienso|pensando|pense|quisiera|ojala|deseo|rezo)\s+(?:en\s+)?(?:que\s+)?(?:ya\s+)?no\s+(?:despertar\w*|volver a despertar)\b",
         r"\bquiero (?:estar|irme) (?:donde esta|con) (?:ella|el|mi (?:bebe|hij[oa]|angelito))(?: otra vez| ya| en el cielo)?\b"
@@ -136,7 +147,7 @@ NOW = re.compile(
 )
 GENERAL = re.compile(
     r"\b(?:cuales son|que (?:senales|señales|signos|sintomas)|senales|señales|signos|sintomas|signs|es normal que"
-    r"|causa|puede (?:causar|dar|tener)|se puede|como es|cuando (?:llamo|llamar|debo)|a quien llamo)\b"
+    r"|causa|puede (?:causar|dar|tener)|se puede|como es|senal|señal|que tanto|cuando (?:llamo|llamar|debo)|a quien llamo)\b"
     r"|\ben que momento\b|\b(?:medicinas?|medicamentos?|pastillas) (?:para|de) (?:las |la )?convulsion\w*"
 )
 PAST = re.compile(
