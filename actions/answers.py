@@ -42,6 +42,9 @@ NOT_OURS = "out_of_scope/other"  # the answer for what this line does not cover
 CONTACT = "out_of_scope/contact"
 OUT_OF_SCOPE_SURE = 0.7  # an out-of-scope reading this confident is not taken as a follow-up
 BARE_YES_WORDS = 3  # "yes", "ok sure": a yes to nothing; longer is a question read weakly
+# A price named: a question about money, even said as a follow-up ("and what does it cost?").
+MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|bills|cuesta|cuestan|costo"
+                   r"|costos|precio|precios|pagar|pago|copago|copagos|biles)\b")
 
 # Asking us to say whether a baby has NH (safety rule 3: never diagnose or rule it out).
 DIAGNOSIS = re.compile(
@@ -119,10 +122,6 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     return key
 
 
-# A price named: a question about money, even said as a follow-up ("and what does it cost?").
-MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|bills|cuesta|cuestan|costo"
-                   r"|costos|precio|precios|pagar|pago|copago|copagos|biles)\b")
-
 def answer_key(tracker: Tracker) -> str | None:
     """The answer the latest message asks for, the topic just discussed taken into account:
     an unsure reading of a short follow-up is answered within that topic."""
@@ -130,9 +129,9 @@ def answer_key(tracker: Tracker) -> str | None:
     if intent not in RETRIEVAL_INTENTS:
         return None
     key, _, _ = selected(tracker, intent)
-    about_money = intent == "ask_copay_help" and MONEY.search(lowered(tracker))  # "y cuanto cuesta"
-    if (confidence < SURE and not about_money) or (
-            intent != topic_base(tracker) and bare_follow_up(lowered(tracker))):
+    text = lowered(tracker)
+    about_money = intent == "ask_copay_help" and MONEY.search(text)  # "y cuanto cuesta"
+    if (confidence < SURE and not about_money) or (intent != topic_base(tracker) and bare_follow_up(text)):
         within, sure, _ = follow_up(tracker)
         if within and sure >= FOLLOWS:
             key = within

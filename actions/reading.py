@@ -8,6 +8,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.nlu.safety_es import sin_acentos
+
 # The topics a question can be about (each a retrieval intent). out_of_scope and
 # request_refill are retrieval intents too, for everyday pharmacy questions and shipments.
 RETRIEVAL_INTENTS = ("ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help")
@@ -50,7 +52,7 @@ _WAIT = re.compile(
 
 
 def asks_to_wait(text: str) -> bool:
-    plain = re.sub(r"[^\w ]+", " ", text.lower().replace("\u00e9", "e").replace("'", ""))
+    plain = re.sub(r"[^\w ]+", " ", sin_acentos(text).replace("'", ""))
     return bool(_WAIT.fullmatch(" ".join(plain.split())))
 
 
@@ -63,7 +65,7 @@ _ASKS = re.compile(r"\?|^(?:what|how|why|when|where|who|which|can|could|will|wou
 
 
 def tells_a_feeling(text: str) -> bool:
-    plain = " ".join(text.lower().replace("\u00e1", "a").replace("\u00ed", "i").split())
+    plain = " ".join(sin_acentos(text).split())
     return bool(_FEELING.search(plain)) and not _ASKS.search(plain)
 
 
@@ -127,8 +129,7 @@ _NO_SUBJECT = frozenset({
 
 def bare_follow_up(text: str) -> bool:
     """A short follow-up that names no subject of its own: only question and little words."""
-    words = re.findall(r"[a-z\u00e0-\u00ff]+", text.lower().replace("\u00e1", "a").replace("\u00e9", "e")
-                       .replace("\u00ed", "i").replace("\u00f3", "o").replace("\u00fa", "u"))
+    words = re.findall(r"[a-z]+", sin_acentos(text))
     return is_follow_up(text) and bool(words) and all(word in _NO_SUBJECT for word in words)
 
 

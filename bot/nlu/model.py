@@ -38,6 +38,11 @@ _STOP_WORDS = re.compile(
 _REFILL_WORDS = re.compile(r"\b(?:refill|refil|reorder|order|resurtido|pedido|next box|shipment|envio)\b")
 
 
+def _asks_for_the_refill(text: str) -> bool:
+    lowered = text.lower()
+    return bool(_REFILL_WORDS.search(lowered)) and not _STOP_WORDS.search(lowered)
+
+
 def build_pipeline(config: dict[str, Any]) -> list[Component]:
     pipeline = config.get("pipeline")
     if not isinstance(pipeline, list) or not pipeline:
@@ -72,7 +77,7 @@ class NLUModel:
             self._set_intent(message, predicted, message.intent_ranking[1]["confidence"])
         leaning = [r for r in message.intent_ranking if r["name"] != classifiers.NLU_FALLBACK]
         if (leaning and leaning[0]["name"] in {CANCEL_INTENT, REFILL_INTENT} and predicted != REFILL_INTENT
-                and not net.matched and _REFILL_WORDS.search(text.lower()) and not _STOP_WORDS.search(text.lower())):
+                and not net.matched and _asks_for_the_refill(text)):
             predicted = REFILL_INTENT
             self._set_intent(message, predicted, leaning[0]["confidence"])
         if predicted in GRIEF_MISREAD_AS and safety.grief_without_a_question(text) and not net.matched:
