@@ -9,17 +9,22 @@ turn up in a log by chance count: a text of twelve characters or more (six of th
 different), a phone number of ten to fifteen digits, a prescription number of six or
 more; digit strings only where they stand alone, not inside a longer number. A value
 the tests also sent as an identifier (a CallSid, a MessageSid) is not counted: the
-fuzzer reuses strings across fields, and identifiers may be logged.
+fuzzer reuses strings across fields, and identifiers may be logged. Nor is a string
+constant of the bot's own code (bot/, actions/): hypothesis draws text from the constants
+of the modules under test, so the fuzzer may send "plain language", and the code logs its
+own constants by design.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -134,8 +139,9 @@ class SensitiveValues:
 
     def _needles(self) -> Iterable[tuple[str, str]]:
         identifiers = "\n".join(self.identifiers)
+        constants = code_constants()
         for value, kind in self.values.items():
-            if value in identifiers:
+            if value in identifiers or value in constants:
                 continue
             # As sent, and as %r or JSON would write it.
             for form in {value, repr(value)[1:-1], json.dumps(value)[1:-1]}:
@@ -144,6 +150,18 @@ class SensitiveValues:
     def _outputs(self) -> list[tuple[str, str]]:
         return [(path.name, path.read_text(errors="replace"))
                 for path in self.files if path.exists()]
+
+
+@cache
+def code_constants() -> frozenset[str]:
+    """Every string literal in the bot's own modules, stripped as sent values are."""
+    root = Path(__file__).resolve().parent.parent
+    found: set[str] = set()
+    for path in [*root.glob("bot/**/*.py"), *root.glob("actions/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value.strip())
+    return frozenset(found)
 
 
 def _pattern(needle: str) -> re.Pattern[str]:

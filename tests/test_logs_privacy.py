@@ -67,6 +67,20 @@ def test_masked_and_unrelated_values_are_not_leaks(planted):
     assert values.leaks(capture.records) == []
 
 
+def test_a_string_of_the_bots_own_code_sent_by_the_fuzzer_is_not_a_leak(planted):
+    """Hypothesis draws text from the constants of the code under test: the fuzzer once
+    sent "plain language" as a speech result, and the opt-out log line names that source."""
+    logger, capture = planted
+    values = SensitiveValues()
+    values.add_request({"From": "+15557778888", "SpeechResult": "plain language",
+                        "CallSid": "CA1"})
+    values.add_request(sms_params("plain language please, my baby is yellow", "+15557778888"))
+    logger.info("opt-out (plain language) from ***8888")
+    logger.info("said plain language please, my baby is yellow")
+    [leak] = values.leaks(capture.records)
+    assert leak.kind == MESSAGE and "my baby is yellow" in leak.context
+
+
 def test_the_output_of_a_process_is_watched_too(tmp_path: Path):
     values = SensitiveValues()
     values.add_request(sms_params("please call me about my refill", "+15557778888"))
