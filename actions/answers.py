@@ -27,6 +27,7 @@ from actions.reading import (
     closing_remark,
     follow_up,
     intent_of,
+    is_follow_up,
     lowered,
     selected,
     tells_a_feeling,
@@ -232,7 +233,10 @@ class ActionOutOfScope(services.ServiceAction, Action):
         text = lowered(tracker)
         if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):  # "puedo tomar tylenol?"
             return say_answer(dispatcher, tracker, self.services, OTHER_MEDICINES)
-        if confidence < OUT_OF_SCOPE_SURE and topic_base(tracker) in RETRIEVAL_INTENTS:
+        # "How long for?", "how come?": no subject of their own, so about the last answer,
+        # however sure the out-of-scope reading.
+        if ((confidence < OUT_OF_SCOPE_SURE or bare_follow_up(text))
+                and topic_base(tracker) in RETRIEVAL_INTENTS):
             answered = follow_up_or_ask(dispatcher, tracker, self.services)
             if answered is not None:
                 return answered
@@ -279,7 +283,8 @@ _PLAINLY = {
                           r"|adios|chao|hasta luego|buenas noches|eso es todo)\b"),
     "bot_challenge": re.compile(r"\b(?:bot|robot|human|real person|computer|machine|ai|automated"
                                 r"|persona real|humano|maquina|computadora)\b"),
-    "deny": re.compile(r"^(?:no|nope|nah|not now|no thanks|no thank you|no gracias|ahorita no|todavia no)\b"),
+    # A no that is only a no: "no thanks, that's all". "No guarantee then?" asks something.
+    "deny": re.compile(r"^(?:no|nope|nah|not now|no thanks|no thank you|no gracias|ahorita no|todavia no)\b[^?]*$"),
     "cancel": re.compile(r"\b(?:cancel\w*|never ?mind|forget (?:it|about it)|stop|olvid\w+|ya no|dejalo)\b"),
 }
 
@@ -295,11 +300,17 @@ class ActionSmallTalk(services.ServiceAction, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         intent, confidence = intent_of(tracker)
+        text = lowered(tracker)
         plainly = _PLAINLY.get(intent)
-        if (confidence < SURE and topic_base(tracker) in RETRIEVAL_INTENTS
-                and not (plainly and plainly.search(lowered(tracker)))):
+        said_plainly = bool(plainly and plainly.search(text))
+        # "So no guarantee?" is not a no: the classifier's confidence does not make it one.
+        unsure = confidence < SURE or (intent == "deny" and not said_plainly and is_follow_up(text))
+        if unsure and topic_base(tracker) in RETRIEVAL_INTENTS and not said_plainly:
             answered = follow_up_or_ask(dispatcher, tracker, self.services)
             if answered is not None:
                 return answered
+        if intent == "deny" and not said_plainly:  # "I'm not sure what that means": no goodbye
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
         dispatcher.utter_message(response=SMALL_TALK.get(intent, "utter_anything_else"))
         return []

@@ -109,6 +109,11 @@ class ActionFallback(services.ServiceAction, Action):
         if count < 2:
             asked = answers.follow_up_or_ask(dispatcher, tracker, self.services)
             return asked if asked is not None else clarify.ask_topic(dispatcher, tracker)
+        if services.channel(tracker) == VOICE_CHANNEL:
+            # A caller is put through to a person (or their voicemail) now, not called back.
+            dispatcher.utter_message(response="utter_voice_trouble")
+            dispatcher.utter_message(response="utter_voice_transfer")
+            return [SlotSet("fallback_count", 0)]
         reference = _open(self.services, tracker, "bot did not understand twice in a row")
         if reference is None:
             dispatcher.utter_message(response="utter_handoff_failed",

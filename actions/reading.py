@@ -21,12 +21,13 @@ SURE = 0.8  # an intent this confident is not read as a follow-up to another top
 FOLLOWS = 0.5  # the topic's own selector at least this sure: answered without asking
 MAX_FOLLOW_UP_WORDS = 9
 _CONNECTIVE = re.compile(
-    r"^(?:and|so|but|or|also|then|what about|how about|what if|ok so|okay so|and if|even"
+    r"^(?:and|so|but|or|also|then|what about|how about|what if|ok so|okay so|ok but|okay but|ok and"
+    r"|okay and|and if|even"
     r"|y|entonces|pero|o sea|tambi[eé]n|y si|qu[eé] tal|y con|y sin|y el|y la|y los|y las)\b")
 # A short question that leans on the answer just given: "how often?", "till when", "who
 # decides?", "what's the max", "cada cuanto?".
 _STEM = re.compile(
-    r"^(?:how (?:often|long|many|much|soon|far)|for how long|till when|until when|up to when|when|who|whom"
+    r"^(?:how (?:often|long|many|much|soon|far|come)|why|for how long|till when|until when|up to when|when|who|whom"
     r"|which|where|what(?:s| is| are)? the (?:max|maximum|most|least|limit|dose|next step|next steps)"
     r"|is there (?:a|an|any)|are there any|so what do (?:i|we) do|then what"
     r"|cada cuanto|cuanto|cuantos|cuantas|hasta cuando|cuando|quien|quienes|con quien|a quien|donde|cual"
@@ -123,7 +124,7 @@ _NO_SUBJECT = frozenset({
     "o", "pero", "entonces", "tambien", "cada", "cuanto", "cuantos", "cuantas", "cuando",
     "hasta", "quien", "quienes", "donde", "cual", "es", "son", "eso", "esto", "esa", "ese",
     "ellos", "ellas", "lo", "la", "las", "los", "el", "de", "veces", "tiempo", "dura", "duran",
-    "otra", "vez",
+    "otra", "vez", "ok", "okay", "why", "come", "not", "por", "que", "porque",
 })
 
 
@@ -133,6 +134,14 @@ def bare_follow_up(text: str) -> bool:
     return is_follow_up(text) and bool(words) and all(word in _NO_SUBJECT for word in words)
 
 
+# "Why?", "how come?", "por qué?" after the chance it comes back: why it does, the cause.
+_WHY_ALONE = re.compile(
+    r"^(?:(?:ok|okay|and|so|but|y|pero|entonces) )*(?:why|how come|but why|why is that|why does it"
+    r"(?: come back| happen again| keep happening)?|por que|y eso por que|por que pasa|por que se repite)"
+    r"(?: (?:though|tho|again|exactly|entonces))?$")
+WHY_IT_COMES_BACK = "ask_what_is_nh/cause"
+
+
 def follow_up(tracker: Tracker) -> tuple[str | None, float, list[dict[str, Any]]]:
     """The latest message read within the topic just discussed, if it is a follow-up:
     (the topic selector's answer, its confidence, its ranking); (None, 0, []) if not."""
@@ -140,6 +149,8 @@ def follow_up(tracker: Tracker) -> tuple[str | None, float, list[dict[str, Any]]
     text = lowered(tracker)
     if base and _WHO_DECIDES.match(text) and "/" in str(tracker.get_slot(TOPIC)):
         return str(tracker.get_slot(TOPIC)), 1.0, []
+    if base == "ask_recurrence_risk" and _WHY_ALONE.match(re.sub(r"[^\w ]+", "", sin_acentos(text)).strip()):
+        return WHY_IT_COMES_BACK, 1.0, []
     if not base or not is_follow_up(text):
         return None, 0.0, []
     return selected(tracker, base)

@@ -83,6 +83,35 @@ def test_follow_ups_about_the_chance_stay_on_the_chance(twilio):
     assert start_of("utter_ask_recurrence_risk/with_treatment") in sms(twilio, "is that with or without treatment?")
 
 
+@pytest.mark.parametrize("then", ["so no guarantee", "so it's not a sure thing"])
+def test_a_no_that_asks_something_is_answered_not_said_goodbye_to(twilio, then):
+    sms(twilio, "will it happen to our next baby")
+    said = sms(twilio, then)
+    assert "does not remove it" in said and "Goodbye" not in said
+
+
+def test_a_plain_no_after_an_answer_still_says_goodbye(twilio):
+    sms(twilio, "will it happen to our next baby")
+    assert "reach out again" in sms(twilio, "no thanks, that's all")
+
+
+@pytest.mark.parametrize(("first", "then", "cause"), [
+    ("will it happen to our next baby", "how come", "GALD"),
+    ("will it happen to our next baby", "but why?", "GALD"),
+    ("va a volver a pasar en mi siguiente embarazo", "y eso por que?", "GALD"),
+])
+def test_why_after_the_chance_is_the_cause(twilio, first, then, cause):
+    sms(twilio, first)
+    said = sms(twilio, then)
+    assert cause in said and ("antibodies" in said or "anticuerpos" in said)
+
+
+def test_how_long_for_after_an_answer_is_not_waved_off_as_out_of_scope(twilio):
+    sms(twilio, "how long does the infusion take")
+    said = sms(twilio, "how long for?")
+    assert answer("utter_out_of_scope/other") not in said
+
+
 def test_a_follow_up_about_infusions_is_read_as_about_infusions(twilio):
     sms(twilio, "how long does the infusion take")
     assert start_of("utter_ask_ivig_treatment/schedule") in sms(twilio, "how often are they?")

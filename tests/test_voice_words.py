@@ -9,7 +9,7 @@ from bot.app import create_app
 from bot.parts import build_parts
 from tests.conftest import AUTH_TOKEN, SUPPORT_PHONE, make_settings
 from tests.helpers import TwilioClient, urgent_first
-from tests.test_voice import SPECIALIST, at, caller, open_hours, response_text  # noqa: F401
+from tests.test_voice import SPECIALIST, after_hours, at, caller, open_hours, response_text  # noqa: F401
 from tests.voice_caller import VoiceCaller
 
 
@@ -101,6 +101,44 @@ def test_a_confused_sentence_at_anything_else_is_asked_again_not_hung_up(caller)
     turn = caller.say("I'm not sure what that means")
     assert not turn.hung_up and "anything else" in turn.text.lower()
     assert caller.say("no thanks").hung_up  # a plain no still ends the call kindly
+
+
+def test_a_follow_up_the_nlu_cannot_place_is_still_answered_on_a_call(caller):  # noqa: F811
+    """"What about the third" names no topic: the dialogue reads it within the answer just
+    heard, as it does for a text, instead of "Sorry, I did not catch that"."""
+    caller.start()
+    caller.say("what is the chance it comes back in another pregnancy")
+    turn = caller.say("what about the third")
+    assert turn.said[0] == response_text("utter_ask_recurrence_risk/each_pregnancy")
+    assert response_text("utter_voice_reprompt") not in turn.text
+
+
+def test_a_caller_who_says_why_after_the_chance_hears_the_cause(caller):  # noqa: F811
+    caller.start()
+    caller.say("what is the chance it comes back in another pregnancy")
+    turn = caller.say("how come")
+    assert "GALD" in turn.said[0] and "antibodies" in turn.said[0]
+
+
+def test_twice_not_understood_after_an_answer_puts_the_caller_through_to_a_person(caller, services):  # noqa: F811
+    caller.start()
+    caller.press("1")
+    first = caller.say("qxz vbnm")
+    assert first.waiting == "Gather" and not first.hung_up
+    second = caller.say("plth krrg")
+    assert second.waiting == "Dial" and second.element.findtext("Number") == SPECIALIST
+    assert "trouble understanding" in second.text
+    # Put through at once: no call-back request is left behind for staff as well.
+    assert services.escalations.open_queue() == []
+
+
+def test_twice_not_understood_after_hours_ends_in_voicemail(twilio, after_hours):  # noqa: F811
+    call = VoiceCaller(twilio)
+    call.start()
+    call.press("3")
+    call.say("qxz vbnm")
+    turn = call.say("plth krrg")
+    assert turn.waiting == "Record" and "not available right now" in turn.text
 
 
 def test_a_refill_asked_for_at_the_copay_offer_goes_to_the_keypad_refill(caller):  # noqa: F811

@@ -14,13 +14,16 @@ runs the call: one step per Twilio request, named in the URL the last TwiML gave
 | entry     | the refill form asking for a number       | digits, ended by # or counted      |
 | emergency | the 911 instruction                      | 1 the menu; silence ends the call  |
 
-Everywhere: 0 is a person (a transfer, or voicemail when closed), star says it again,
-9 switches between English and Spanish (except while keying a number), and no input or
-no answer is asked again twice, then a person. The call speaks the conversation's
-language (the dialogue's `language` slot): its responses' Spanish variations, a Spanish
-voice, and `<Gather language="es-US">` with Spanish hints. Speech is understood once:
-keys said aloud, sounds and "repeat" are the call's own; everything else goes to the
-dialogue. Whatever breaks, the caller hears 911, an apology and the number to call.
+Everywhere: 0 is a person (a transfer, or voicemail when closed), star says it again, 9
+switches between English and Spanish (except while keying a number), and no input, a key
+not offered or words that answer nothing at the menu are asked again twice, then a person.
+Words the NLU cannot place after an answer or at an offer go to the dialogue, which may
+read them as a follow-up; the second time it cannot, it puts the caller through. The call
+speaks the conversation's language (the dialogue's `language` slot): its responses'
+Spanish variations, a Spanish voice, and `<Gather language="es-US">` with Spanish hints.
+Speech is understood once: keys said aloud, sounds and "repeat" are the call's own;
+everything else goes to the dialogue. Whatever breaks, the caller hears 911, an apology
+and the number to call.
 """
 
 from __future__ import annotations
@@ -54,10 +57,11 @@ PERSON, AGAIN, OTHER_LANGUAGE = "0", "*", "9"
 OFFER = {"en": "utter_voice_offer_spanish", "es": "utter_voice_offer_english"}
 SWITCH_TO = {"en": "español", "es": "English"}  # what the dialogue is told a 9 means
 MENU, MORE, AFTER_EMERGENCY = "utter_voice_menu", "utter_anything_else", "utter_voice_after_emergency"
-# At a list of choices, what a caller says that answers none of them is asked again.
-ANSWERS_NOTHING = {"menu": {"affirm", "deny", "greet", "nlu_fallback"},
-                   "more": {"nlu_fallback"}, "offer": {"nlu_fallback"}}
-LONG_NO = 4  # words: "no thanks" ends the call; "I'm not sure what that means" is asked again
+# At the main menu, what a caller says that answers none of its choices is asked again.
+# After an answer or at an offer, what the NLU cannot place goes to the dialogue all the
+# same: it may be a follow-up ("and a third one?") or a feeling, and the dialogue asks
+# which topic was meant, then (the second time) puts the caller through to a person.
+ANSWERS_NOTHING = {"menu": {"affirm", "deny", "greet", "nlu_fallback"}}
 class CallFlow:
     def __init__(self, processor: MessageProcessor, script: VoiceScript, person: SpecialistLine,
                  calls: CallStates, deliveries: TwilioDeliveries) -> None:
@@ -171,8 +175,7 @@ class CallFlow:
             return self.ask_menu(step)
         parse = self.processor.understand_text(heard.speech)
         intent = parse["intent"]["name"]
-        if intent in ANSWERS_NOTHING.get(prompt, set()) or (
-                prompt == "more" and intent == "deny" and len(heard.speech.split()) > LONG_NO):
+        if intent in ANSWERS_NOTHING.get(prompt, set()):
             return self.missed(step)
         if prompt == "more" and intent in {"affirm", "greet"}:  # "yes, something else"
             return self.ask_menu(step)
