@@ -1,10 +1,8 @@
 """Answering a question with the answer it asks for.
 
 The intent says which topic (a retrieval intent), its ResponseSelector which answer
-(`ask_ivig_treatment/side_effects`). On top of the selector, a few safety rules of
-../shared/nh-facts.md pick the answer whatever the wording leans to: a diagnosis asked
-for (rule 3), a change to an infusion (rule 2), a dose in milligrams (the source
-article's error), a warning sign named in a question (F11). The `topic` slot remembers
+(`ask_ivig_treatment/side_effects`). On top of the selector, the safety rules pick the
+answer where the wording calls for one (actions/wording.py). The `topic` slot remembers
 the answer just given, so a short follow-up ("and a third one?") is read within it.
 """
 
@@ -14,7 +12,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clarify, services
@@ -23,6 +21,7 @@ from actions.reading import (
     RETRIEVAL_INTENTS,
     SURE,
     TOPIC,
+    asks_for_a_refill,
     bare_follow_up,
     closing_remark,
     follow_up,
@@ -33,11 +32,11 @@ from actions.reading import (
     tells_a_feeling,
     topic_base,
 )
+from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, safe_answer
 from bot.dialogue.responses import UNSET_SUPPORT_PHONE
 from bot.hours import describe
 from bot.nlu import safety
 
-MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
 OUT_OF_SCOPE = "out_of_scope"
 NOT_OURS = "out_of_scope/other"  # the answer for what this line does not cover
 CONTACT = "out_of_scope/contact"
@@ -47,34 +46,7 @@ BARE_YES_WORDS = 3  # "yes", "ok sure": a yes to nothing; longer is a question r
 MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|bills|cuesta|cuestan|costo"
                    r"|costos|precio|precios|pagar|pago|copago|copagos|biles)\b")
 
-# Asking us to say whether a baby has NH (safety rule 3: never diagnose or rule it out).
-DIAGNOSIS = re.compile(
-    r"\b(?:does|do|did|could|might) (?:my|our|the|this) (?!next|future|later|second|other|another)"
-    r"(?:\w+ )?(?:baby|son|daughter|newborn|fetus|one) (?:\w+ )?(?:have|had|has|be getting)\b"
-    r"|\b(?:is|could) (?:it|this|that) (?:be )?(?:nh|gald)\b|\bdoes (?:that|this|it) mean (?:\w+ )?(?:nh|gald)\b"
-    r"|\bferritin\b|\b(?:my|our|her|his) (?:test|lab|blood) (?:results?|work|tests?)\b"
-    r"|\bultrasound (?:showed|shows|found)\b|\b(?:liver )?enzymes\b|\bbilirubin\b"
-    r"|\b(?:tiene|tendrá|tendra) (?:mi|el|la) (?:bebé|bebe|hija|hijo) (?:hn|hemocromatosis)\b"
-    r"|\b(?:es|será|sera) (?:hn|hemocromatosis)\b|\bferritina\b")
-# A change to an infusion (safety rule 2: never skip, double or delay).
-SCHEDULE_CHANGE = re.compile(
-    r"\b(?:skip|delay|postpone|push(?:ing)? (?:back|it)|move|double|reschedule|stop|cancel|saltar|"
-    r"retrasar|posponer|cambiar|mover|duplicar|doblar)\w* (?:\w+ ){0,3}"
-    r"(?:infusions?|doses?|treatments?|ivig|appointments?|infusi[oó]n(?:es)?|dosis|tratamiento|cita)\b"
-    r"|\b(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b|\bcatch up\b|\bponerme al d[ií]a\b"
-    r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)")
-MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
-MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
-# Another medicine asked about with IVIG or in pregnancy: for the care team or pharmacist
-# (safety rule 2: no personal medical advice).
-OTHER_MEDICINE = re.compile(
-    r"\b(?:tylenol|acetaminophen|paracetamol|ibuprofen|advil|motrin|aleve|naproxen|aspirin|benadryl|diphenhydramine"
-    r"|zofran|ondansetron|antibiotics?|antihistamines?|claritin|zyrtec|sudafed|nyquil|dayquil|steroids?|prednisone"
-    r"|baby aspirin|aspirina|antibioticos?|pastillas? para el dolor|painkillers?|pain (?:meds|medicine|pills))\b")
-PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
-                     r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma)\b")
-
-OTHER_MEDICINES = "other_medicines"  # utter_other_medicines: not a retrieval answer
+REFILL_FORM = "refill_form"
 
 # Answers that only a person can complete, and the offer that follows them:
 # (offer response, the reason an escalation names).
@@ -84,43 +56,13 @@ OFFERS = {
     # Results or symptoms typed in: no diagnosis (rule 3), but a way forward with a person.
     "ask_what_is_nh/cannot_diagnose": ("utter_offer_pharmacy_specialist", "worried about symptoms or results"),
     "out_of_scope/location": ("utter_offer_pharmacy_specialist", "pharmacy address or pickup"),
+    "out_of_scope/helping_someone": ("utter_offer_pharmacy_specialist", "a relative asks how to help"),
     "request_refill/shipment_status": ("utter_offer_pharmacy_specialist", "where a shipment is"),
 }
 
 
 def offer_for(key: str) -> tuple[str, str] | None:
     return COPAY_OFFER if key.startswith("ask_copay_help/") else OFFERS.get(key)
-
-
-def warning_signs(tracker: Tracker) -> str | None:
-    """A warning sign named in a question, a "what if" or a memory: the signs, with 911."""
-    net = tracker.latest_message.get("emergency_net") or {}
-    if not net.get("sign") or net.get("now"):
-        return None
-    return {"infusion": "ask_ivig_treatment/side_effects",
-            "pregnancy": "ask_what_is_nh/warning_signs_pregnancy"}.get(
-        str(net.get("case")), "ask_what_is_nh/warning_signs_newborn")
-
-
-def safe_answer(key: str, text: str, tracker: Tracker) -> str:
-    """The safety rules' answer where the wording calls for one, else the selector's."""
-    base = key.split("/", 1)[0]
-    if base not in MEDICAL:
-        return key
-    if DIAGNOSIS.search(text):
-        return "ask_what_is_nh/cannot_diagnose"
-    if SCHEDULE_CHANGE.search(text):
-        return "ask_ivig_treatment/missed_dose" if MISSED.search(text) else "ask_ivig_treatment/schedule_change"
-    if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):
-        return OTHER_MEDICINES
-    if MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
-        return "ask_ivig_treatment/dose_unit"
-    if PARTNER.search(text) and base == "ask_recurrence_risk":
-        return "ask_recurrence_risk/partner"
-    signs = warning_signs(tracker)
-    if signs and key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"}:
-        return signs
-    return key
 
 
 def answer_key(tracker: Tracker) -> str | None:
@@ -165,15 +107,15 @@ def answer_for(tracker: Tracker, store: services.Services) -> dict[str, Any]:
 
 
 def say_answer(dispatcher: CollectingDispatcher, tracker: Tracker, store: services.Services,
-               key: str) -> list[EventType]:
+               key: str, *, refill_next: bool = False) -> list[EventType]:
     """Utter `key`'s answer, and the offer of a person it calls for (after the refill
-    form, if one is under way); the events that remember it."""
+    form, if one is under way or comes next); the events that remember it."""
     dispatcher.utter_message(**answer_message(key, tracker, store))
     events: list[EventType] = [SlotSet(TOPIC, key), SlotSet("fallback_count", 0)]
     offer = offer_for(key)
     if offer is None or services.handed_over(tracker):  # a person is on the way already
         return events
-    if (tracker.active_loop or {}).get("name"):
+    if (tracker.active_loop or {}).get("name") or refill_next:
         dispatcher.utter_message(response="utter_offer_after_refill")
         return events
     dispatcher.utter_message(response=offer[0])
@@ -190,11 +132,16 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
         key = answer_key(tracker)
         if key is None:  # a retrieval intent without a selector's answer (not trained)
             return clarify.ask_topic(dispatcher, tracker)
-        if safety.tells_a_loss(tracker.latest_message.get("text") or ""):
+        text = tracker.latest_message.get("text") or ""
+        if safety.tells_a_loss(text):
             dispatcher.utter_message(response="utter_condolences_brief")  # sympathy first
-        elif tells_a_feeling(tracker.latest_message.get("text") or ""):
+        elif tells_a_feeling(text):
             dispatcher.utter_message(response="utter_feeling_heard")  # "I'm scared of the side effects"
-        return say_answer(dispatcher, tracker, self.services, key)
+        # "I need a refill, and does the copay card cover it?": the question, then the refill.
+        refill_next = (asks_for_a_refill(text) and not (tracker.active_loop or {}).get("name")
+                       and not key.startswith("request_refill/"))
+        events = say_answer(dispatcher, tracker, self.services, key, refill_next=refill_next)
+        return [*events, FollowupAction(REFILL_FORM)] if refill_next else events
 
 
 def follow_up_answer(dispatcher: CollectingDispatcher, tracker: Tracker,

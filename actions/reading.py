@@ -70,6 +70,19 @@ def tells_a_feeling(text: str) -> bool:
     return bool(_FEELING.search(plain)) and not _ASKS.search(plain)
 
 
+# "I need a refill and does the copay card cover it?": a refill asked for beside a
+# question, not a question about refills ("does the copay cover my refill?").
+_REFILL_REQUEST = re.compile(
+    r"\b(?:i need|i want|need|needs|want|wanna|order|ordering|request|requesting|get|can i have|time for|due for"
+    r"|ready for|necesito|quiero|pedir|solicitar|me toca|mandar|manden|ocupo)\b[^.?!]{0,25}"
+    r"\b(?:refill|refil|refills|reorder|next box|resurtido|resurtir|el siguiente envio)\b"
+    r"|\b(?:running (?:low|out)|almost out|se me (?:acaba|esta acabando)|ya casi no tengo)\b")
+
+
+def asks_for_a_refill(text: str) -> bool:
+    return bool(_REFILL_REQUEST.search(sin_acentos(text.lower())))
+
+
 def closing_remark(text: str) -> bool:
     return bool(_CLOSING.match(text.replace("'", "").replace("\u2019", "")))
 

@@ -9,6 +9,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ask_what_is_nh/definition": ("What is NH?", "¿Qué es la HN?"),
     "ask_what_is_nh/cause": ("What causes NH?", "¿Qué causa la HN?"),
     "ask_what_is_nh/blame": ("Did I cause NH?", "¿Yo causé la HN?"),
+    "ask_what_is_nh/blame_other": ("Did she cause NH?", "¿Ella causó la HN?"),
     "ask_what_is_nh/not_genetic": ("Is NH genetic?", "¿La HN es genética?"),
     "ask_what_is_nh/iron": ("Why is there iron in NH?", "¿Por qué hay hierro en la HN?"),
     "ask_what_is_nh/organs": ("Which organs does NH affect?", "¿Qué órganos afecta la HN?"),
@@ -75,6 +76,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "out_of_scope/location": ("Where is the pharmacy?", "¿Dónde está la farmacia?"),
     "request_refill/shipment_status": ("Where is my shipment?", "¿Dónde está mi envío?"),
     "out_of_scope/contact": ("How do I call you?", "¿Cómo les llamo?"),
+    "out_of_scope/helping_someone": ("How can I help someone going through this?",
+                                     "¿Cómo puedo ayudar a alguien que pasa por esto?"),
     "out_of_scope/what_can_you_do": ("What can you help with?", "¿En qué me puede ayudar?"),
 }
 

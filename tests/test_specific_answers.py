@@ -465,3 +465,48 @@ def test_a_closing_remark_gets_anything_else_not_a_menu(twilio, first, closing, 
     said = sms(twilio, closing)
     assert expected in said
     assert "which of these" not in said and "cual de estas" not in said
+
+
+# -- two things in one message, a sick newborn's thread, a relative ---------------------------
+@pytest.mark.parametrize(("first", "money"), [
+    ("hi i need a refill of my ivig and does the copay card cover all of it?", "copay programs"),
+    ("necesito un resurtido y tambien quiero saber si hay ayuda con el copago", "programas de copago"),
+])
+def test_a_refill_asked_for_beside_a_copay_question_gets_both(twilio, services, first, money):
+    said = sms(twilio, first)
+    assert money in said and ("prescription (Rx) number" in said or "receta (Rx)" in said)
+    assert answer("utter_offer_copay_team") not in said  # one question at a time: the refill
+    sms(twilio, "7654321")
+    done = sms(twilio, "03/14/1990")
+    assert "R-" in done and len(services.refills.recent()) == 1
+
+
+def test_a_copay_question_about_a_refill_is_not_a_refill(twilio):
+    said = sms(twilio, "does the copay card cover my refill?")
+    assert "copay programs" in said and "prescription (Rx) number" not in said
+
+
+def test_in_a_sick_newborns_thread_what_they_will_do_and_whether_it_works_are_about_her(twilio):
+    sms(twilio, "our son is in the nicu, the doctors think it could be nh")
+    said = sms(twilio, "what will they do for him")
+    assert start_of("utter_ask_ivig_treatment/newborn_treatment") in said
+    outcome = sms(twilio, "and does it work?")
+    assert "12 of 16" in outcome and "94 of 100" not in outcome  # F7, not the pregnancy figure
+
+
+def test_a_grandmother_asking_how_to_help_her_daughter_is_answered_and_offered_a_person(twilio):
+    sms(twilio, "my daughter lost her baby to nh in the spring")
+    said = sms(twilio, "what can i do to help her")
+    assert "want to help" in said and "nothing the mother did" in said
+    assert answer("utter_offer_pharmacy_specialist") in said
+    assert answer("utter_out_of_scope/what_can_you_do") not in said
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("is it my daughters fault?", "en"), ("did my wife do something to cause this", "en"),
+    ("es culpa de mi nuera?", "es"),
+])
+def test_asked_whether_someone_else_caused_it_the_answer_speaks_of_her(twilio, text, language):
+    said = sms(twilio, text)
+    assert ("The mother did not cause this" if language == "en" else "La madre no lo caus") in said
+    assert "You did not cause this" not in said and "Usted no lo caus" not in said

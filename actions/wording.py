@@ -1,0 +1,101 @@
+"""What the wording of a question calls for, whatever the ResponseSelector leans to:
+the safety rules of ../shared/nh-facts.md (a diagnosis asked for, rule 3; a change to an
+infusion, rule 2; a dose in milligrams, the source article's error; a warning sign named
+in a question, F11; a new partner, rule 4) and the thread of a sick newborn (F7, not the
+pregnancy figures of F5)."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+
+from actions.reading import TOPIC
+from bot.nlu.safety_es import sin_acentos
+
+MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
+OTHER_MEDICINES = "other_medicines"  # utter_other_medicines: not a retrieval answer
+
+# Asking us to say whether a baby has NH (safety rule 3: never diagnose or rule it out).
+DIAGNOSIS = re.compile(
+    r"\b(?:does|do|did|could|might) (?:my|our|the|this) (?!next|future|later|second|other|another)"
+    r"(?:\w+ )?(?:baby|son|daughter|newborn|fetus|one) (?:\w+ )?(?:have|had|has|be getting)\b"
+    r"|\b(?:is|could) (?:it|this|that) (?:be )?(?:nh|gald)\b|\bdoes (?:that|this|it) mean (?:\w+ )?(?:nh|gald)\b"
+    r"|\bferritin\b|\b(?:my|our|her|his) (?:test|lab|blood) (?:results?|work|tests?)\b"
+    r"|\bultrasound (?:showed|shows|found)\b|\b(?:liver )?enzymes\b|\bbilirubin\b"
+    r"|\b(?:tiene|tendrá|tendra) (?:mi|el|la) (?:bebé|bebe|hija|hijo) (?:hn|hemocromatosis)\b"
+    r"|\b(?:es|será|sera) (?:hn|hemocromatosis)\b|\bferritina\b")
+# A change to an infusion (safety rule 2: never skip, double or delay).
+SCHEDULE_CHANGE = re.compile(
+    r"\b(?:skip|delay|postpone|push(?:ing)? (?:back|it)|move|double|reschedule|stop|cancel|saltar|"
+    r"retrasar|posponer|cambiar|mover|duplicar|doblar)\w* (?:\w+ ){0,3}"
+    r"(?:infusions?|doses?|treatments?|ivig|appointments?|infusi[oó]n(?:es)?|dosis|tratamiento|cita)\b"
+    r"|\b(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b|\bcatch up\b|\bponerme al d[ií]a\b"
+    r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)")
+MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
+MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
+# Another medicine asked about with IVIG or in pregnancy: for the care team or pharmacist
+# (safety rule 2: no personal medical advice).
+OTHER_MEDICINE = re.compile(
+    r"\b(?:tylenol|acetaminophen|paracetamol|ibuprofen|advil|motrin|aleve|naproxen|aspirin|benadryl|diphenhydramine"
+    r"|zofran|ondansetron|antibiotics?|antihistamines?|claritin|zyrtec|sudafed|nyquil|dayquil|steroids?|prednisone"
+    r"|baby aspirin|aspirina|antibioticos?|pastillas? para el dolor|painkillers?|pain (?:meds|medicine|pills))\b")
+PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
+                     r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma)\b")
+
+
+def warning_signs(tracker: Tracker) -> str | None:
+    """A warning sign named in a question, a "what if" or a memory: the signs, with 911."""
+    net = tracker.latest_message.get("emergency_net") or {}
+    if not net.get("sign") or net.get("now"):
+        return None
+    return {"infusion": "ask_ivig_treatment/side_effects",
+            "pregnancy": "ask_what_is_nh/warning_signs_pregnancy"}.get(
+        str(net.get("case")), "ask_what_is_nh/warning_signs_newborn")
+
+
+# A sick newborn being talked about: "what will they do for her", "in the NICU".
+NEWBORN = re.compile(r"\b(?:nicu|newborn|recien nacid\w*|(?:do|doing|give|giving) (?:for|to) (?:her|him|them|the baby"
+                     r"|my baby|our baby|my son|my daughter)|treat (?:her|him|the baby|my baby|our baby)"
+                     r"|hacer(?:le)? (?:a|por) (?:ella|el|mi bebe|la bebe|el bebe)|le van a hacer)\b")
+NEWBORN_ANSWERS = {"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/newborn_outcome",
+                   "ask_ivig_treatment/exchange_transfusion", "ask_ivig_treatment/transplant"}
+# Pregnancy figures that a sick newborn's parent must not be given as the baby's (F5 vs F7).
+PREGNANCY_FIGURES = {"ask_ivig_treatment/effectiveness", "ask_recurrence_risk/with_treatment",
+                     "ask_ivig_treatment/prevents"}
+
+
+def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
+    """Within a sick newborn's thread, "what will they do for her" is her treatment (F7),
+    not IVIG in pregnancy, and "does that work" is her outcome, not the pregnancy figure."""
+    talked_of = str(tracker.get_slot(TOPIC) or "")
+    if key == "ask_ivig_treatment/overview" and (NEWBORN.search(sin_acentos(text)) or talked_of in NEWBORN_ANSWERS):
+        return "ask_ivig_treatment/newborn_treatment"
+    if key in PREGNANCY_FIGURES and talked_of in NEWBORN_ANSWERS and not PREGNANT.search(text):
+        return "ask_ivig_treatment/newborn_outcome"
+    return key
+
+
+PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe)\b")
+
+
+def safe_answer(key: str, text: str, tracker: Tracker) -> str:
+    """The safety rules' answer where the wording calls for one, else the selector's."""
+    base = key.split("/", 1)[0]
+    if base not in MEDICAL:
+        return key
+    key = in_the_nicu(key, text, tracker)
+    if DIAGNOSIS.search(text):
+        return "ask_what_is_nh/cannot_diagnose"
+    if SCHEDULE_CHANGE.search(text):
+        return "ask_ivig_treatment/missed_dose" if MISSED.search(text) else "ask_ivig_treatment/schedule_change"
+    if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):
+        return OTHER_MEDICINES
+    if MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
+        return "ask_ivig_treatment/dose_unit"
+    if PARTNER.search(text) and base == "ask_recurrence_risk":
+        return "ask_recurrence_risk/partner"
+    signs = warning_signs(tracker)
+    if signs and key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"}:
+        return signs
+    return key
