@@ -18,16 +18,8 @@ import re
 from dataclasses import dataclass
 
 from bot.nlu import safety_es
-from bot.nlu.safety_en import (
-    _ENGLISH_WORDS,
-    _INFUSION,
-    _LOSS,
-    _NEWBORN_GROUPS,
-    _PREGNANCY,
-    EXPLICIT,
-    MARKERS,
-    SIGNS,
-)
+from bot.nlu.safety_en import _ENGLISH_WORDS, _INFUSION, _NEWBORN_GROUPS, _PREGNANCY, EXPLICIT, SIGNS
+from bot.nlu.tense_en import _LOSS, MARKERS
 
 EMERGENCY_INTENT = "report_emergency"
 # The first line said for each case (domain.yml): "Call 911 now" when a sign was named.

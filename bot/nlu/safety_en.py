@@ -1,6 +1,6 @@
 """The emergency net in English: the warning signs of F10 and F11 and self-harm as
-parents text and say them (typos, speech-to-text), and what says that one is happening
-now, a question, a memory, a dream or over (bot/nlu/safety.py reads them).
+parents text and say them (typos, speech-to-text); what says that one is happening now,
+a question, a memory, a dream or over is in bot/nlu/tense_en.py.
 
 Patterns read the message as safety.normalise leaves it: lower case, no apostrophes.
 """
@@ -38,7 +38,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bblue baby(?: help|[!.]|$)|\bcolou?r is (?:off|wrong|bad|strange)\b|\b(?:pale|white) and (?:limp|floppy|cold|sweaty)\b",
     ],
     "seizure or not waking": [
-        r"\bseiz\w*|\bsees her\b|\bcease your\b",
+        r"\bseiz\w*|\bsees her\b|\bcease your\b|\bhaving an? (?:sees your|see zure|seizer|seazure|seasure)\b",
+        r"\b(?:stiff|rigid) and (?:twitch\w*|jerk\w*|shak\w*)\b|\b(?:twitch\w*|jerk\w*) and (?:stiff|rigid)\b",
         r"\b(?:jerk\w*|twitch\w*|shak\w*)\b.{0,40}\b(?:eyes|one side|over and over|not respond\w*|wont stop|keeps happening)\b",
         r"\beyes\b.{0,25}\b(?:rolling|rolled|stuck|fixed) (?:back|to one side|looking)",
         r"\b(?:she|he|baby) (?:just )?flops\b|\btrying to wake (?:her|him|the baby)\b.{0,30}\b(?:min|minutes|cant|wont|flops)\b",
@@ -70,6 +71,7 @@ SIGNS: dict[str, list[str]] = {
         r"\bcoffee grounds?\b|\bgushing\b|\bthroat\s+(?:is\s+)?clos\w*|\bthroat\b.{0,20}\bclosing\b",
         r"\bblood everywhere\b|\bbleed\w*\s+(?:bright|red|really|so much|so bad)\b",
         r"\bblood\s+(?:coming|pouring|gushing|running|dripping)\b",
+        r"\bgush\w* of (?:\w+ ){0,2}blood\b|\bblood\b.{0,30}\bstill (?:coming|going|flowing|pouring|running)\b",
         r"\b(?:a lot of|lots of|so much|tons of|too much|heavy)\s+(?:\w+\s+)?(?:blood|bleeding)\b",
         r"\b(?:baby|babys|he|she|hes|shes|i|im|is|am|are|started|keeps|still)\s+(?:(?!not\b)\w+\s+)?bleeding\b",
         r"\bwith (?:her|his|their|my) bleeding\b|\b(?:her|his|their|my) bleeding (?:after|later|tomorrow)\b",
@@ -119,6 +121,7 @@ SIGNS: dict[str, list[str]] = {
         rf"\b(?:throat|chest)\s+(?:is\s+|feels\s+|getting\s+)?{_W}?(?:tight|closing|tightening|heavy)\b",
         r"\bchest\s+(?:\w+\s+)?(?:pain|pains|hurts|pressure)\b|\b(?:pain|pressure|tightness|heaviness) in (?:my|her|his|the) chest\b",
         r"\bthroat\s+(?:feels|is)\s+(?:weird|funny|strange|scratchy|thick)\b|\bhives\b",
+        r"\btongue (?:feels |is |got |getting |went )?(?:so |really |kind of |all )?(?:thick|fat|heavy|numb|too big)\b",
         rf"\b(?:face|lips?|tongue|throat|eyes?|mouth)\s+(?:is\s+|are\s+|feels?\s+|getting\s+|started\s+)?{_W}?(?:swell(?:ing|in|en)|swollen|puff\w*|blowing up)\b",
         rf"\b(?:swell(?:ing|in|en)|swollen|puffy)\s+{_W}?(?:face|lips?|tongue|throat|eyes?|mouth)\b",
         r"\b(?:face|lips|tongue|throat|mouth)\s+and\s+(?:\w+\s+){1,4}(?:swell(?:ing|in|en)|swollen|puff\w*)\b",
@@ -181,6 +184,14 @@ SIGNS: dict[str, list[str]] = {
         r"\btonight is the night\b|\bnot (?:going to|gonna) be (?:around|here) (?:much longer|anymore|tomorrow|after tonight)\b",
         r"\bwont be (?:around|here) (?:much longer|anymore|tomorrow|after tonight)\b|\bgave away (?:all )?(?:my|our) (?:things|stuff|belongings)\b",
         r"\bwant (?:it all|everything|all of it|this all|the pain) to (?:end|stop for good)\b|\bcant keep (?:living|going on|being alive)\b",
+        r"\bwant (?:it all|everything|all of it|this all) to (?:just )?stop\b",
+        # The means said as a thought: driving into the river, off the bridge.
+        r"\b(?:think\w*|thought) (?:about|of) (?:just )?(?:driving|jumping|walking|swerving|going) (?:in|into|off)\b"
+        r"|\b(?:drive|driving|swerve|swerving|jump|jumping)\s+(?:\w+\s+)?(?:into|off) (?:the |a )?(?:river|lake|bridge|cliff|ocean|water|wall|tree)\b",
+        # A last message for the living: "please tell my husband im sorry".
+        r"\btell (?:my )?(?:husband|wife|partner|mom|mum|dad|mother|father|kids|children|family|everyone|him|her|them)"
+        r" (?:that )?(?:i(?:m| am) sorry|i love (?:him|her|them|you)(?: so much)?)\s*[.!]*$",
+        r"\b(?:going|gonna|about) to be with (?:my|our) (?:son|daughter|baby|angel|boy|girl) (?:tonight|soon|in heaven)\b",
         # Someone else at risk: "my mom is saying she is going to hurt herself", a goodbye
         # text and no answer since.
         r"\b(?:going to|gonna|wants to|talking about|threatening to|saying (?:she|he|they)(?:s| is| are)? going to)\s+(?:hurt|kill|harm)"
@@ -195,7 +206,7 @@ SIGNS: dict[str, list[str]] = {
         r"(?<!yes )(?<!yeah )(?<!ok )(?<!sure )\bplease help(?: (?:me|us))?(?: now| asap)?[!. ]*$",
         # "financial help please" or "refill help asap" ask for the pharmacy, not for 911.
         r"(?<!financial )(?<!money )(?<!copay )(?<!co pay )(?<!billing )(?<!insurance )(?<!refill )(?<!payment )"
-        r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! (?:me |us )?(?:w |with |on |out with )?(?:understand|with|find|figure|get|know|pay|the (?:copay|bill|cost|insurance|refill|paperwork|forms?)|my (?:copay|bill|insurance|refill)))",
+        r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! (?:me |us )?(?:w |with |on |out with )?(?:understand|with|find|figure|get|know|pay|move|reschedule|change|book|schedule|set up|sort|the (?:copay|bill|cost|insurance|refill|paperwork|forms?)|my (?:copay|bill|insurance|refill)))",
         r"\bsend help\b|\bneed help (?:right )?now\b|\bhurry\b|^urgent(?: please| help|[!.]|$)",
         r"(?<!no )(?<!not an )(?<!not a )\bemer+g+ency[!. ]*$",
         r"\b(?:urine|pee) is (?:almost )?nothing\b|\bdizzy\b.{0,25}\bcant (?:stand|walk)\b",
@@ -206,93 +217,6 @@ SIGNS: dict[str, list[str]] = {
     ],
 }
 
-# Something in the message says it is happening now.
-_NOW_STRONG = re.compile(
-    r"\b(?:right now|currently|at the moment|just now|just started|hurry|asap|please help|help me|keeps"
-    r"|(?:someone|somebody|anyone|anybody) (?:\w+ )?help|help (?:us|her|him|my|our)"
-    r"|(?<!so )(?<!very )(?<!lay )(?<!laid )(?<!lying )(?<!was )still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder))"
-    r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago|(?:for|since) (?:the (?:last|past) )?(?:\d+|a few|ten|five|two|three|an?) ?(?:min|mins|minutes|hours?|hrs?)"
-    r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop)\b"
-)
-_NOW = re.compile(
-    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening))\b|\bwhat (?:do|should) (?:i|we) do\b(?! if)"
-    r"|\b(?:shes|hes|theyre|she is|he is|baby is|babys|my (?:\w+ ){1,3}(?:is|isnt|are|feels|looks|hurts|wont|cant|hasnt)|she isnt|he isnt)\b"
-    r"|\b(?:it|this|that) (?:is|feels|looks|hurts)\b|\bhurts\b"
-    r"|\b(?:im|i am) (?!a |an |the |\d|so sorry|sorry|just|wondering|curious|asking|scared|afraid|worried"
-    r"|pregnant again|expecting again|trying|learning|exhausted|so tired|tired|dying to)"
-    # A new baby named beside a lost one: "our first baby had NH. the new one is yellow".
-    r"|\b(?:this|the new|our new|my new|new) (?:baby|one|newborn|little one)\b|\b(?:my|our) newborns?\b"
-    r"|\bborn (?:yesterday|today|last night|this week|\w+ days ago)\b|\b(?:one|newborn) is\b"
-    r"|\b(?:i|she|he) (?:cant|cannot|can not) (?:stand|walk|breathe|get up|move)\b"
-    r"|\b(?:days?|weeks?|months?) old (?:is|isnt|has|hasnt|wont|cant|keeps|just)\b"
-    r"|\b(?:its|it has|its been|been going on for|for the (?:last|past)) (?:been )?(?:\d+|a few|ten|twenty|thirty) (?:min|mins|minutes|hours?)\b"
-    r"|\bsince (?:the infusion|this morning|an hour ago|last night)\b|\bjust now\b|\bright now\b|\bupdate\b"
-)
-# Imagining one, or saying plainly it is not happening: beats "she's ..." and "today".
-_GENERAL_STRONG = re.compile(
-    r"\bwhat (?:if|would happen if)\b|\b(?:if|in case|whenever) (?:my|the|our|she|he|i|we|it|her|his|baby|ever)\b"
-    r"|\bhow (?:would|do|can|will) (?:i|we|you) (?:know|tell)\b|\bno emergency\b|\bnot an emergency\b|\bits not\b"
-    r"|\bjust (?:learning|wondering|asking|curious)\b|\bjust want(?:ed)? to (?:know|learn|ask|be ready)\b|\bi just want a\b"
-    r"|\b(?:wants?|wanted) to know (?:if|whether|what|how)\b|\bwondering (?:if|whether)\b|\bis that true\b"
-    r"|\bhow (?:much|little|many|long) is too\b|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
-    r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
-    r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
-    r"|\b(?:when|at what point) (?:exactly |do |should |would )*(?:i|we) (?:call|go|dial)\b|\b911 rule\b"
-    r"|\b(?:seizure|anti seizure) (?:meds?|medicines?|medications?|pills|prescriptions?|drugs)\b"
-    r"|\bwill (?:that|it|this) happen\b|\bhow (?:common|often|likely|rare|long)\b|\b(?:im|i am) not suicidal\b"
-    r"|^(?:is|are|does|do|can|could|will|would)\s+(?!(?:she|he|my|the baby|baby|it|this|that|her|his|i|we|they|there|you|u"
-    r"|possible|someone|somebody|anyone|anybody)\b)"
-)
-# Asking about warning signs in general.
-_GENERAL = re.compile(
-    r"\b(?:what|which)\s+(?:are|is|were|would|should)?\s*(?:the\s+)?(?:\w+\s+)?"
-    r"(?:signs?|symptoms?|side effects?|warning|watch for|look out for|counts?|risks?)\b"
-    r"|\b(?:signs?|symptoms?|side effects?) (?:of|to watch|to look)\b|\bthe (?:emergency|warning) signs\b"
-    r"|\bwhat to (?:look|watch) (?:out )?for\b|\b(?:anything|something|things|stuff) (?:i|we) (?:should|need to|have to) (?:look|watch) (?:out )?for\b|\b(?:when|how) (?:should|do|would|can|will|could) (?:i|we|you)\b"
-    r"|\bwhat (?:does|do|is|are|should|would|will|happens)\b|\bwhy (?:did|do|does|would|is)\b"
-    r"|\b(?:can|could|does|do|will|would) (?:ivig|nh|gald|babies|infusions?|it|the infusion|every)\b"
-    r"|\b(?:is|are) (?:\w+\s+){0,3}(?:always|common|(?<!so )(?<!really )(?<!very )(?<!too )bad|dangerous|safe|a side effect|a (?:common )?reaction)\b"
-    r"|\bshould (?:we|i) (?:go|call)\b.{0,40}\bif\b|\b(?:scared that|afraid that|scared my|afraid my)\b"
-)
-# Remembering a past event (a loss retold is not a new emergency).
-_PAST = re.compile(
-    r"\b(?:died|pa+ss?ed away|pa+ss?ed on|lost (?:him|her|them|our|my|a|the)|before (?:he|she|they) (?:died|pa+ss?ed)"
-    r"|stillb(?:orn|irth)|grieve|grieving|replay\w*|cant forget|close my eyes|at the end|the night (?:he|she|they|our|my)|(?:at|by) (?:his|her|their) grave"
-    r"|years? ago|last (?:year|month|week|pregnancy|time)|in (?:19|20)\d\d|first (?:baby|pregnancy)"
-    r"|previous (?:baby|pregnancy)|our loss|remember|went away|at birth|when (?:he|she) was born|as a newborn"
-    r"|fixed it|i had|we had|i was|he was|she was|they (?:checked|monitored|said)|airlifted)\b"
-)
-_DREAM = re.compile(
-    r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking"
-    r"|(?:in|on) (?:a|the|this) (?:movie|film|show|tv show|episode|video|book)|on tv)\b"
-)
-# About an animal or a thing, with no person named anywhere in the message: for a vet
-# or a mechanic, not 911. It comes before everything that says "now".
-_NOT_A_PERSON = re.compile(
-    r"^(?!.*\b(?:baby|babys|newborn|infant|son|daughter|wife|husband|kid|child|pregnan\w*|me|my body|i|im|ive)\b)"
-    r".*\b(?:my|our|the) (?:dog|puppy|cat|kitten|fish|goldfish|hamster|bird|parrot|rabbit|bunny|horse|pet|car|truck|van)\b"
-)
-# Said to be over: "she's fine now", "it went away", "all is good".
-_RESOLVED = re.compile(
-    r"(?<!not )(?<!isnt )(?<!arent )(?<!wont )(?<!not be )"
-    r"(?:(?:is|s|are|re) (?:fine|ok|okay|good|great|healthy|strong|up) (?:now|again)|doing (?:well|great|fine|good)"
-    r"|(?:has|have) been (?:fine|good|great|ok|okay|normal)"
-    r"|(?:feeding|eating|breathing|sleeping|moving|kicking) (?:well|great|fine|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
-    r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
-    r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
-    r"|cleared up|(?:is|s|are|re) (?:thriving|stable now|running everywhere)|now (?:hes|shes|theyre) (?:thriving|\d+)"
-    r"|(?:monitored|checked|looked at|examined) (?:me|her|him|us|the baby)\b.{0,60}\b(?:fine|ok|okay|good|normal|healthy)"
-    r"|(?:home|discharged) (?:and|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|home))\b"
-)
-_LOSS = re.compile(
-    r"\bwould have been (?:his|her|their|our|my) (?:\w+ )?(?:birthday|due date)|\b(?:first|1st) birthday without\b"
-    r"|\b(?:heavenly|angel) (?:birthday|baby|babies)\b|\bsince (?:we|i) lost\b"
-    r"|\b(?:he|she|they|baby|son|daughter|boy|girl|child|twins?) (?:\w+ )?pa+ss?ed\b(?! (?:the|a|an|her|his|my) )"
-    r"|\bpa+ss?ed (?:from|of)\b|\bdid(?:n'?t| not) (?:make it|survive)\b"
-    r"|\b(?:died|pa+ss?ed away|pa+ss?ed on|stillb(?:orn|irth)|angel|funeral|grave"
-    r"|lost (?:him|her|them|(?:our|my|a) (?:\w+ )?(?:baby|son|daughter|boy|girl|child|twins?|newborn|angel|pregnancy))"
-    r"|before (?:he|she|they) (?:died|pa+ss?ed)|at the end|the night (?:he|she|our|my) \w+ (?:died|passed|stopped))\b"
-)
 _PREGNANCY = re.compile(r"\b(?:pregnan\w*|\d+ ?(?:weeks?|wks?)\b(?! old)|trimester|contractions?|labou?r|ob|obgyn|midwife|l ?d|kicks?|fetal)\b")
 _INFUSION = re.compile(r"\b(?:infusions?|ivig|ivg|iv|drip|treatment)\b")
 _BABY = re.compile(r"\b(?:baby|babys|newborn|infant|son|daughter|he|she|hes|shes|him|her|little one|weeks? old|days? old|months? old)\b")
@@ -301,6 +225,3 @@ _ENGLISH_WORDS = re.compile(
     r"|with|you|your|can|will|do|does|did|been|just|get|got|after|she|we|our)\b")
 EXPLICIT = {"explicit", "explicito"}  # "emergency", "911", "help": no warning sign named
 _NEWBORN_GROUPS = {"breathing", "colour", "seizure or not waking", "bleeding", "newborn liver"}
-
-MARKERS = {"not_a_person": _NOT_A_PERSON, "now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
-           "general_strong": _GENERAL_STRONG, "now": _NOW, "general": _GENERAL, "past": _PAST}

@@ -55,14 +55,17 @@ SIGNOS: dict[str, list[str]] = {
         r"\bse le hincho (?:la|el) (?:barrig\w*|panz\w*|estomago|pancita|vientre)\b",
         r"\b(?:amarill\w*|ictericia|yellow|amarilla)\b.{0,60}\b(?:no (?:quiere |puede )?(?:come|comer|comido|toma|tomar|tomado|mama|mamar|agarra|chupa|succiona)|sin comer|no quiere (?:la mamila|el pecho|el biberon|la formula|nada)|no come|casi no come|rechaza)\b",
         r"\b(?:no (?:quiere |puede )?(?:come|comer|toma|tomar|mama|agarra)|sin comer|no quiere (?:la mamila|el pecho|el biberon))\b.{0,60}\b(?:amarill\w*|ictericia|yellow)\b",
-        r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|estomago|estomaguito|vientre|abdomen|tummy|belly)\s+(?:\w+\s+){0,3}(?:hinchad\w*|inflad\w*|inflamad\w*|dur[oa]|grande y dur\w*|distendid\w*)\b",
+        r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|estomago|estomaguito|vientre|abdomen|tummy|belly)\s+(?:\w+\s+){0,5}(?:hinchad\w*|inflad\w*|inflamad\w*|dur[oa]|grande y dur\w*|distendid\w*|como (?:un )?globo)\b",
     ],
     "embarazo": [
         r"\bdolor\b.{0,25}\b(?:horrible|terrible|insoportable)\b|\bno me puedo (?:parar|levantar)\b",
         r"\bdejo de moverse\b|\bya no se mueve\b|\bperdiendo (?:mucho )?liquido\b",
         r"\b(?:sangr\w*|hemorragia)\b.{0,40}\b(?:embarazada|semanas|embarazo)\b|\b(?:embarazada|semanas)\b.{0,40}\bsangr\w*",
         r"\bdolor (?:muy |bien |super )?(?:fuerte|horrible|insoportable|terrible|intenso)\b|\bme duele (?:horrible|muchisimo|demasiado|mucho mucho)\b",
-        r"\b(?:no|ya no|casi no|ni) (?:se (?:le )?(?:mueve|movio|ha movido)|(?:lo|la|le)? ?(?:siento|siente|sentimos) (?:moverse|mover|al bebe|a la bebe|las? patadit\w*|patadas?|que se (?:mueve|mueva)))\b",
+        r"\b(?:no|ya no|casi no|ni) (?:se (?:le )?(?:mueve|movio|ha movido)|(?:lo|la|le)? ?(?:siento|siente|sentimos) (?:moverse|mover|al bebe|a la bebe|a mi bebe|a mi bebita|a mi bebito|las? patadit\w*|patadas?|que se (?:mueve|mueva)))\b",
+        # Waters breaking: "me esta saliendo agua por las piernas" (a car or a sink is not).
+        r"^(?!.*\b(?:carro|coche|auto|camioneta|motor|radiador|techo|fregadero|tuberia|lavadora|refri)\b).*"
+        r"\b(?:saliendo|sale|salio|se me sale|escurriendo|escurre|chorreando|goteando)\s+(?:\w+\s+){0,2}(?:agua|liquido)\b",
         r"\bno (?:he|ha|hemos) sentido (?:al bebe|moverse|que se mueva|patadas?|pataditas)\b|\bya no (?:lo |la )?siento\b|\bno patea\b",
         r"\bse (?:me )?(?:rompio|reviento) (?:la fuente|la bolsa)\b|\brompi fuente\b|\bse mueve (?:mucho )?menos\b",
     ],
@@ -124,10 +127,12 @@ NOW_STRONG = re.compile(
 RESOLVED = re.compile(
     r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor)|todo (?:esta |salio )?bien|se le (?:quito|paso)"
     r"|ya se (?:le |me )?(?:quito|paso)|se me (?:quito|paso)|salio (?:negativo|bien|sin)|esta (?:sanito|sanita|perfect\w*)"
+    r"|eso fue hace (?:\w+ )?(?:anos|meses)|ya se (?:fueron|fue)|se (?:fueron|quitaron) (?:hace rato|solas|con)|todo bien"
     r"|ya esta fuerte|esta fuerte|esta (?:super|muy) bien|se (?:le |me )?quitaron|de la ultima vez|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta)\b"
 )
 DREAM = re.compile(
-    r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando|en (?:la|una) (?:pelicula|serie|novela|tele)|en (?:el|un) video)\b"
+    r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando|en (?:la|una) (?:pelicula|serie|novela|tele)|en (?:el|un) video"
+    r"|(?:me falta el aire|no puedo respirar) sin (?:ella|el|ellos|mi)|muert[oa] de (?:cansancio|sueno|hambre|risa|ganas))\b"
 )
 # About an animal or a thing, with no person named anywhere in the message (see safety_en).
 NOT_A_PERSON = re.compile(
@@ -139,7 +144,8 @@ GENERAL_STRONG = re.compile(
     r"|en caso de|como (?:se|sabre|sabria|saber|distingo|distinguir|saberlo) (?:si|cuando|que)|como distingo"
     r"|no es (?:una )?emergencia|solo (?:quiero|queria) (?:saber|aprender|preguntar)|me da miedo|tengo miedo de|me preocupa"
     r"|(?:estoy|ando) (?:tan|muy|bien|super) cansad\w*|jaja\w*|como se ve|como luce|que se considera"
-    r"|(?:los|las|a los|unos) (?:bebes|ninos|recien nacidos)|cuanto tiempo|puede (?:salir|pasar|dar))\b"
+    r"|(?:los|las|a los|unos) (?:bebes|ninos|recien nacidos)|cuanto tiempo|puede (?:salir|pasar|dar)"
+    r"|si (?:un|una) (?:bebe|nino|nina)|tiene que ver|(?:es|son) (?:un )?efectos? secundarios?|puede (?:la|el) \w+ causar|instrucciones (?:de|para) la nin\w*)\b"
 )
 NOW = re.compile(
     r"\b(?:ahora|hoy|esta noche|ya)\b|\b(?:esta|estoy|tiene|tengo|se (?:le |me )?esta)\b|\bque hago\b"

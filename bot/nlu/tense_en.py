@@ -1,0 +1,107 @@
+"""What says an English message's warning sign is happening now, imagined, asked about,
+remembered, dreamt or over, and what tells a loss (bot/nlu/safety.py reads them, in the
+order its `_happening_now` gives). The signs themselves are in bot/nlu/safety_en.py.
+
+Patterns read the message as safety.normalise leaves it: lower case, no apostrophes.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Something in the message says it is happening now.
+_NOW_STRONG = re.compile(
+    r"\b(?:right now|currently|at the moment|just now|just started|hurry|asap|please help|help me|keeps"
+    r"|(?:someone|somebody|anyone|anybody) (?:\w+ )?help|help (?:us|her|him|my|our)"
+    r"|(?<!so )(?<!very )(?<!lay )(?<!laid )(?<!lying )(?<!was )still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder|see|hear|picture|replay|need|have to|get them))"
+    r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago|(?:for|since) (?:the (?:last|past) )?(?:\d+|a few|ten|five|two|three|an?) ?(?:min|mins|minutes|hours?|hrs?)"
+    r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop)\b"
+)
+_NOW = re.compile(
+    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening))\b|\bwhat (?:do|should) (?:i|we) do\b(?! if)"
+    r"|\b(?:shes|hes|theyre|she is|he is|baby is|babys|my (?:\w+ ){1,3}(?:is|isnt|are|feels|looks|hurts|wont|cant|hasnt)|she isnt|he isnt)\b"
+    r"|\b(?:it|this|that) (?:is|feels|looks|hurts)\b|\bhurts\b"
+    r"|\b(?:im|i am) (?!a |an |the |\d|so sorry|sorry|just|wondering|curious|asking|scared|afraid|worried"
+    r"|pregnant again|expecting again|trying|learning|exhausted|so tired|tired|dying to)"
+    # A new baby named beside a lost one: "our first baby had NH. the new one is yellow".
+    r"|\b(?:this|the new|our new|my new|new) (?:baby|one|newborn|little one)\b|\b(?:my|our) newborns?\b"
+    r"|\bborn (?:yesterday|today|last night|this week|\w+ days ago)\b|\b(?:one|newborn) is\b"
+    r"|\b(?:i|she|he) (?:cant|cannot|can not) (?:stand|walk|breathe|get up|move)\b"
+    r"|\b(?:days?|weeks?|months?) old (?:is|isnt|has|hasnt|wont|cant|keeps|just)\b"
+    r"|\b(?:its|it has|its been|been going on for|for the (?:last|past)) (?:been )?(?:\d+|a few|ten|twenty|thirty) (?:min|mins|minutes|hours?)\b"
+    r"|\bsince (?:the infusion|this morning|an hour ago|last night)\b|\bjust now\b|\bright now\b|\bupdate\b"
+)
+# Imagining one, or saying plainly it is not happening: beats "she's ..." and "today".
+_GENERAL_STRONG = re.compile(
+    r"\bwhat (?:if|would happen if)\b|\b(?:if|in case|whenever) (?:my|the|our|she|he|i|we|it|her|his|baby|ever|a|an)\b"
+    r"|\bruns in (?:the|my|his|her|our|their) (?:\w+ )?family\b|\bhaha\w*\b|\blmao\b|\bjust venting\b"
+    r"|\bhow (?:much|often|many times) (?:should|does|do|is|are) (?:the |a |my |our )?(?:baby|babies)\b"
+    r"|\bhow (?:would|do|can|will) (?:i|we|you) (?:know|tell)\b|\bno emergency\b|\bnot an emergency\b|\bits not\b"
+    r"|\bjust (?:learning|wondering|asking|curious)\b|\bjust want(?:ed)? to (?:know|learn|ask|be ready)\b|\bi just want a\b"
+    r"|\b(?:wants?|wanted) to know (?:if|whether|what|how)\b|\bwondering (?:if|whether)\b|\bis that true\b"
+    r"|\bhow (?:much|little|many|long) is too\b|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
+    r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
+    r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
+    r"|\b(?:when|at what point) (?:exactly |do |should |would )*(?:i|we) (?:call|go|dial)\b|\b911 rule\b"
+    r"|\b(?:seizure|anti seizure) (?:meds?|medicines?|medications?|pills|prescriptions?|drugs)\b"
+    r"|\bwill (?:that|it|this) happen\b|\bhow (?:common|often|likely|rare|long)\b|\b(?:im|i am) not suicidal\b"
+    r"|^(?:is|are|does|do|can|could|will|would)\s+(?!(?:she|he|my|the baby|baby|it|this|that|her|his|i|we|they|there|you|u"
+    r"|possible|someone|somebody|anyone|anybody)\b)"
+)
+# Asking about warning signs in general.
+_GENERAL = re.compile(
+    r"\b(?:what|which)\s+(?:are|is|were|would|should)?\s*(?:the\s+)?(?:\w+\s+)?"
+    r"(?:signs?|symptoms?|side effects?|warning|watch for|look out for|counts?|risks?)\b"
+    r"|\b(?:signs?|symptoms?|side effects?) (?:of|to watch|to look)\b|\b(?:a |the )?normal side effects?\b|\bthe (?:emergency|warning) signs\b"
+    r"|\bwhat to (?:look|watch) (?:out )?for\b|\b(?:anything|something|things|stuff) (?:i|we) (?:should|need to|have to) (?:look|watch) (?:out )?for\b|\b(?:when|how) (?:should|do|would|can|will|could) (?:i|we|you)\b"
+    r"|\bwhat (?:does|do|is|are|should|would|will|happens)\b|\bwhy (?:did|do|does|would|is)\b"
+    r"|\b(?:can|could|does|do|will|would) (?:ivig|nh|gald|babies|infusions?|it|the infusion|every)\b"
+    r"|\b(?:is|are) (?:\w+\s+){0,3}(?:always|common|(?<!so )(?<!really )(?<!very )(?<!too )bad|dangerous|safe|a side effect|a (?:common )?reaction|a (?:warning )?sign)\b"
+    r"|\bshould (?:we|i) (?:go|call)\b.{0,40}\bif\b|\b(?:scared that|afraid that|scared my|afraid my)\b"
+)
+# Remembering a past event (a loss retold is not a new emergency).
+_PAST = re.compile(
+    r"\b(?:died|pa+ss?ed away|pa+ss?ed on|lost (?:him|her|them|our|my|a|the)|before (?:he|she|they) (?:died|pa+ss?ed)"
+    r"|stillb(?:orn|irth)|grieve|grieving|replay\w*|cant forget|close my eyes|at the end|the night (?:he|she|they|our|my)|(?:at|by) (?:his|her|their) grave"
+    r"|years? ago|last (?:year|month|week|pregnancy|time|infusion|dose|treatment)|in (?:19|20)\d\d|first (?:baby|pregnancy)"
+    r"|previous (?:baby|pregnancy)|our loss|remember|went away|at birth|when (?:he|she) was born|as a newborn"
+    r"|fixed it|i had|we had|i was|he was|she was|they (?:checked|monitored|said)|airlifted)\b"
+)
+_DREAM = re.compile(
+    r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking"
+    r"|(?:in|on) (?:a|the|this) (?:movie|film|show|tv show|episode|video|book)|on tv"
+    r"|cant breathe without (?:her|him|them|my|our))\b"
+)
+# About an animal or a thing, with no person named anywhere in the message: for a vet
+# or a mechanic, not 911. It comes before everything that says "now".
+_NOT_A_PERSON = re.compile(
+    r"^(?!.*\b(?:baby|babys|newborn|infant|son|daughter|wife|husband|kid|child|pregnan\w*|me|my body|i|im|ive)\b)"
+    r".*\b(?:my|our|the) (?:dog|puppy|cat|kitten|fish|goldfish|hamster|bird|parrot|rabbit|bunny|horse|pet|car|truck|van)\b"
+)
+# Said to be over: "she's fine now", "it went away", "all is good".
+_RESOLVED = re.compile(
+    r"(?<!not )(?<!isnt )(?<!arent )(?<!wont )(?<!not be )"
+    r"(?:(?:is|s|are|re) (?:fine|ok|okay|good|great|healthy|strong|up) (?:now|again)|doing (?:well|great|fine|good)"
+    r"|(?:has|have) been (?:fine|good|great|ok|okay|normal)"
+    r"|(?:feeding|eating|breathing|sleeping|moving|kicking) (?:well|great|fine|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
+    r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
+    r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
+    r"|(?:it all|everything|it) went (?:fine|well|ok|okay|smoothly)|went (?:back )?down|then it passed|it passed"
+    r"|pinked (?:right |back )?up|(?:pediatrician|doctor|dr|nurse|midwife|ob) said (?:\w+ )?(?:normal|fine|ok|okay)"
+    r"|that was (?:in )?(?:19|20)\d\d|that was (?:\w+ ){0,2}(?:years?|months?) ago"
+    r"|cleared up|(?:is|s|are|re) (?:thriving|stable now|running everywhere)|now (?:hes|shes|theyre) (?:thriving|\d+)"
+    r"|(?:monitored|checked|looked at|examined) (?:me|her|him|us|the baby)\b.{0,60}\b(?:fine|ok|okay|good|normal|healthy)"
+    r"|(?:home|discharged) (?:and|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|home))\b"
+)
+_LOSS = re.compile(
+    r"\bwould have been (?:his|her|their|our|my) (?:\w+ )?(?:birthday|due date)|\b(?:first|1st) birthday without\b"
+    r"|\b(?:heavenly|angel) (?:birthday|baby|babies)\b|\bsince (?:we|i) lost\b"
+    r"|\b(?:he|she|they|baby|son|daughter|boy|girl|child|twins?) (?:\w+ )?pa+ss?ed\b(?! (?:the|a|an|her|his|my) )"
+    r"|\bpa+ss?ed (?:from|of)\b|\bdid(?:n'?t| not) (?:make it|survive)\b"
+    r"|\b(?:died|pa+ss?ed away|pa+ss?ed on|stillb(?:orn|irth)|angel|funeral|grave"
+    r"|lost (?:him|her|them|(?:our|my|a) (?:\w+ )?(?:baby|son|daughter|boy|girl|child|twins?|newborn|angel|pregnancy))"
+    r"|before (?:he|she|they) (?:died|pa+ss?ed)|at the end|the night (?:he|she|our|my) \w+ (?:died|passed|stopped))\b"
+)
+
+MARKERS = {"not_a_person": _NOT_A_PERSON, "now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
+           "general_strong": _GENERAL_STRONG, "now": _NOW, "general": _GENERAL, "past": _PAST}
