@@ -63,6 +63,8 @@ NEWBORN_ANSWERS = {"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/n
 # Pregnancy figures that a sick newborn's parent must not be given as the baby's (F5 vs F7).
 PREGNANCY_FIGURES = {"ask_ivig_treatment/effectiveness", "ask_recurrence_risk/with_treatment",
                      "ask_ivig_treatment/prevents"}
+# Said of a pregnancy, not of the sick newborn: the pregnancy figures are the right ones.
+PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe)\b")
 
 
 def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
@@ -74,9 +76,6 @@ def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
     if key in PREGNANCY_FIGURES and talked_of in NEWBORN_ANSWERS and not PREGNANT.search(text):
         return "ask_ivig_treatment/newborn_outcome"
     return key
-
-
-PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe)\b")
 
 
 def safe_answer(key: str, text: str, tracker: Tracker) -> str:
