@@ -163,6 +163,11 @@ def follow_up_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker,
         return answered
     if follow_up(tracker)[0] is None:
         return None
+    # "Could I have it a day later instead?": a safety rule's answer, never a menu.
+    just_given = str(tracker.get_slot(TOPIC))
+    ruled = safe_answer(just_given, lowered(tracker), tracker)
+    if ruled != just_given:
+        return say_answer(dispatcher, tracker, store, ruled)
     return clarify.ask_within_topic(dispatcher, tracker, str(topic_base(tracker)))
 
 

@@ -31,7 +31,8 @@ SCHEDULE_CHANGE = re.compile(
     r"retrasar|posponer|cambiar|mover|duplicar|doblar)\w* (?:\w+ ){0,3}"
     r"(?:infusions?|doses?|treatments?|ivig|appointments?|infusi[oó]n(?:es)?|dosis|tratamiento|cita)\b"
     r"|\b(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b|\bcatch up\b|\bponerme al d[ií]a\b"
-    r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)")
+    r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)"
+    r"|\b(?:do|have|get|move) (?:it|mine|them) (?:\w+ ){0,2}(?:next week|later|another day|the week after) instead\b")
 MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
 MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
 # Another medicine asked about with IVIG or in pregnancy: for the care team or pharmacist
@@ -63,6 +64,8 @@ NEWBORN_ANSWERS = {"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/n
 # Pregnancy figures that a sick newborn's parent must not be given as the baby's (F5 vs F7).
 PREGNANCY_FIGURES = {"ask_ivig_treatment/effectiveness", "ask_recurrence_risk/with_treatment",
                      "ask_ivig_treatment/prevents"}
+# "It only works in the third trimester": the source article's error, never confirmed.
+THIRD_TRIMESTER = re.compile(r"\b(?:third|3rd|tercer) (?:trimester|trimestre)\b")
 # Said of a pregnancy, not of the sick newborn: the pregnancy figures are the right ones.
 PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe)\b")
 
@@ -84,6 +87,8 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     if base not in MEDICAL:
         return key
     key = in_the_nicu(key, text, tracker)
+    if THIRD_TRIMESTER.search(sin_acentos(text)) and base == "ask_ivig_treatment":
+        return "ask_ivig_treatment/schedule"  # the source article's error: protocols start at 14 weeks
     if DIAGNOSIS.search(text):
         return "ask_what_is_nh/cannot_diagnose"
     if SCHEDULE_CHANGE.search(text):

@@ -185,6 +185,7 @@ SIGNS: dict[str, list[str]] = {
         r"\bwont be (?:around|here) (?:much longer|anymore|tomorrow|after tonight)\b|\bgave away (?:all )?(?:my|our) (?:things|stuff|belongings)\b",
         r"\bwant (?:it all|everything|all of it|this all|the pain) to (?:end|stop for good)\b|\bcant keep (?:living|going on|being alive)\b",
         r"\bwant (?:it all|everything|all of it|this all) to (?:just )?stop\b",
+        r"\b(?:want|wanna|wish i could|going to|gonna) (?:to )?(?:just )?(?:disappear|vanish|not exist|stop existing)\b",
         # The means said as a thought: driving into the river, off the bridge.
         r"\b(?:think\w*|thought) (?:about|of) (?:just )?(?:driving|jumping|walking|swerving|going) (?:in|into|off)\b"
         r"|\b(?:drive|driving|swerve|swerving|jump|jumping)\s+(?:\w+\s+)?(?:into|off) (?:the |a )?(?:river|lake|bridge|cliff|ocean|water|wall|tree)\b",

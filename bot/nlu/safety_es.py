@@ -103,6 +103,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:escribi|deje|ya escribi)\s+(?:las |unas )?cartas\b.{0,40}\b(?:todos|noche|familia)\b|\bhoy es la noche\b",
         r"\bya no (?:voy a|vaya a) estar\b|\b(?:no|ya no|tampoco) (?:las|los|lo|la) voy a necesitar\b",
         r"\bse va a (?:matar|quitar la vida|hacer dano)\b|\bquiere (?:matarse|quitarse la vida)\b",
+        r"\b(?:quiero|quisiera|me quiero) (?:desaparecer|dejar de existir|ya no existir)\b",
         r"\bmensaje de despedida\b.{0,50}\b(?:no contesta|ya no contesta|no responde)\b",
     ],
     "explicito": [
