@@ -256,8 +256,8 @@ class ActionSmallTalk(services.ServiceAction, Action):
         plainly = _PLAINLY.get(intent)
         said_plainly = bool(plainly and plainly.search(text))
         # "So no guarantee?" is not a no: the classifier's confidence does not make it one.
-        unsure = confidence < SURE or (intent == "deny" and not said_plainly and is_follow_up(text))
-        if unsure and topic_base(tracker) in RETRIEVAL_INTENTS and not said_plainly:
+        unsure = confidence < SURE or (intent == "deny" and is_follow_up(text))
+        if unsure and not said_plainly and topic_base(tracker) in RETRIEVAL_INTENTS:
             answered = follow_up_or_ask(dispatcher, tracker, self.services)
             if answered is not None:
                 return answered
