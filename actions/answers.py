@@ -76,7 +76,11 @@ def answer_key(tracker: Tracker) -> str | None:
     about_money = intent == "ask_copay_help" and MONEY.search(text)  # "y cuanto cuesta"
     if (confidence < SURE and not about_money) or (intent != topic_base(tracker) and bare_follow_up(text)):
         within, sure, _ = follow_up(tracker)
-        if within and sure >= FOLLOWS:
+        # The answer just given, again, is no reply to a question the classifier fairly
+        # reads as another ("so what happens now for her" after the definition).
+        again = (within == tracker.get_slot(TOPIC) and key != within and confidence >= FOLLOWS
+                 and not bare_follow_up(text))
+        if within and sure >= FOLLOWS and not again:
             key = within
     return safe_answer(key, lowered(tracker), tracker) if key else None
 

@@ -23,6 +23,7 @@ from actions import services
 from actions.answers import answer_for, answer_message
 from actions.handoff import hands_over
 from actions.reading import FOLLOWS, selected
+from actions.wording import OTHER_MEDICINE
 from bot.nlu import safety, safety_es
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,22 @@ FIRST_LINES = safety.FIRST_LINES
 DONT_WAIT = {case: f"utter_emergency_dont_wait_{case}" for case in FIRST_LINES}
 REMINDERS = {"pregnancy": "utter_emergency_reminder_pregnancy", "crisis": "utter_emergency_reminder_crisis"}
 REMINDER = "utter_emergency_reminder_general"
+CRISIS_HEARD = ("utter_crisis_heard", "utter_crisis_heard_again")
 ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"}
 # "What do I do now?": with help on the way, the 911 operator's instructions answer it.
 _WHAT_NOW = re.compile(r"\b(?:what (?:do|should|can|shall) (?:i|we) do|que (?:hago|hacemos|debo hacer|puedo hacer))\b")
+# Questions asked in the middle of an emergency, each with its own line after the urgent
+# one: a medicine ("should I take Benadryl?"), what to bring, whether to tell the doctors.
+DURING = (
+    (OTHER_MEDICINE, "utter_during_emergency_medicine"),
+    (re.compile(r"\b(?:bring|pack|take with (?:me|us)|llevar|llevo|llevamos|empac\w+)\b"),
+     "utter_during_emergency_bring"),
+    (re.compile(r"\b(?:tell|mention|say)\b.{0,40}\b(?:doctors?|er|team|them|nurses?|hospital|paramedics)\b"
+                r"|\b(?:le|les) (?:digo|cuento|menciono|aviso)\b"), "utter_during_emergency_tell_history"),
+)
+# A question asked beside "we're on our way" ("what's your number?"), answered too.
+_A_QUESTION = re.compile(r"\?|\b(?:what|whats|how|when|where|who|which|should|can|could|do|does|is|are|que|como"
+                         r"|cuando|donde|cual|puedo|debo)\b")
 # The pharmacy's own facts, answered after the urgent line too ("we're going, what's your number?").
 PHARMACY_FACTS = {"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"}
 # Waiting, putting off, asking whether it is normal: in English and Spanish.
@@ -45,6 +59,12 @@ _WAITING = re.compile(
     r"|(?:call|see|ask|take (?:her|him) to) (?:my|the|her|his|our|a) (?:doctor|pediatrician|ob|midwife|nurse)"
     r"|ill call|i will call|is (?:that|this|it) normal|normal\?|should i (?:worry|be worried)|can it wait"
     r"|esperar?|espero|manana|el lunes|mas tarde|es normal|llamo al doctor|al pediatra|luego)\b")
+
+
+def _during(plain: str) -> str | None:
+    """The line for a question asked in the middle of an emergency, if it is one of those."""
+    text = safety_es.sin_acentos(plain)
+    return next((line for pattern, line in DURING if pattern.search(text)), None)
 
 
 def _case(tracker: Tracker) -> str:
@@ -84,6 +104,8 @@ class ActionEmergency(services.ServiceAction, Action):
             return []
         # Again in an emergency already told: "please don't wait", not the same text again.
         dispatcher.utter_message(response=(DONT_WAIT if ongoing else FIRST_LINES)[case])
+        if case == "crisis" and not ongoing and safety.tells_a_loss(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_condolences_brief")  # "since my baby died..."
         events: list[EventType] = [*_language(tracker), *self._pause_form(tracker),
                                    SlotSet("emergency_active", True), SlotSet("emergency_case", case)]
         if not ongoing:
@@ -125,18 +147,30 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         plain = safety.normalise(text)
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         if safety.help_is_on_the_way(text):
+            unaccented = safety_es.sin_acentos(plain)
             dispatcher.utter_message(response="utter_emergency_help_coming")
             # "What do I do while they come?" is answered by that line; another question
             # asked with it is answered too.
-            if not _WHAT_NOW.search(safety_es.sin_acentos(plain)):
-                self._answer_too(dispatcher, tracker, intent)
+            during = _during(plain)
+            if during:
+                dispatcher.utter_message(response=during)
+            elif _A_QUESTION.search(unaccented) and not _WHAT_NOW.search(unaccented):
+                self._answer_too(dispatcher, tracker, intent)  # a question, not "we're on our way"
             return []
         net = (tracker.latest_message or {}).get("emergency_net") or {}
         if _WAITING.search(plain) or net.get("sign"):
             dispatcher.utter_message(response=DONT_WAIT.get(case, DONT_WAIT["general"]))
             return []
+        if case == "crisis" and intent not in ANSWERED_TOO | {"thank", "goodbye"}:
+            # "No sé a quién decirle": heard, with 988 first, never the same line twice running.
+            heard = tracker.get_slot("last_crisis_line") != CRISIS_HEARD[0]
+            dispatcher.utter_message(response=CRISIS_HEARD[0 if heard else 1])
+            return [SlotSet("last_crisis_line", CRISIS_HEARD[0 if heard else 1])]
         dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))
-        if intent == "share_loss":
+        during = _during(plain)
+        if during:
+            dispatcher.utter_message(response=during)
+        elif intent == "share_loss":
             dispatcher.utter_message(response="utter_condolences_brief")
         else:
             self._answer_too(dispatcher, tracker, intent)

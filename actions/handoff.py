@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, clarify, grief, reading, services
+from actions import answers, clarify, grief, reading, refill, services
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,14 @@ class ActionHandoff(services.ServiceAction, Action):
                   domain: DomainDict) -> list[EventType]:
         reason = tracker.get_slot("handoff_reason") or "patient asked for a person"
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
+        if tracker.get_slot("handoff_offered"):
+            number = _prescription_number(tracker)
+            if number and reason == refill.NEEDS_HELP:  # "found it, it's 6620485": the refill goes on
+                return [*events, SlotSet("prescription_number", number), FollowupAction(refill.FORM)]
+            if reading.asks_at_an_offer(reading.lowered(tracker)):  # "y si no califico?"
+                answered = answers.follow_up_or_ask(dispatcher, tracker, self.services)
+                if answered is not None:  # answered, and the offer made again
+                    return answered
         if services.channel(tracker) == VOICE_CHANNEL and reason != COPAY_REASON:
             # A caller is put through to a specialist (or their voicemail) at once.
             dispatcher.utter_message(response="utter_voice_transfer")
@@ -72,6 +80,13 @@ class ActionHandoff(services.ServiceAction, Action):
                                      support_phone=self.services.support_phone,
                                      next_open=services.next_opening(tracker, self.services.hours))
         return [*events, SlotSet("escalation_reference", reference)]
+
+
+def _prescription_number(tracker: Tracker) -> str | None:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "prescription_number":
+            return str(entity.get("value"))
+    return None
 
 
 class ActionDeclineSpecialist(Action):

@@ -83,6 +83,22 @@ def asks_for_a_refill(text: str) -> bool:
     return bool(_REFILL_REQUEST.search(sin_acentos(text.lower())))
 
 
+# At a YES/NO offer: "y si no califico?", "what if they say no" ask something first; a
+# yes with a question after it ("yes, will they call today?") is still a yes.
+_YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|sure|please|pls|si(?! no\b)|claro|dale|correct|go ahead"
+                        r"|that works|sounds good|por favor|de acuerdo)\b")
+_QUESTION_FIRST = re.compile(
+    r"^(?:(?:ok|okay|and|so|but|hmm|y|pero|bueno|entonces),? )*(?:what if|and if|if|what happens if|si no|si me"
+    r"|que pasa si|y si|how|what|why|when|where|will|would|does|do|is|are|can|could|como|que|por que|cuando"
+    r"|cuanto|donde|puedo|puede|hay)\b")
+
+
+def asks_at_an_offer(text: str) -> bool:
+    """A message at an offer of a person that asks a question rather than answering it."""
+    plain = " ".join(sin_acentos(text.lower()).replace("'", "").split())
+    return not _YES_FIRST.match(plain) and bool(_QUESTION_FIRST.match(plain))
+
+
 def closing_remark(text: str) -> bool:
     return bool(_CLOSING.match(text.replace("'", "").replace("\u2019", "")))
 

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 MAX_FAILED_ATTEMPTS = 3
 FORM_SLOTS = ("prescription_number", "date_of_birth")
 CONFIRMED = "refill_confirmed"
+FORM = "refill_form"
+NEEDS_HELP = "refill: the patient needs help with their details"  # the offer after "I don't have it"
 VOICE_CHANNEL = "twilio_voice"
 
 
@@ -189,7 +191,7 @@ class ActionRefillNumberHelp(Action):
         dispatcher.utter_message(response="utter_refill_number_help")
         dispatcher.utter_message(response="utter_offer_pharmacy_specialist")
         return [SlotSet("handoff_offered", True),
-                SlotSet("handoff_reason", "refill: the patient needs help with their details")]
+                SlotSet("handoff_reason", NEEDS_HELP)]
 
 
 SHIPMENT = "request_refill/shipment_status"
@@ -206,6 +208,14 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         key, sure, _ = reading.selected(tracker, "request_refill")
+        text = reading.lowered(tracker)
+        # (handoff_offered is reset by this intent's slot mapping; the reason stays.)
+        if (tracker.get_slot("handoff_reason") == answers.OFFERS[SHIPMENT][1]
+                and tracker.get_slot(reading.TOPIC) == SHIPMENT and not reading.asks_for_a_refill(text)):
+            # "I need it before Friday" after the shipment answer: a detail for the person
+            # offered, not a new refill; the offer stands, and a yes after it counts.
+            dispatcher.utter_message(response="utter_offer_again")
+            return [SlotSet("refill_wanted", False), SlotSet("handoff_offered", True)]
         if key == SHIPMENT and sure >= reading.FOLLOWS:
             return [*answers.say_answer(dispatcher, tracker, self.services, key),
                     SlotSet("refill_wanted", False)]

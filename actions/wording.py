@@ -30,7 +30,9 @@ SCHEDULE_CHANGE = re.compile(
     r"\b(?:skip|delay|postpone|push(?:ing)? (?:back|it)|move|double|reschedule|stop|cancel|saltar|"
     r"retrasar|posponer|cambiar|mover|duplicar|doblar)\w* (?:\w+ ){0,3}"
     r"(?:infusions?|doses?|treatments?|ivig|appointments?|infusi[oó]n(?:es)?|dosis|tratamiento|cita)\b"
-    r"|\b(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b|\bcatch up\b|\bponerme al d[ií]a\b"
+    # "two doses at once" doubles one; "I've had two infusions" tells the past.
+    r"|\b(?<!llevo )(?<!had )(?<!ive had )(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b"
+    r"|\bcatch up\b|\bponerme al d[ií]a\b"
     r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)"
     r"|\b(?:do|have|get|move) (?:it|mine|them) (?:\w+ ){0,2}(?:next week|later|another day|the week after) instead\b")
 MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
@@ -40,7 +42,9 @@ MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
 OTHER_MEDICINE = re.compile(
     r"\b(?:tylenol|acetaminophen|paracetamol|ibuprofen|advil|motrin|aleve|naproxen|aspirin|benadryl|diphenhydramine"
     r"|zofran|ondansetron|antibiotics?|antihistamines?|claritin|zyrtec|sudafed|nyquil|dayquil|steroids?|prednisone"
-    r"|baby aspirin|aspirina|antibioticos?|pastillas? para el dolor|painkillers?|pain (?:meds|medicine|pills))\b")
+    r"|baby aspirin|aspirina|antibioticos?|pastillas? para el dolor|painkillers?|pain (?:meds|medicine|pills)"
+    r"|(?:take|tomar|tomarme) (?:something|anything|algo) (?:for|para) (?:the |el |la )?(?:pain|headache|dolor|fever"
+    r"|fiebre|nausea)|medicinas? para (?:el )?dolor)\b")
 PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
                      r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma)\b")
 
@@ -56,7 +60,8 @@ def warning_signs(tracker: Tracker) -> str | None:
 
 
 # A sick newborn being talked about: "what will they do for her", "in the NICU".
-NEWBORN = re.compile(r"\b(?:nicu|newborn|recien nacid\w*|(?:do|doing|give|giving) (?:for|to) (?:her|him|them|the baby"
+NEWBORN = re.compile(r"\b(?:nicu|newborn|recien nacid\w*|cuidados intensivos|terapia intensiva|ucin"
+                     r"|(?:do|doing|give|giving) (?:for|to) (?:her|him|them|the baby"
                      r"|my baby|our baby|my son|my daughter)|treat (?:her|him|the baby|my baby|our baby)"
                      r"|hacer(?:le)? (?:a|por) (?:ella|el|mi bebe|la bebe|el bebe)|le van a hacer)\b")
 NEWBORN_ANSWERS = {"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/newborn_outcome",
@@ -70,10 +75,18 @@ THIRD_TRIMESTER = re.compile(r"\b(?:third|3rd|tercer) (?:trimester|trimestre)\b"
 PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe)\b")
 
 
+def _newborn_thread(tracker: Tracker) -> bool:
+    """Did the patient speak of a sick newborn earlier in this conversation?"""
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return any(NEWBORN.search(sin_acentos(text.lower())) for text in said[-6:-1])
+
+
 def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
     """Within a sick newborn's thread, "what will they do for her" is her treatment (F7),
     not IVIG in pregnancy, and "does that work" is her outcome, not the pregnancy figure."""
     talked_of = str(tracker.get_slot(TOPIC) or "")
+    if talked_of not in NEWBORN_ANSWERS and _newborn_thread(tracker):
+        talked_of = "ask_ivig_treatment/newborn_treatment"  # "my grandson is in the NICU ...", earlier
     if key == "ask_ivig_treatment/overview" and (NEWBORN.search(sin_acentos(text)) or talked_of in NEWBORN_ANSWERS):
         return "ask_ivig_treatment/newborn_treatment"
     if key in PREGNANCY_FIGURES and talked_of in NEWBORN_ANSWERS and not PREGNANT.search(text):

@@ -44,14 +44,15 @@ class EscalationDesk:
 
     def acknowledgement(self, reference: str, *, asks_for_a_person: bool,
                         language: str = "en") -> Acknowledgement | None:
-        """What to tell a patient whose message waits for a person: the first time, when
-        they ask for one, and once an hour at most otherwise; nothing once a specialist
-        has replied (they are talking)."""
+        """What to tell a patient whose message waits for a person: when it will be seen
+        the first time, when they ask for one, and once an hour at most; in between, a
+        short word that it was added (a text met by silence reads as lost); nothing once a
+        specialist has replied (they are talking)."""
         if self.store.has_staff_reply(reference):
             return None
         now = self.clock()
         if not self.store.acknowledge(reference, now, again_after=0 if asks_for_a_person else ACK_AGAIN_AFTER):
-            return None
+            return Acknowledgement("utter_handoff_noted")
         local = datetime.fromtimestamp(now, tz=self.hours.zone)
         closing = self.hours.closing_time(now)
         if closing is not None:

@@ -29,7 +29,7 @@ FORM_INTENTS = frozenset({"request_refill", "inform", "cancel"})
 # While a person has the conversation, the bot still answers these itself.
 BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
     "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
-    "request_refill", "inform", "cancel", "share_loss", EMERGENCY_INTENT,
+    "request_refill", "inform", "cancel", "share_loss", "change_language", EMERGENCY_INTENT,
 })
 # Where a word on when a person will see the message is due, a thank-you or a goodbye is
 # met with one instead ("your message was added" is no answer to "thank you for listening").

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 MODEL_SUFFIX = ".npz"
 WARNING_SIGNS_INTENT = "ask_what_is_nh"  # asked about the warning signs (F11)
 LOSS_INTENT = "share_loss"
+WEEKS_INTENT = "ask_ivig_treatment"  # how far along, said alone: when IVIG starts (F6)
 CANCEL_INTENT = "cancel"
 REFILL_INTENT = "request_refill"
 EMERGENCY_LEAN = 0.4  # a fallback whose likeliest intent is an emergency this sure is one
@@ -89,6 +90,8 @@ class NLUModel:
             # Condolences to someone who lost nobody ("she is due friday") hurt: an unsure
             # reading with no word of a loss in it is asked about instead.
             self._set_intent(message, FOLLOW_UP_INTENT, confidence=0.0)
+        elif not net.matched and predicted == safety.EMERGENCY_INTENT and not net.sign and safety.tells_the_weeks(text):
+            self._set_intent(message, WEEKS_INTENT, confidence=0.5)  # "im 11 weeks now": when IVIG starts
         elif not net.matched and predicted == safety.EMERGENCY_INTENT and not net.sign and safety.bare_follow_up(text):
             self._set_intent(message, FOLLOW_UP_INTENT, confidence=0.0)  # "and my wife?": asked within the topic
         elif not net.matched and predicted == safety.EMERGENCY_INTENT and (

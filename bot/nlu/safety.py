@@ -97,11 +97,13 @@ _SAD = re.compile(r"\b(?:sad|grieving|heartbroken|depressed|struggling|not suici
 # question or a memory: what someone at risk of harming themselves might say.
 _CRISIS_HINTS = re.compile(r"\b(?:end(?:ing)? it|gone|pills|tonight|do it|wake up|miss me|point|anymore|no more)\b")
 _QUESTION = re.compile(r"\?|\b(?:what|why|how|when|will|would|could|can|should|is|are|does|do|did)\b(?! have been)")
+# "I don't even know why I'm texting": said, not asked.
+_NOT_ASKED = re.compile(r"\b(?:i )?(?:dont|don't|do not) (?:even |really )?know (?:why|what|how)\b|would have been")
 
 
 def grief_without_a_question(text: str) -> bool:
     """A loss told with no question in it: sympathy first, whatever else was under way."""
-    return tells_a_loss(text) and not _QUESTION.search(normalise(text).replace("would have been", ""))
+    return tells_a_loss(text) and not _QUESTION.search(_NOT_ASKED.sub("", normalise(text)))
 
 
 def tells_a_loss(text: str) -> bool:
@@ -135,6 +137,18 @@ def check(text: str) -> NetResult:
                 return result
             first = first or result
     return first or NetResult(False)
+
+
+# "im 10 weeks right now", "tengo 12 semanas": how far along, with nothing else told.
+_WEEKS_ONLY = re.compile(
+    r"^(?:(?:ok|okay|so|and|well|y|pues|bueno|ahorita|ya) )*(?:im|i am|we are|were|shes|she is|at|just (?:hit|turned)"
+    r"|tengo|voy (?:en|por)|estoy (?:en|de)|cumpli|cumplo)? ?(?:la semana )?\d{1,2} ?(?:weeks?|wks?|semanas?)"
+    r"(?: (?:along|pregnant|now|right now|today|tomorrow|de embarazo|ahorita|ahora|hoy|ya))*$")
+
+
+def tells_the_weeks(text: str) -> bool:
+    """How far along a pregnancy is, said alone: a question about the schedule, not a sign."""
+    return bool(_WEEKS_ONLY.match(safety_es.sin_acentos(normalise(text)).strip(" .!?")))
 
 
 def not_happening_now(text: str) -> bool:
@@ -171,12 +185,15 @@ _HELP_COMING = re.compile(
     r"|\b(?:on (?:our|the) way to|at|in) the (?:er|hospital|emergency room)\b"
     r"|\b(?:were|we are|im|i am) (?:going|heading|driving|leaving) (?:to (?:the )?(?:er|hospital|emergency room|l ?and ?d|l d"
     r"|labor and delivery)|in now|there now|now)\b|\bon (?:our|my) way\b|\b(?:calling|called) (?:l ?and ?d|l d|labor and delivery)\b"
-    r"|\b(?:ya )?vamos (?:para el|al|a la|pa(?:l)?) (?:hospital|emergencias|er|clinica)\b|\bya vamos en camino\b"
+    r"|\b(?:ya )?vamos (?:para el|para la|al|a la|pa(?:l)?) (?:hospital|emergencias|er|clinica)\b|\bya vamos en camino\b"
     r"|\bya (?:llame|llamamos|marque) al 911\b|\b(?:la )?ambulancia (?:ya )?(?:viene|esta aqui|llego)\b"
     # "ya llamé", "what do I do while they come": the call is made.
     r"|^(?:ok |si |ya )*ya (?:llame|llamamos|marque|les llame|le llame)\b(?! (?:a la farmacia|al doctor|a mi doctor))"
     r"|\b(?:while|until|till) (?:they|the ambulance|the paramedics|help|the medics) (?:come|comes|get here|gets here|arrive|arrives)\b"
-    r"|\b(?:mientras|hasta que) (?:llegan|lleguen|vienen|llegue la ambulancia|llega la ambulancia)\b|\bya vienen\b")
+    r"|\b(?:mientras|hasta que) (?:llegan|lleguen|vienen|llegue la ambulancia|llega la ambulancia)\b|\bya vienen\b"
+    # "ok im calling", "calling them now", "estoy llamando al 911": the call is being made.
+    r"|^(?:ok |okay |k |yes |ya |si )*(?:im|i am|we are|were|estoy|estamos) (?:calling|llamando)\b"
+    r"|^(?:ok |okay |k |yes )*calling (?:now|them|911|9 1 1)\b")
 # "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
 _NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|still|no he|nadie)\b")
 
