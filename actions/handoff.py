@@ -123,7 +123,13 @@ class ActionFallback(services.ServiceAction, Action):
             return answered
         if count < 2:
             asked = answers.follow_up_or_ask(dispatcher, tracker, self.services)
-            return asked if asked is not None else clarify.ask_topic(dispatcher, tracker)
+            if asked is not None:
+                return asked
+            only = reading.only_topic(tracker)
+            if only is not None:
+                return answers.say_answer(dispatcher, tracker, self.services,
+                                          answers.safe_answer(only, reading.lowered(tracker), tracker))
+            return clarify.ask_topic(dispatcher, tracker)
         if services.channel(tracker) == VOICE_CHANNEL:
             # A caller is put through to a person (or their voicemail) now, not called back.
             dispatcher.utter_message(response="utter_voice_trouble")

@@ -203,3 +203,16 @@ def likely_topics(tracker: Tracker, limit: int = 3, floor: float = 0.08) -> list
         if len(ranking) == 1 and len(answers) > 1 and float(answers[1].get("confidence") or 0) >= 0.2:
             options.append(str(answers[1]["intent_response_key"]))
     return list(dict.fromkeys(options))[:limit]
+
+
+def only_topic(tracker: Tracker, floor: float = 0.3) -> str | None:
+    """The one answer the message can mean, when it points to a single topic at least
+    `floor` likely ("hola q es la hemocromatosis neonatal", read half as a greeting): a
+    menu of one option would only ask the patient to repeat themselves."""
+    options = likely_topics(tracker)
+    if len(options) != 1 or "/" not in options[0]:
+        return None
+    base = options[0].split("/", 1)[0]
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    sure = next((float(r.get("confidence") or 0) for r in ranking if r.get("name") == base), 0.0)
+    return options[0] if sure >= floor else None

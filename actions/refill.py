@@ -8,6 +8,7 @@ required slot, `refill_confirmed`, as rasa_sdk's dynamic forms allow).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -195,6 +196,12 @@ class ActionRefillNumberHelp(Action):
 
 
 SHIPMENT = "request_refill/shipment_status"
+STORAGE = "ask_ivig_treatment/storage"
+_STORING = re.compile(r"\b(?:fridge|refrigerat\w*|room temp\w*|store|storing|storage|refri\w*|nevera"
+                      r"|guard(?:o|ar|arla|arlo))\b")
+# A question asked beside the refill: "..., also does it need to stay in the fridge?"
+_ALSO_ASKS = re.compile(r"\?|\b(?:also|and|plus|y|tambien|ademas)\b,? (?:\w+ ){0,2}(?:does|do|is|are|can|could|will"
+                        r"|should|how|what|when|where|why|se|puedo|hay|es|como|que|cuando)\b")
 
 
 class ActionRefillOrShipment(services.ServiceAction, Action):
@@ -219,4 +226,10 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
         if key == SHIPMENT and sure >= reading.FOLLOWS:
             return [*answers.say_answer(dispatcher, tracker, self.services, key),
                     SlotSet("refill_wanted", False)]
+        asked = None
+        if _ALSO_ASKS.search(text):
+            asked = STORAGE if _STORING.search(text) else answers.question_asked(tracker, floor=0.03)
+        if asked:  # "need my next box, also does it need to stay in the fridge": answered, then the form
+            return [*answers.say_answer(dispatcher, tracker, self.services, asked, refill_next=True),
+                    SlotSet("refill_wanted", True)]
         return [SlotSet("refill_wanted", True)]

@@ -43,6 +43,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ask_ivig_treatment/late_start": ("Am I too late to start IVIG?", "¿Es tarde para empezar la IVIG?"),
     "ask_ivig_treatment/already_started": ("I already started IVIG", "Ya empecé la IVIG"),
     "ask_ivig_treatment/baby_born": ("Our baby was born healthy!", "¡Nació nuestro bebé y está bien!"),
+    "ask_ivig_treatment/storage": ("How do I store IVIG?", "¿Cómo guardo la IVIG?"),
     "ask_ivig_treatment/side_effect_had": ("I feel unwell after infusions", "Me siento mal después de cada infusión"),
     "ask_ivig_treatment/infusion_length": ("How long does an infusion take?",
                                            "¿Cuánto dura una infusión?"),

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.chat import REPO
+from tests.conftest import SUPPORT_PHONE
 from tests.helpers import PATIENT
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -208,3 +209,27 @@ def test_a_side_effect_had_is_for_the_care_team(twilio):
     reply = sms(twilio, "i get awful headaches for a day after each infusion")
     assert "care team" in reply and "911" in reply
     assert reply.startswith(first_sentence("utter_ask_ivig_treatment/side_effect_had"))
+
+
+# -- forms and menus -----------------------------------------------------------------------
+def test_a_question_beside_a_refill_is_answered_before_the_form_asks(twilio):
+    reply = sms(twilio, "please send my next box. also do i keep it in the fridge?")
+    assert reply.startswith(first_sentence("utter_ask_ivig_treatment/storage")), reply
+    assert reply.rstrip().endswith(plain("You can find it on the pharmacy label."))
+
+
+def test_a_spanish_birth_date_written_in_words_finishes_the_refill(twilio):
+    sms(twilio, "necesito pedir mi siguiente caja de ivig")
+    sms(twilio, "8812345")
+    assert re.search(r"R-\d+", sms(twilio, "el 3 de febrero de 1987"))
+
+
+def test_a_question_that_points_to_one_topic_is_answered_not_met_with_a_one_option_menu(twilio):
+    reply = sms(twilio, "buenas noches q es la hn")
+    assert reply.startswith(first_sentence("utter_ask_what_is_nh/definition", "es")), reply
+    assert "1)" not in reply
+
+
+def test_the_pharmacy_phone_asked_for_in_spanish_is_answered(twilio):
+    reply = sms(twilio, "me puede pasar su telefono por favor")
+    assert "solo puedo ayudar" not in reply and SUPPORT_PHONE in reply

@@ -17,6 +17,16 @@ _MONTHS = {
         start=1,
     )
     for name in names
+} | {
+    # Spanish: "15 de agosto de 1988"
+    name: index
+    for index, names in enumerate(
+        [("ene", "enero"), ("febrero",), ("marzo",), ("abr", "abril"), ("mayo",), ("junio",), ("julio",),
+         ("ago", "agosto"), ("set", "septiembre", "setiembre"), ("octubre",), ("noviembre",),
+         ("dic", "diciembre")],
+        start=1,
+    )
+    for name in names
 }
 _SPOKEN_DIGITS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "to": "2", "too": "2",
@@ -25,7 +35,7 @@ _SPOKEN_DIGITS = {
 }
 _NUMERIC = re.compile(r"(\d{1,4})[/.\-\s](\d{1,2})[/.\-\s](\d{2,4})")
 _MONTH_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2,4})")
-_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{2,4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?([a-z]+)\.?,?\s+(?:del?\s+)?(\d{2,4})")
 
 
 def prescription_number(text: str | None) -> str | None:
