@@ -77,6 +77,8 @@ def _happening_now(text: str, spanish: bool) -> bool:
     m = safety_es.MARKERS if spanish else MARKERS
     if m["not_a_person"].search(text):  # "my dog threw up blood": a vet's question
         return False
+    if m["over"].search(text):  # "the hives went away an hour ago"
+        return False
     if m["now_strong"].search(text):
         return True
     for name in ("resolved", "dream", "general_strong"):
@@ -85,6 +87,13 @@ def _happening_now(text: str, spanish: bool) -> bool:
     if m["now"].search(text):
         return True
     return not (m["general"].search(text) or m["past"].search(text))
+
+
+def _harm_denied(pattern: re.Pattern[str], text: str, spanish: bool) -> bool:
+    """Self-harm named only inside a plain denial or a past now treated ("I'm not
+    suicidal"); a crisis word outside it still counts."""
+    denial = (safety_es.MARKERS if spanish else MARKERS)["denies_harm"]
+    return bool(denial.search(text)) and not pattern.search(denial.sub(" ", text))
 
 
 def _in_spanish(spanish_text: str) -> bool:
@@ -129,6 +138,9 @@ def check(text: str) -> NetResult:
             if not pattern.search(normalised):
                 continue
             crisis = group in {"self-harm", "autolesion"}
+            if crisis and _harm_denied(pattern, normalised, spanish):
+                first = first or NetResult(False, group, True, False, "crisis", "es" if spanish else "en")
+                continue
             now = crisis or _happening_now(marked, spanish)
             loss = bool((safety_es.LOSS if spanish else _LOSS).search(marked))
             result = NetResult(now, group, group not in EXPLICIT, loss and not crisis,
@@ -159,6 +171,10 @@ def not_happening_now(text: str) -> bool:
     spanish_text = safety_es.sin_acentos(english)
     spanish = _in_spanish(spanish_text)
     m, normalised = (safety_es.MARKERS, spanish_text) if spanish else (MARKERS, english)
+    if any(m[name].search(normalised) for name in ("over", "denies_harm", "dream")):
+        return True  # "false alarm, it stopped", "I'm not suicidal", "this hold music is killing me"
+    if spanish and m["past"].search(normalised) and safety_es.LOSS.search(normalised):
+        return True  # "la noche que murió estaba moradita": a memory of the loss
     if m["now_strong"].search(normalised) or (m is MARKERS and _CRISIS_HINTS.search(normalised)
                                                and not _SAD.search(normalised)):
         return False

@@ -60,7 +60,7 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:hard|impossible|difficult) to (?:wake|rouse)\b|\btoo sleepy to\b",
     ],
     "bleeding": [
-        r"\b(?:wont|will not|doesnt|does not|cant) stop bleeding\b",
+        r"\b(?:wont|will not|doesnt|does not|cant) stop bleeding\b|\bblood (?:all over|everywhere)\b",
         r"\bbruis\w*\b.{0,25}\b(?:all over|popping up|everywhere)\b",
         r"\b(?:vomit\w*|threw|throw\w*|spit\w*|puk\w*|cough\w*)\s+(?:up\s+)?(?:\w+\s+){0,3}blood\b",
         r"\bblood\s+(?:in|on)\s+(?:her|his|the|their|my)?\s*(?:poop|stool|diaper|vomit|spit|nappy|pee|urine)\b",

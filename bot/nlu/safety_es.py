@@ -23,7 +23,7 @@ SIGNOS: dict[str, list[str]] = {
     ],
     "color": [
         r"\b(?:pusieron|puso) (?:\w+ )?morad\w*|\bmorad\w* los labios\b",
-        r"\b(?:labios|boca|boquita|cara|carita|piel|lengua|lips|unas)\s+(?:\w+\s+){0,3}(?:morad\w*|azul\w*|gris\w*|moradit\w*|azulit\w*|negr\w*)\b",
+        r"\b(?:labios|boca|boquita|cara|carita|piel|lengua|lips|unas)\s+(?:\w+\s+){0,3}(?:morad\w*|morao\w*|azul\w*|gris\w*|moradit\w*|azulit\w*|negr\w*)\b",
         r"\bse (?:esta |puso |pone |le puso |le esta poniendo )?(?:poniendo |puso )?(?:morad\w*|azul\w*|gris\w*)\b",
         r"\b(?:esta|se ve|lo veo|la veo|quedo) (?:todo |toda |bien |muy )?(?:morad\w*|azul\w*|gris\w*|palid\w* y fri\w*)\b",
     ],
@@ -39,6 +39,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:desmay\w*|desmall\w*|inconsciente|se desvanec\w*|perdio el conocimiento|casi no abre los ojos)\b",
         r"\bmuy (?:dificil|dificl) de despertar\b|\bdemasiado dormid\w* para (?:comer|mamar)\b",
         r"\b(?:sigue|sigo|esta) sin despertar\b",
+        r"\bno (?:logro|logramos|consigo|conseguimos) despertar\w*\b|\bno abre (?:los )?ojit\w*\b",
     ],
     "sangrado": [
         r"\bsangr\w*\b.{0,30}\b(?:no para|no se detiene|no se le para)\b|\bsangrado fuerte\b|\bsangra (?:del|el) ombligo\b",
@@ -103,6 +104,8 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:escribi|deje|ya escribi)\s+(?:las |unas )?cartas\b.{0,40}\b(?:todos|noche|familia)\b|\bhoy es la noche\b",
         r"\bya no (?:voy a|vaya a) estar\b|\b(?:no|ya no|tampoco) (?:las|los|lo|la) voy a necesitar\b",
         r"\bse va a (?:matar|quitar la vida|hacer dano)\b|\bquiere (?:matarse|quitarse la vida)\b",
+        r"\bme (?:quito|voy a quitar) la vida\b|\b(?:me voy a|voy a|quiero) tomar (?:todas las|un monton de|el frasco de) (?:pastillas|pastiyas|pildoras)\b",
+        r"\bme (?:acabo de tomar|tome|trague) (?:un|el) (?:frasco|bote) (?:entero )?de (?:pastillas|pastiyas|pildoras|medicinas)\b",
         r"\b(?:quiero|quisiera|me quiero) (?:desaparecer|dejar de existir|ya no existir)\b",
         r"\bmensaje de despedida\b.{0,50}\b(?:no contesta|ya no contesta|no responde)\b",
     ],
@@ -129,11 +132,13 @@ RESOLVED = re.compile(
     r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor)|todo (?:esta |salio )?bien|se le (?:quito|paso)"
     r"|ya se (?:le |me )?(?:quito|paso)|se me (?:quito|paso)|salio (?:negativo|bien|sin)|esta (?:sanito|sanita|perfect\w*)"
     r"|eso fue hace (?:\w+ )?(?:anos|meses)|ya se (?:fueron|fue)|se (?:fueron|quitaron) (?:hace rato|solas|con)|todo bien"
-    r"|ya esta fuerte|esta fuerte|esta (?:super|muy) bien|se (?:le |me )?quitaron|de la ultima vez|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta)\b"
+    r"|ya esta fuerte|esta fuerte|esta (?:super|muy) bien|se (?:le |me )?quitaron|de la ultima vez|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta"
+    r"|(?:y|ya|ahora) respira bien|ya paro|ya voy a terapia|estoy mejor)\b"
 )
 DREAM = re.compile(
     r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando|en (?:la|una) (?:pelicula|serie|novela|tele)|en (?:el|un) video"
-    r"|(?:me falta el aire|no puedo respirar) sin (?:ella|el|ellos|mi)|muert[oa] de (?:cansancio|sueno|hambre|risa|ganas))\b"
+    r"|(?:me falta el aire|no puedo respirar) sin (?:ella|el|ellos|mi)|muert[oa] de (?:cansancio|sueno|hambre|risa|ganas)"
+    r"|me esta matando|(?:celular|telefono|bateria|cel|pila) se (?:esta )?muriendo|futbolista|falsa alarma)\b"
 )
 # About an animal or a thing, with no person named anywhere in the message (see safety_en).
 NOT_A_PERSON = re.compile(
@@ -146,7 +151,7 @@ GENERAL_STRONG = re.compile(
     r"|no es (?:una )?emergencia|solo (?:quiero|queria) (?:saber|aprender|preguntar)|me da miedo|tengo miedo de|me preocupa"
     r"|(?:estoy|ando) (?:tan|muy|bien|super) cansad\w*|jaja\w*|como se ve|como luce|que se considera"
     r"|(?:los|las|a los|unos) (?:bebes|ninos|recien nacidos)|cuanto tiempo|puede (?:salir|pasar|dar)"
-    r"|si (?:un|una) (?:bebe|nino|nina)|tiene que ver|(?:es|son) (?:un )?efectos? secundarios?|puede (?:la|el) \w+ causar|instrucciones (?:de|para) la nin\w*)\b"
+    r"|si (?:un|una) (?:bebe|nino|nina)|tiene que ver|que cuenta como|si vomita|si sangra|si no despierta|(?:es|son) (?:un )?efectos? secundarios?|puede (?:la|el) \w+ causar|instrucciones (?:de|para) la nin\w*)\b"
 )
 NOW = re.compile(
     r"\b(?:ahora|hoy|esta noche|ya)\b|\b(?:esta|estoy|tiene|tengo|se (?:le |me )?esta)\b|\bque hago\b"
@@ -172,7 +177,12 @@ SPANISH_WORDS = re.compile(
     r"|hay|nos|les|tambien|ahora|hoy|cuanto|cual|quien|esto|eso|aqui|nada|todo|toda)\b"
 )
 COMPILED = [(group, re.compile("|".join(f"(?:{p})" for p in patterns))) for group, patterns in SIGNOS.items()]
-MARKERS = {"not_a_person": NOT_A_PERSON, "now_strong": NOW_STRONG, "resolved": RESOLVED, "dream": DREAM,
+DENIES_HARM = re.compile(
+    r"\bno (?:pienso|voy a|quiero) (?:hacerme dano|hacerme nada|matarme|quitarme la vida)\b|\bnunca me haria dano\b"
+    r"|\bantes pensaba en (?:quitarme la vida|matarme|morirme|suicid\w*)\b(?=.*\b(?:terapia|estoy mejor|psicolog\w*)\b)")
+OVER = re.compile(r"^(?!.*\b(?:pero|otra vez|de nuevo|sigue|peor|volvio|desde)\b).*\b(?:se (?:le |me )?quitaron|se (?:le |me )?fue(?! la| el)"
+                  r"|ya paro|(?:y|ya|ahora) respira bien|falsa alarma|salio bien)\b")
+MARKERS = {"over": OVER, "denies_harm": DENIES_HARM, "not_a_person": NOT_A_PERSON, "now_strong": NOW_STRONG, "resolved": RESOLVED, "dream": DREAM,
            "general_strong": GENERAL_STRONG,
            "now": NOW, "general": GENERAL, "past": PAST}
 

@@ -44,6 +44,7 @@ _GENERAL_STRONG = re.compile(
     r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
     r"|\b(?:when|at what point) (?:exactly |do |should |would )*(?:i|we) (?:call|go|dial)\b|\b911 rule\b"
     r"|\b(?:seizure|anti seizure) (?:meds?|medicines?|medications?|pills|prescriptions?|drugs)\b"
+    r"|\bwhat to do (?:if|when)\b|\bdid (?:his|her|their|the|my|our) (?:\w+ ){0,2}mean\b"
     r"|\bwill (?:that|it|this) happen\b|\bhow (?:common|often|likely|rare|long)\b|\b(?:im|i am) not suicidal\b"
     r"|^(?:is|are|does|do|can|could|will|would)\s+(?!(?:she|he|my|the baby|baby|it|this|that|her|his|i|we|they|there|you|u"
     r"|possible|someone|somebody|anyone|anybody)\b)"
@@ -70,7 +71,7 @@ _PAST = re.compile(
 _DREAM = re.compile(
     r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking"
     r"|(?:in|on) (?:a|the|this) (?:movie|film|show|tv show|episode|video|book)|on tv"
-    r"|cant breathe without (?:her|him|them|my|our))\b"
+    r"|cant breathe without (?:her|him|them|my|our)|grief (?:hits|gets|knocks|takes) (?:me|us))\b"
 )
 # About an animal or a thing, with no person named anywhere in the message: for a vet
 # or a mechanic, not 911. It comes before everything that says "now".
@@ -91,7 +92,7 @@ _RESOLVED = re.compile(
     r"|that was (?:in )?(?:19|20)\d\d|that was (?:\w+ ){0,2}(?:years?|months?) ago"
     r"|cleared up|(?:is|s|are|re) (?:thriving|stable now|running everywhere)|now (?:hes|shes|theyre) (?:thriving|\d+)"
     r"|(?:monitored|checked|looked at|examined) (?:me|her|him|us|the baby)\b.{0,60}\b(?:fine|ok|okay|good|normal|healthy)"
-    r"|(?:home|discharged) (?:and|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|home))\b"
+    r"|(?:(?<!at )home|discharged) (?:and (?:fine|ok|okay|well|doing)|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|home))\b"
 )
 _LOSS = re.compile(
     r"\bwould have been (?:his|her|their|our|my) (?:\w+ )?(?:birthday|due date)|\b(?:first|1st) birthday without\b"
@@ -103,5 +104,18 @@ _LOSS = re.compile(
     r"|before (?:he|she|they) (?:died|pa+ss?ed)|at the end|the night (?:he|she|our|my) \w+ (?:died|passed|stopped))\b"
 )
 
-MARKERS = {"not_a_person": _NOT_A_PERSON, "now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
+# "I'm not suicidal, I just miss her", "I used to think about ending things, I have a
+# therapist now": harm denied or over, said plainly (any other crisis word still counts).
+_DENIES_HARM = re.compile(
+    r"\b(?:im|i am) not (?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself)\b"
+    r"|\bi (?:would|will) never (?:hurt|kill) myself\b"
+    r"|\bused to (?:think|thought) (?:about|of) (?:ending (?:it|things|my life)|killing myself|suicide|not being here)\b"
+    r"(?=.*\b(?:therap\w*|counsel\w*|doing better|better now|getting help)\b)")
+
+# Plainly over, whatever time words come with it ("went away an hour ago"), unless
+# something says it is back.
+_OVER = re.compile(r"^(?!.*\b(?:but|again|still|came back|worse)\b).*\b(?:went away|are gone now|is gone now|cleared up"
+                   r"|breathing fine|looked fine|false alarm|(?:it|that|the bleeding) stopped)\b")
+
+MARKERS = {"over": _OVER, "denies_harm": _DENIES_HARM, "not_a_person": _NOT_A_PERSON, "now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
            "general_strong": _GENERAL_STRONG, "now": _NOW, "general": _GENERAL, "past": _PAST}
