@@ -34,7 +34,9 @@ SCHEDULE_CHANGE = re.compile(
     r"|\b(?<!llevo )(?<!had )(?<!ive had )(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b"
     r"|\bcatch up\b|\bponerme al d[ií]a\b"
     r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)"
-    r"|\b(?:do|have|get|move) (?:it|mine|them) (?:\w+ ){0,2}(?:next week|later|another day|the week after) instead\b")
+    r"|\b(?:do|have|get|move) (?:it|mine|them) (?:\w+ ){0,2}(?:next week|later|another day|the week after) instead\b"
+    r"|\b(?:do|get|have|take) (?:two|2|both)(?: (?:infusions|doses))? (?:the |next |that |in one |this )+week\b"
+    r"|\b(?:me pongo|ponerme|me pongan|recibir) (?:las )?dos\b")
 MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
 MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
 # Another medicine asked about with IVIG or in pregnancy: for the care team or pharmacist
@@ -43,6 +45,7 @@ OTHER_MEDICINE = re.compile(
     r"\b(?:tylenol|acetaminophen|paracetamol|ibuprofen|advil|motrin|aleve|naproxen|aspirin|benadryl|diphenhydramine"
     r"|zofran|ondansetron|antibiotics?|antihistamines?|claritin|zyrtec|sudafed|nyquil|dayquil|steroids?|prednisone"
     r"|baby aspirin|aspirina|antibioticos?|pastillas? para el dolor|painkillers?|pain (?:meds|medicine|pills)"
+    r"|(?:alguna|una) pastilla para"
     r"|(?:take|tomar|tomarme) (?:something|anything|algo) (?:for|para) (?:the |el |la )?(?:pain|headache|dolor|fever"
     r"|fiebre|nausea)|medicinas? para (?:el )?dolor)\b")
 PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
@@ -91,6 +94,8 @@ def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/newborn_treatment"
     if key in PREGNANCY_FIGURES and talked_of in NEWBORN_ANSWERS and not PREGNANT.search(text):
         return "ask_ivig_treatment/newborn_outcome"
+    if key in PREGNANCY_FIGURES and NEWBORN.search(sin_acentos(text)) and not PREGNANT.search(text):
+        return "ask_ivig_treatment/newborn_treatment"  # "mi nieto está en cuidados intensivos"
     return key
 
 

@@ -123,3 +123,22 @@ def test_a_parent_who_might_hurt_themselves_is_given_988_first(twilio):
     reply = twilio.sms("i don't want to live anymore since we lost her")
     assert "988" in reply.messages[0]
     assert any("911" in message for message in reply.messages)
+
+
+@pytest.mark.parametrize("text", [
+    "im not suicidal, i just cant stop missing him",
+    "no voy a hacerme daño, solo la extraño",
+    "the hives went away an hour ago after the benadryl",
+    "falsa alarma, ya paró el sangrado de la nariz",
+])
+def test_harm_plainly_denied_or_a_sign_plainly_over_pages_nobody(text):
+    assert not safety.check(text).matched, text
+
+
+@pytest.mark.parametrize("text", [
+    "im not suicidal but i have all the pills in my hand",
+    "the swelling went away but now her lips are blue",
+    "no voy a hacerme daño pero me quiero morir",
+])
+def test_a_crisis_word_or_a_sign_outside_the_denial_still_counts(text):
+    assert safety.check(text).matched, text

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 MODEL_SUFFIX = ".npz"
 WARNING_SIGNS_INTENT = "ask_what_is_nh"  # asked about the warning signs (F11)
 LOSS_INTENT = "share_loss"
+NEWBORN_INTENT = "ask_ivig_treatment"  # a sick newborn in care: her treatment (F7)
+_IN_CARE = re.compile(r"\b(?:nicu|intensive care|cuidados intensivos|terapia intensiva|ucin|incubadora|in the hospital"
+                      r"|en el hospital|hospitalizad\w*|internad\w*)\b")
 WEEKS_INTENT = "ask_ivig_treatment"  # how far along, said alone: when IVIG starts (F6)
 CANCEL_INTENT = "cancel"
 REFILL_INTENT = "request_refill"
@@ -85,6 +88,10 @@ class NLUModel:
             self._set_intent(message, LOSS_INTENT)
         elif net.matched and predicted != safety.EMERGENCY_INTENT:
             self._set_intent(message, safety.EMERGENCY_INTENT)
+        elif predicted == LOSS_INTENT and not net.matched and not safety.tells_a_loss(text) and _IN_CARE.search(
+                safety.safety_es.sin_acentos(text.lower())):
+            # "Mi nieto está en cuidados intensivos": a baby alive and in care, never a loss.
+            self._set_intent(message, NEWBORN_INTENT, confidence=0.5)
         elif (predicted == LOSS_INTENT and not net.matched and (message.intent or {}).get("confidence", 0) < LOSS_SURE
               and not safety.tells_a_loss(text)):
             # Condolences to someone who lost nobody ("she is due friday") hurt: an unsure

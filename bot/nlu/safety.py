@@ -69,6 +69,10 @@ def _case(group: str, text: str, spanish: bool) -> str:
     return "general"
 
 
+# "It went away but now her lips are blue": over, and then not.
+_BACK_AGAIN = re.compile(r"\bbut (?:now|then|again|still)\b|\bcame back\b|\bpero (?:ahora|otra vez|sigue)\b|\bvolvio\b")
+
+
 def _happening_now(text: str, spanish: bool) -> bool:
     """A sign was named: is it happening now? Leans towards yes. In order: something
     saying it is happening now, then a plain "it is over", a dream, a "what if" or "no
@@ -82,7 +86,7 @@ def _happening_now(text: str, spanish: bool) -> bool:
     if m["now_strong"].search(text):
         return True
     for name in ("resolved", "dream", "general_strong"):
-        if m[name].search(text):
+        if m[name].search(text) and not (name == "resolved" and _BACK_AGAIN.search(text)):
             return False
     if m["now"].search(text):
         return True
@@ -207,6 +211,12 @@ _HELP_COMING = re.compile(
     r"|^(?:ok |si |ya )*ya (?:llame|llamamos|marque|les llame|le llame)\b(?! (?:a la farmacia|al doctor|a mi doctor))"
     r"|\b(?:while|until|till) (?:they|the ambulance|the paramedics|help|the medics) (?:come|comes|get here|gets here|arrive|arrives)\b"
     r"|\b(?:mientras|hasta que) (?:llegan|lleguen|vienen|llegue la ambulancia|llega la ambulancia)\b|\bya vienen\b"
+    # "911 is on the line", "mi esposo ya marcó al 911", "they said come in", "omw", "ya llegaron".
+    r"|\b(?:911|they|dispatch|the operator|l ?and ?d|l d) (?:is|are) on the (?:line|phone)\b|\bon the phone with 911\b"
+    r"|\b(?:ya )?(?:marco|llamo|marcaron|llamaron|hablo|hablamos) al 911\b|\bya (?:llegaron|llego la ambulancia|estan aqui)\b"
+    r"|\b(?:they|l ?and ?d|l d|the nurse|the doctor) (?:said|told (?:me|us) to) (?:come|go) in\b|\bomw\b"
+    r"|\b(?:theyre|they are) taking (?:us|her|him|me) to\b|^(?:ok |okay |k )*(?:leaving|heading out|going) now\b"
+    r"|^(?:ok |okay |k |yes )*(?:dialing|calling)(?: 911| them| 9 1 1)? now\b"
     # "ok im calling", "calling them now", "estoy llamando al 911": the call is being made.
     r"|^(?:ok |okay |k |yes |ya |si )*(?:im|i am|we are|were|estoy|estamos) (?:calling|llamando)\b"
     r"|^(?:ok |okay |k |yes )*calling (?:now|them|911|9 1 1)\b")

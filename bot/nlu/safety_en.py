@@ -168,6 +168,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bcant do this anymore\b|\bcant live without (?:him|her|them|my|our)\b",
         r"\bwant to be with (?:my|our) (?:baby|son|daughter|angel|boy|girl) again\b|\bjoin (?:my|our) (?:baby|son|daughter|angel)\b",
         r"\bbetter off without me\b|\bdont want to be here anymore\b|\bwish i (?:was|were) dead\b",
+        r"\b(?:better off|happier|easier for (?:everyone|them)) if i (?:wasnt|was not|werent|were not|wasn t) (?:around|here|alive)\b"
+        r"|\bbetter off if i (?:was|were) gone\b|\b(?:everyone|everybody|they|my family) would be better off\b",
         r"\b(?:dont|do not|cant|no longer) see (?:the|any) point (?:of|in) (?:going on|living|life|anything|being here)\b|\bi have the pills\b",
         # The means at hand, said without the word: pills lined up, a rope bought, a gun
         # with me, a car running in a closed garage, standing on a bridge or a ledge.

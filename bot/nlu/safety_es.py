@@ -146,7 +146,7 @@ NOT_A_PERSON = re.compile(
     r".*\b(?:mi|mis|nuestro|nuestra|el|la) (?:perr\w*|gat\w*|pez|pececito|pajar\w*|perico|conej\w*|caballo|mascota|carro|coche|troca)\b"
 )
 GENERAL_STRONG = re.compile(
-    r"\b(?:que (?:hago|hacemos|debo hacer) si|y si|(?<!hola )(?<!bueno )(?<!oye )(?<!pues )si (?:le|me|mi|el|la|se|tiene|tengo|esta|estoy|ella|el bebe|sangro|siento)"
+    r"\b(?:se vale|puedo tomar|puedo usar|que (?:hago|hacemos|debo hacer) si|y si|(?<!hola )(?<!bueno )(?<!oye )(?<!pues )si (?:le|me|mi|el|la|se|tiene|tengo|esta|estoy|ella|el bebe|sangro|siento)"
     r"|en caso de|como (?:se|sabre|sabria|saber|distingo|distinguir|saberlo) (?:si|cuando|que)|como distingo"
     r"|no es (?:una )?emergencia|solo (?:quiero|queria) (?:saber|aprender|preguntar)|me da miedo|tengo miedo de|me preocupa"
     r"|(?:estoy|ando) (?:tan|muy|bien|super) cansad\w*|jaja\w*|como se ve|como luce|que se considera"

@@ -115,7 +115,8 @@ _DENIES_HARM = re.compile(
 # Plainly over, whatever time words come with it ("went away an hour ago"), unless
 # something says it is back.
 _OVER = re.compile(r"^(?!.*\b(?:but|again|still|came back|worse)\b).*\b(?:went away|are gone now|is gone now|cleared up"
-                   r"|breathing fine|looked fine|false alarm|(?:it|that|the bleeding) stopped)\b")
+                   r"|breathing fine|looked fine|false alarm|(?:it|that|the bleeding) stopped"
+                   r"|(?:bloodwork|labs?|tests?|results?|numbers) (?:looks?|came back|are|is|were|was) (?:\w+ )?(?:good|fine|normal|ok|okay))\b")
 
 MARKERS = {"over": _OVER, "denies_harm": _DENIES_HARM, "not_a_person": _NOT_A_PERSON, "now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
            "general_strong": _GENERAL_STRONG, "now": _NOW, "general": _GENERAL, "past": _PAST}
