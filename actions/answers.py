@@ -41,6 +41,7 @@ OUT_OF_SCOPE = "out_of_scope"
 NOT_OURS = "out_of_scope/other"  # the answer for what this line does not cover
 CONTACT = "out_of_scope/contact"
 OUT_OF_SCOPE_SURE = 0.7  # an out-of-scope reading this confident is not taken as a follow-up
+FEELING_WORDS = 8  # a feeling told this briefly is the whole message, not a question's preamble
 BARE_YES_WORDS = 3  # "yes", "ok sure": a yes to nothing; longer is a question read weakly
 # A price named: a question about money, even said as a follow-up ("and what does it cost?").
 MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|bills|cuesta|cuestan|costo"
@@ -187,6 +188,8 @@ class ActionOutOfScope(services.ServiceAction, Action):
                   domain: dict[str, Any]) -> list[EventType]:
         _, confidence = intent_of(tracker)
         text = lowered(tracker)
+        if tells_a_feeling(text) and len(text.split()) <= FEELING_WORDS:  # "ugh", "this is so hard": heard first
+            return clarify.feeling_heard(dispatcher, tracker)
         if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):  # "puedo tomar tylenol?"
             return say_answer(dispatcher, tracker, self.services, OTHER_MEDICINES)
         # "How long for?", "how come?": no subject of their own, so about the last answer,
@@ -219,8 +222,9 @@ class ActionYesToNothing(services.ServiceAction, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        if closing_remark(lowered(tracker)):
-            dispatcher.utter_message(response="utter_anything_else")
+        text = lowered(tracker)
+        if closing_remark(text) or (len(text.split()) <= BARE_YES_WORDS and "?" not in text):
+            dispatcher.utter_message(response="utter_anything_else")  # "ok got it": no menu
             return []
         answered = follow_up_or_ask(dispatcher, tracker, self.services)
         if answered is not None:

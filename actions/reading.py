@@ -60,7 +60,8 @@ def asks_to_wait(text: str) -> bool:
 # "that's still scary", "tengo mucho miedo": a feeling, told without a question.
 _FEELING = re.compile(
     r"\b(?:scar(?:y|ed)|terrif\w*|afraid|frightening|frightened|overwhelm\w*|nervous|anxious|so hard|too much"
-    r"|heartbroken|freaking out|worried sick|miedo|asustad\w*|nervios\w*|abrumad\w*|angustiad\w*|muy dificil)\b")
+    r"|heartbroken|freaking out|worried sick|miedo|asustad\w*|nervios\w*|abrumad\w*|angustiad\w*|muy dificil"
+    r"|ugh+|so tired of|sick of|harta|harto|cansad[ao] de|ya no aguanto (?:los|las|tanto)|tan dificil)\b")
 _ASKS = re.compile(r"\?|^(?:what|how|why|when|where|who|which|can|could|will|would|is|are|do|does|should"
                    r"|que|como|por que|cuando|donde|quien|cual|puedo|puede|es|hay)\b")
 
@@ -139,7 +140,8 @@ def is_follow_up(text: str) -> bool:
 # "Who decides that?" after an answer that ends in "your care team decides": that answer.
 _WHO_DECIDES = re.compile(
     r"^(?:(?:ok|okay|and|so|but|then|y|pero|entonces|bueno) )*(?:who|quien|quienes)"
-    r" (?:decides?|chooses?|says|determines?|decide|dice|lo decide|makes? (?:that|the) (?:call|decision))\b")
+    r"(?: \w+)? (?:decides?|chooses?|says|determines?|sets?|picks?|decide|dice|lo decide|fija|lo fija"
+    r"|makes? (?:that|the) (?:call|decision))\b")
 
 
 # Words that ask without naming anything: a message of only these ("y cada cuanto?",

@@ -262,3 +262,21 @@ def test_help_already_called_is_acknowledged_not_told_to_call(twilio, then):
 def test_good_lab_news_pages_nobody(twilio, services):
     reply = sms(twilio, "the pediatrician said his labs came back normal so far")
     assert "911" not in reply.split("\n")[0] and services.escalations.open_reference(PATIENT) is None
+
+
+@pytest.mark.parametrize("feeling", ["ugh", "this is all so hard", "ya estoy harta de esto"])
+def test_a_feeling_told_briefly_is_heard_not_waved_off(twilio, feeling):
+    sms(twilio, "is nh something genetic")
+    reply = sms(twilio, feeling)
+    assert reply.startswith((first_sentence("utter_feeling_heard"), first_sentence("utter_feeling_heard", "es")))
+
+
+def test_a_bare_ok_after_an_answer_gets_anything_else_not_a_menu(twilio):
+    sms(twilio, "what dose of ivig do moms get")
+    reply = sms(twilio, "ok understood")
+    assert "1)" not in reply and reply in variants("utter_anything_else")
+
+
+def test_who_sets_it_after_the_dose_answer_is_the_dose_answer(twilio):
+    sms(twilio, "what dose of ivig do moms get")
+    assert sms(twilio, "so who sets my dose then").startswith(first_sentence("utter_ask_ivig_treatment/dose"))
