@@ -78,6 +78,17 @@ THIRD_TRIMESTER = re.compile(r"\b(?:third|3rd|tercer) (?:trimester|trimestre)\b"
 PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe)\b")
 
 
+# A weight or a cap asked about the dose: "im 82 kg so 82 grams?", "so there's a cap on it?"
+WEIGHT_OR_CAP = re.compile(r"\b\d+ ?(?:kg|kgs|kilos?|lbs?|pounds|libras)\b|\bgrams?\b|\bgramos?\b"
+                           r"|\b(?:a cap|the cap|max|maximum|limit|tope|maximo|limite)\b")
+# After a sick newborn's treatment: "and if it doesn't (work)?" is the transplant answer.
+IF_IT_FAILS = re.compile(r"\b(?:if|si) (?:it|that|eso|the treatment|el tratamiento)? ?(?:doesnt|does not|dont|no)"
+                         r"(?: (?:work|funciona|sirve|help|ayuda))?\b")
+# After a side effect: "should I tell someone about it?" is "tell your care team".
+TELL_SOMEONE = re.compile(r"\b(?:tell|let \w+ know|mention|report|decirle|avisar|aviso|le digo|les digo)\b")
+SIDE_EFFECTS = {"ask_ivig_treatment/side_effects", "ask_ivig_treatment/side_effect_had"}
+
+
 def _newborn_thread(tracker: Tracker) -> bool:
     """Did the patient speak of a sick newborn earlier in this conversation?"""
     said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
@@ -105,6 +116,13 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     if base not in MEDICAL:
         return key
     key = in_the_nicu(key, text, tracker)
+    talked_of = str(tracker.get_slot(TOPIC) or "")
+    if talked_of in NEWBORN_ANSWERS and IF_IT_FAILS.search(sin_acentos(text)):
+        return "ask_ivig_treatment/transplant"
+    if talked_of in SIDE_EFFECTS and TELL_SOMEONE.search(text):
+        return "ask_ivig_treatment/side_effect_had"
+    if base == "ask_ivig_treatment" and WEIGHT_OR_CAP.search(sin_acentos(text)) and not MILLIGRAMS.search(text):
+        return "ask_ivig_treatment/dose"
     if THIRD_TRIMESTER.search(sin_acentos(text)) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/schedule"  # the source article's error: protocols start at 14 weeks
     if DIAGNOSIS.search(text):

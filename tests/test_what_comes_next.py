@@ -280,3 +280,21 @@ def test_a_bare_ok_after_an_answer_gets_anything_else_not_a_menu(twilio):
 def test_who_sets_it_after_the_dose_answer_is_the_dose_answer(twilio):
     sms(twilio, "what dose of ivig do moms get")
     assert sms(twilio, "so who sets my dose then").startswith(first_sentence("utter_ask_ivig_treatment/dose"))
+
+
+def test_a_weight_or_a_cap_after_the_dose_answer_stays_on_the_dose(twilio):
+    sms(twilio, "what dose of ivig do moms get")
+    assert sms(twilio, "i'm 75 kg so 75 grams?").startswith(first_sentence("utter_ask_ivig_treatment/dose"))
+    assert sms(twilio, "so it has a maximum").startswith(first_sentence("utter_ask_ivig_treatment/dose"))
+
+
+def test_if_the_newborn_treatment_fails_is_the_transplant_answer_not_the_next_pregnancy(twilio):
+    sms(twilio, "our daughter is in the nicu with nh, what are they doing for her")
+    reply = sms(twilio, "and what if it doesnt work")
+    assert reply.startswith(first_sentence("utter_ask_ivig_treatment/transplant")) and "pregnancy" not in reply
+
+
+def test_telling_someone_about_a_side_effect_is_for_the_care_team(twilio):
+    sms(twilio, "what are the side effects of ivig")
+    reply = sms(twilio, "do i need to tell anyone about mine")
+    assert reply.startswith(first_sentence("utter_ask_ivig_treatment/side_effect_had"))
