@@ -75,7 +75,8 @@ PREGNANCY_FIGURES = {"ask_ivig_treatment/effectiveness", "ask_recurrence_risk/wi
 # "It only works in the third trimester": the source article's error, never confirmed.
 THIRD_TRIMESTER = re.compile(r"\b(?:third|3rd|tercer) (?:trimester|trimestre)\b")
 # Said of a pregnancy, not of the sick newborn: the pregnancy figures are the right ones.
-PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe)\b")
+PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|siguiente bebe|otro bebe"
+                      r"|\d+ (?:weeks|wks|semanas))\b")
 
 
 # A weight or a cap asked about the dose: "im 82 kg so 82 grams?", "so there's a cap on it?"
@@ -89,10 +90,15 @@ TELL_SOMEONE = re.compile(r"\b(?:tell|let \w+ know|mention|report|decirle|avisar
 SIDE_EFFECTS = {"ask_ivig_treatment/side_effects", "ask_ivig_treatment/side_effect_had"}
 
 
+def _said_before(tracker: Tracker, pattern: re.Pattern[str]) -> bool:
+    """Did one of the patient's last few messages before this one say it?"""
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return any(pattern.search(sin_acentos(text.lower())) for text in said[-6:-1])
+
+
 def _newborn_thread(tracker: Tracker) -> bool:
     """Did the patient speak of a sick newborn earlier in this conversation?"""
-    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
-    return any(NEWBORN.search(sin_acentos(text.lower())) for text in said[-6:-1])
+    return _said_before(tracker, NEWBORN)
 
 
 def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
@@ -107,6 +113,10 @@ def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/newborn_outcome"
     if key in PREGNANCY_FIGURES and NEWBORN.search(sin_acentos(text)) and not PREGNANT.search(text):
         return "ask_ivig_treatment/newborn_treatment"  # "mi nieto está en cuidados intensivos"
+    if key == "ask_ivig_treatment/newborn_outcome" and not NEWBORN.search(sin_acentos(text)) and (
+            talked_of not in NEWBORN_ANSWERS and _said_before(tracker, PREGNANT)):
+        # "Is she going to be ok?" from the mother of a pregnant daughter: the pregnancy's figures.
+        return "ask_ivig_treatment/effectiveness"
     return key
 
 

@@ -298,3 +298,11 @@ def test_telling_someone_about_a_side_effect_is_for_the_care_team(twilio):
     sms(twilio, "what are the side effects of ivig")
     reply = sms(twilio, "do i need to tell anyone about mine")
     assert reply.startswith(first_sentence("utter_ask_ivig_treatment/side_effect_had"))
+
+
+@pytest.mark.parametrize("then", ["will she and the baby be alright", "so is she going to be okay"])
+def test_is_she_going_to_be_ok_about_a_pregnant_daughter_gets_the_pregnancy_figures(twilio, services, then):
+    sms(twilio, "my daughter is 22 weeks and gets ivig every week, im her mom")
+    reply = sms(twilio, then)
+    assert reply.startswith(first_sentence("utter_ask_ivig_treatment/effectiveness")), reply
+    assert services.escalations.open_reference(PATIENT) is None  # a question, not an emergency

@@ -97,6 +97,9 @@ class NLUModel:
             # Condolences to someone who lost nobody ("she is due friday") hurt: an unsure
             # reading with no word of a loss in it is asked about instead.
             self._set_intent(message, FOLLOW_UP_INTENT, confidence=0.0)
+        elif not net.matched and predicted == safety.EMERGENCY_INTENT and not net.sign and (
+                safety.asks_how_it_will_go(text)):
+            self._set_intent(message, NEWBORN_INTENT, confidence=0.5)  # "will she be ok?": the outcome figures
         elif not net.matched and predicted == safety.EMERGENCY_INTENT and not net.sign and safety.tells_the_weeks(text):
             self._set_intent(message, WEEKS_INTENT, confidence=0.5)  # "im 11 weeks now": when IVIG starts
         elif not net.matched and predicted == safety.EMERGENCY_INTENT and not net.sign and safety.bare_follow_up(text):

@@ -167,6 +167,18 @@ def tells_the_weeks(text: str) -> bool:
     return bool(_WEEKS_ONLY.match(safety_es.sin_acentos(normalise(text)).strip(" .!?")))
 
 
+# How it will turn out, asked with no sign named: a question about outcomes.
+_HOW_WILL_IT_GO = re.compile(
+    r"^(?:(?:so|and|but|ok|okay) )*(?:will|is|are|would) (?:she|he|they|the baby|my daughter|my son|both)"
+    r"(?: and the baby)? (?:be|going to be|gonna be) (?:ok|okay|alright|all right|fine|healthy)\b"
+    r"|^(?:y )?(?:va|van) a estar bien\b|^(?:y )?(?:ella|el bebe|los dos) (?:va|van) a estar bien\b")
+
+
+def asks_how_it_will_go(text: str) -> bool:
+    """"Will she be ok?", with no sign named: how treatment turns out, not an emergency."""
+    return bool(_HOW_WILL_IT_GO.search(safety_es.sin_acentos(normalise(text))))
+
+
 def not_happening_now(text: str) -> bool:
     """For a message the classifier alone reads as an emergency, with no sign named:
     does it say it is a question, a dream, or over ("no emergency, just wondering...")?
@@ -175,6 +187,8 @@ def not_happening_now(text: str) -> bool:
     spanish_text = safety_es.sin_acentos(english)
     spanish = _in_spanish(spanish_text)
     m, normalised = (safety_es.MARKERS, spanish_text) if spanish else (MARKERS, english)
+    if _HOW_WILL_IT_GO.search(normalised):  # "will she and the baby be alright?", no sign named
+        return True
     if any(m[name].search(normalised) for name in ("over", "denies_harm", "dream")):
         return True  # "false alarm, it stopped", "I'm not suicidal", "this hold music is killing me"
     if spanish and m["past"].search(normalised) and safety_es.LOSS.search(normalised):
