@@ -34,6 +34,7 @@ FIRST_LINES = safety.FIRST_LINES
 DONT_WAIT = {case: f"utter_emergency_dont_wait_{case}" for case in FIRST_LINES}
 REMINDERS = {"pregnancy": "utter_emergency_reminder_pregnancy", "crisis": "utter_emergency_reminder_crisis"}
 REMINDER = "utter_emergency_reminder_general"
+ANSWER_TOO_SURE = 0.6
 CRISIS_HEARD = ("utter_crisis_heard", "utter_crisis_heard_again")
 ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"}
 # "What do I do now?": with help on the way, the 911 operator's instructions answer it.
@@ -58,7 +59,9 @@ _WAITING = re.compile(
     r"|in the morning|next week|sleep on it|go(?:ing)? to bed|keep an eye|watch (?:her|him|it|them)|see how"
     r"|(?:call|see|ask|take (?:her|him) to) (?:my|the|her|his|our|a) (?:doctor|pediatrician|ob|midwife|nurse)"
     r"|ill call|i will call|is (?:that|this|it) normal|normal\?|should i (?:worry|be worried)|can it wait"
-    r"|esperar?|espero|manana|el lunes|mas tarde|es normal|llamo al doctor|al pediatra|luego)\b")
+    r"|see if|wait it out|ice it|put ice|lie down|lay down|goes (?:down|away)|first|hold (?:off|till|until)"
+    r"|esperar?|espero|manana|el lunes|mas tarde|es normal|llamo al doctor|al pediatra|luego|primero|me acuesto"
+    r"|se (?:me |le )?quita)\b")
 
 
 def _during(plain: str) -> str | None:
@@ -160,8 +163,14 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         net = (tracker.latest_message or {}).get("emergency_net") or {}
         if _WAITING.search(plain) or net.get("sign"):
             dispatcher.utter_message(response=DONT_WAIT.get(case, DONT_WAIT["general"]))
+            during = _during(plain)  # "should I take a Benadryl first?": don't wait, and ask 911
+            if during:
+                dispatcher.utter_message(response=during)
             return []
-        if case == "crisis" and intent not in ANSWERED_TOO | {"thank", "goodbye"}:
+        if case == "crisis" and intent in {"thank", "goodbye", "affirm"}:
+            dispatcher.utter_message(response="utter_crisis_thanks")  # "ok. i'll try tonight", "thank you"
+            return []
+        if case == "crisis" and intent not in ANSWERED_TOO:
             # "No sé a quién decirle": heard, with 988 first, never the same line twice running.
             heard = tracker.get_slot("last_crisis_line") != CRISIS_HEARD[0]
             dispatcher.utter_message(response=CRISIS_HEARD[0 if heard else 1])
@@ -180,7 +189,8 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         """After the urgent line, the question the message also asked, if it is one the
         bot answers: a topic's answer, or the pharmacy's hours, address or number."""
         answer: dict[str, Any] = {}
-        if intent in ANSWERED_TOO:
+        sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
+        if intent in ANSWERED_TOO and sure >= ANSWER_TOO_SURE:  # no guess at a topic in an emergency
             answer = answer_for(tracker, self.services)
         elif intent == "out_of_scope":
             key, sure, _ = selected(tracker, "out_of_scope")

@@ -131,8 +131,9 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/transplant"
     if talked_of in SIDE_EFFECTS and TELL_SOMEONE.search(text):
         return "ask_ivig_treatment/side_effect_had"
-    if base == "ask_ivig_treatment" and WEIGHT_OR_CAP.search(sin_acentos(text)) and not MILLIGRAMS.search(text):
-        return "ask_ivig_treatment/dose"
+    if (talked_of.startswith("ask_ivig_treatment/dose") and WEIGHT_OR_CAP.search(sin_acentos(text))
+            and not MILLIGRAMS.search(text)):
+        return "ask_ivig_treatment/dose"  # not "7 lb 2 oz!" in a birth announcement
     if THIRD_TRIMESTER.search(sin_acentos(text)) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/schedule"  # the source article's error: protocols start at 14 weeks
     if DIAGNOSIS.search(text):

@@ -306,3 +306,20 @@ def test_is_she_going_to_be_ok_about_a_pregnant_daughter_gets_the_pregnancy_figu
     reply = sms(twilio, then)
     assert reply.startswith(first_sentence("utter_ask_ivig_treatment/effectiveness")), reply
     assert services.escalations.open_reference(PATIENT) is None  # a question, not an emergency
+
+
+@pytest.mark.parametrize("then", ["can i just put ice on it and see if it goes down", "should i lie down first"])
+def test_a_home_remedy_to_wait_it_out_gets_dont_wait(twilio, then):
+    sms(twilio, "since the infusion my leg is swollen red and painful")
+    assert sms(twilio, then).startswith("Please don't wait")
+
+
+def test_thanks_after_the_crisis_line_is_met_warmly_with_988(twilio):
+    sms(twilio, "i think my husband would be better off if i wasnt around")
+    reply = sms(twilio, "thank you for listening")
+    assert reply in variants("utter_crisis_thanks") and "988" in reply
+
+
+def test_a_birth_weight_is_not_a_dose_question(twilio):
+    reply = sms(twilio, "he's here!! 8 lbs 1 oz, born this morning after weekly ivig")
+    assert "Congratulations" in reply and "g/kg" not in reply
