@@ -87,7 +87,8 @@ IF_IT_FAILS = re.compile(r"\b(?:if|si) (?:it|that|eso|the treatment|el tratamien
                          r"(?: (?:work|funciona|sirve|help|ayuda))?\b")
 # After a side effect: "should I tell someone about it?" is "tell your care team".
 TELL_SOMEONE = re.compile(r"\b(?:tell|let \w+ know|mention|report|decirle|avisar|aviso|le digo|les digo)\b")
-SIDE_EFFECTS = {"ask_ivig_treatment/side_effects", "ask_ivig_treatment/side_effect_had"}
+SIDE_EFFECTS = {"ask_ivig_treatment/side_effects", "ask_ivig_treatment/side_effect_had",
+                "ask_ivig_treatment/safe_for_baby"}
 
 
 def _said_before(tracker: Tracker, pattern: re.Pattern[str]) -> bool:

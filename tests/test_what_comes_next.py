@@ -323,3 +323,9 @@ def test_thanks_after_the_crisis_line_is_met_warmly_with_988(twilio):
 def test_a_birth_weight_is_not_a_dose_question(twilio):
     reply = sms(twilio, "he's here!! 8 lbs 1 oz, born this morning after weekly ivig")
     assert "Congratulations" in reply and "g/kg" not in reply
+
+
+def test_a_worry_told_after_the_crisis_line_is_heard_not_answered_with_a_topic(twilio):
+    sms(twilio, "a veces pienso que mi familia estaria mejor sin mi")
+    reply = sms(twilio, "no quiero que mi familia se preocupe")
+    assert reply.startswith("Si podria hacerse dano") and "hereditaria" not in reply
