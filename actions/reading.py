@@ -75,7 +75,7 @@ def tells_a_feeling(text: str) -> bool:
 # question, not a question about refills ("does the copay cover my refill?").
 _REFILL_REQUEST = re.compile(
     r"\b(?:i need|i want|need|needs|want|wanna|order|ordering|request|requesting|get|can i have|time for|due for"
-    r"|ready for|necesito|quiero|pedir|solicitar|me toca|mandar|manden|ocupo)\b[^.?!]{0,25}"
+    r"|ready for|send|ship|necesito|quiero|pedir|solicitar|me toca|mandar|manden|ocupo)\b[^.?!]{0,25}"
     r"\b(?:refill|refil|refills|reorder|next box|resurtido|resurtir|el siguiente envio)\b"
     r"|\b(?:running (?:low|out)|almost out|se me (?:acaba|esta acabando)|ya casi no tengo)\b")
 

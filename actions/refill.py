@@ -227,9 +227,15 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
             return [*answers.say_answer(dispatcher, tracker, self.services, key),
                     SlotSet("refill_wanted", False)]
         asked = None
-        if _ALSO_ASKS.search(text):
+        refill_asked = reading.asks_for_a_refill(text)
+        if _ALSO_ASKS.search(text) and refill_asked:
             asked = STORAGE if _STORING.search(text) else answers.question_asked(tracker, floor=0.03)
         if asked:  # "need my next box, also does it need to stay in the fridge": answered, then the form
             return [*answers.say_answer(dispatcher, tracker, self.services, asked, refill_next=True),
                     SlotSet("refill_wanted", True)]
+        _, confidence = reading.intent_of(tracker)
+        asked = answers.question_asked(tracker) if "?" in text and not refill_asked else None
+        if asked and confidence < reading.SURE:
+            # "like up until delivery day?": a question read weakly as a refill, answered, no form.
+            return [*answers.say_answer(dispatcher, tracker, self.services, asked), SlotSet("refill_wanted", False)]
         return [SlotSet("refill_wanted", True)]

@@ -338,3 +338,10 @@ def test_one_client_address_cannot_flood_the_queue_through_the_rest_channel(redi
     assert len(services.escalations.open_queue()) == 5
     clock.now += 60  # a new minute
     assert client.post(WEBHOOK, json={"sender": "someone", "message": "what is nh"}).status_code == 200
+
+
+def test_metadata_the_store_cannot_keep_is_dropped_and_the_message_still_answered(client):
+    response = client.post(WEBHOOK, json={"sender": PATIENT, "message": "what is nh",
+                                          "metadata": {"counter": 2 ** 70, "source": "app"}})
+    assert response.status_code == 200
+    assert "liver disease" in response.get_json()[-1]["text"]

@@ -329,3 +329,14 @@ def test_a_worry_told_after_the_crisis_line_is_heard_not_answered_with_a_topic(t
     sms(twilio, "a veces pienso que mi familia estaria mejor sin mi")
     reply = sms(twilio, "no quiero que mi familia se preocupe")
     assert reply.startswith("Si podria hacerse dano") and "hereditaria" not in reply
+
+
+def test_a_question_read_weakly_as_a_refill_is_answered_without_starting_the_form(twilio):
+    sms(twilio, "how often does my wife get the ivig")
+    reply = sms(twilio, "all the way to her delivery?")
+    assert "prescription (Rx) number" not in reply
+
+
+def test_ok_ya_vamos_is_help_on_the_way(twilio):
+    sms(twilio, "mi bebe de 5 dias tiene la panza muy hinchada y dura")
+    assert sms(twilio, "ok ya vamos").startswith("Me alegra que la ayuda")

@@ -44,6 +44,23 @@ MAX_SENDER = 200
 RESERVED_METADATA = frozenset({"phone", "channel"})
 
 
+INT64 = 2 ** 63
+
+
+def _storable(value: Any, depth: int = 0) -> bool:
+    """Metadata the conversation store can keep as JSON (no integer past 64 bits, no
+    nesting past a few levels); anything else is dropped, not a failed turn."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+        return True
+    if isinstance(value, int):
+        return -INT64 <= value < INT64
+    if depth < 4 and isinstance(value, list):
+        return all(_storable(item, depth + 1) for item in value)
+    if depth < 4 and isinstance(value, dict):
+        return all(_storable(item, depth + 1) for item in value.values())
+    return False
+
+
 def conversation_sender(sender: str) -> str:
     """The tracker's sender id for a REST sender, in the REST channel's own namespace."""
     return SENDER_NAMESPACE + sender
@@ -182,7 +199,7 @@ def create_blueprint(processor: MessageProcessor, renderer: ResponseRenderer, ra
             sender_id=conversation_sender(sender),
             input_channel=CHANNEL,
             message_id=str(data["message_id"]) if data.get("message_id") else None,
-            metadata={**{k: v for k, v in metadata.items() if k not in RESERVED_METADATA},
+            metadata={**{k: v for k, v in metadata.items() if k not in RESERVED_METADATA and _storable(v)},
                       "channel": CHANNEL},
         )
         try:

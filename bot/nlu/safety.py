@@ -230,7 +230,7 @@ _HELP_COMING = re.compile(
     r"|\b(?:ya )?(?:marco|llamo|marcaron|llamaron|hablo|hablamos) al 911\b|\bya (?:llegaron|llego la ambulancia|estan aqui)\b"
     r"|\b(?:they|l ?and ?d|l d|the nurse|the doctor) (?:said|told (?:me|us) to) (?:come|go) in\b|\bomw\b"
     r"|\b(?:theyre|they are) taking (?:us|her|him|me) to\b|^(?:ok |okay |k )*(?:leaving|heading out|going) now\b"
-    r"|^(?:ok |okay |k |yes )*(?:dialing|calling)(?: 911| them| 9 1 1)? now\b"
+    r"|^(?:ok |okay |k |yes )*(?:dialing|calling)(?: 911| them| 9 1 1)? now\b|^(?:ok |si |bueno |va )*ya vamos$"
     # "ok im calling", "calling them now", "estoy llamando al 911": the call is being made.
     r"|^(?:ok |okay |k |yes |ya |si )*(?:im|i am|we are|were|estoy|estamos) (?:calling|llamando)\b"
     r"|^(?:ok |okay |k |yes )*calling (?:now|them|911|9 1 1)\b")
