@@ -17,17 +17,10 @@ import yaml
 from tests.chat import REPO
 from tests.conftest import SUPPORT_PHONE
 from tests.helpers import PATIENT
+from tests.test_specific_answers import answer
 
 LA = ZoneInfo("America/Los_Angeles")
 RESPONSES = yaml.safe_load((REPO / "domain.yml").read_text())["responses"]
-
-
-def answer(name: str, language: str = "en") -> str:
-    for variation in RESPONSES[name]:
-        spanish = any(c.get("value") == "es" for c in variation.get("condition") or [])
-        if not variation.get("channel") and spanish == (language == "es"):
-            return str(variation["text"])
-    raise LookupError(name)
 
 
 def first_sentence(name: str, language: str = "en") -> str:
