@@ -22,7 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.answers import answer_for, answer_message
 from actions.handoff import hands_over
-from actions.reading import FOLLOWS, selected
+from actions.reading import FOLLOWS, asked_as_a_question, selected
 from actions.wording import OTHER_MEDICINE
 from bot.nlu import safety, safety_es
 
@@ -51,9 +51,6 @@ DURING = (
 # A question asked beside "we're on our way" ("what's your number?"), answered too.
 _A_QUESTION = re.compile(r"\?|\b(?:what|whats|how|when|where|who|which|should|can|could|do|does|is|are|que|como"
                          r"|cuando|donde|cual|puedo|debo)\b")
-# Asked as a question: a question mark, or a question word first ("no quiero que..." is not).
-_ASKS_FIRST = re.compile(r"\?|^(?:(?:y|and|so|but|pero|ok|okay) )?(?:what|how|why|when|where|who|which|can|could|will"
-                         r"|would|is|are|do|does|should|que|como|por que|cuando|donde|quien|cual|puedo|puede|es|hay)\b")
 # The pharmacy's own facts, answered after the urgent line too ("we're going, what's your number?").
 PHARMACY_FACTS = {"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"}
 # Waiting, putting off, asking whether it is normal: in English and Spanish.
@@ -173,7 +170,7 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         if case == "crisis" and intent in {"thank", "goodbye", "affirm"}:
             dispatcher.utter_message(response="utter_crisis_thanks")  # "ok. i'll try tonight", "thank you"
             return []
-        asks = bool(_ASKS_FIRST.search(safety_es.sin_acentos(plain)))
+        asks = asked_as_a_question(plain)
         if case == "crisis" and not (intent in ANSWERED_TOO and asks):  # "no quiero preocupar a mi familia"
             # "No sé a quién decirle": heard, with 988 first, never the same line twice running.
             heard = tracker.get_slot("last_crisis_line") != CRISIS_HEARD[0]

@@ -55,9 +55,9 @@ class ActionHandoff(services.ServiceAction, Action):
         reason = tracker.get_slot("handoff_reason") or "patient asked for a person"
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
         if tracker.get_slot("handoff_offered"):
-            number = _prescription_number(tracker)
+            number = next(tracker.get_latest_entity_values("prescription_number"), None)
             if number and reason == refill.NEEDS_HELP:  # "found it, it's 6620485": the refill goes on
-                return [*events, SlotSet("prescription_number", number), FollowupAction(refill.FORM)]
+                return [*events, SlotSet("prescription_number", str(number)), FollowupAction(refill.FORM)]
             if reading.asks_at_an_offer(reading.lowered(tracker)):  # "y si no califico?"
                 answered = answers.follow_up_or_ask(dispatcher, tracker, self.services)
                 if answered is not None:  # answered, and the offer made again
@@ -80,13 +80,6 @@ class ActionHandoff(services.ServiceAction, Action):
                                      support_phone=self.services.support_phone,
                                      next_open=services.next_opening(tracker, self.services.hours))
         return [*events, SlotSet("escalation_reference", reference)]
-
-
-def _prescription_number(tracker: Tracker) -> str | None:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "prescription_number":
-            return str(entity.get("value"))
-    return None
 
 
 class ActionDeclineSpecialist(Action):

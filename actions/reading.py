@@ -62,8 +62,16 @@ _FEELING = re.compile(
     r"\b(?:scar(?:y|ed)|terrif\w*|afraid|frightening|frightened|overwhelm\w*|nervous|anxious|so hard|too much"
     r"|heartbroken|freaking out|worried sick|miedo|asustad\w*|nervios\w*|abrumad\w*|angustiad\w*|muy dificil"
     r"|ugh+|so tired of|sick of|harta|harto|cansad[ao] de|ya no aguanto (?:los|las|tanto)|tan dificil)\b")
-_ASKS = re.compile(r"\?|^(?:what|how|why|when|where|who|which|can|could|will|would|is|are|do|does|should"
-                   r"|que|como|por que|cuando|donde|quien|cual|puedo|puede|es|hay)\b")
+_QUESTION_WORDS = (r"what|how|why|when|where|who|which|can|could|will|would|is|are|do|does|should"
+                   r"|que|como|por que|cuando|donde|quien|cual|puedo|puede|es|hay")
+_ASKS = re.compile(rf"\?|^(?:{_QUESTION_WORDS})\b")
+# The same, after a connective: "and how often?", "pero cuando?" ("no quiero que..." is not one).
+_ASKED = re.compile(rf"\?|^(?:(?:y|and|so|but|pero|ok|okay) )?(?:{_QUESTION_WORDS})\b")
+
+
+def asked_as_a_question(text: str) -> bool:
+    """A question mark, or a question word first (after a connective, if any)."""
+    return bool(_ASKED.search(sin_acentos(text)))
 
 
 def tells_a_feeling(text: str) -> bool:
