@@ -142,3 +142,31 @@ def test_harm_plainly_denied_or_a_sign_plainly_over_pages_nobody(text):
 ])
 def test_a_crisis_word_or_a_sign_outside_the_denial_still_counts(text):
     assert safety.check(text).matched, text
+
+
+@pytest.mark.parametrize("text", [
+    "his nosebleed hasnt stopped for 20 minutes, hes 9 days old",
+    "la niña devolvio algo negro como cafe hace un rato",
+    "nena morada y no llora",
+    "respira como si se estuviera ahogando y se pone gris",
+    "esta noche voy a acabar con todo, ya no puedo",
+    "she was fine last week but now shes not breathing right",
+])
+def test_a_sign_said_as_a_simile_a_colour_beside_the_baby_or_a_plan_to_end_it_counts(text):
+    assert safety.check(text).matched, text
+
+
+@pytest.mark.parametrize("text", [
+    "he had a seizure from a fever in may and hes been fine ever since",
+    "her puffy face was an allergy to the new soap, the doctor took care of it",
+    "the ultrasound came back perfect after the cramping scare",
+    "se le hinchó la cara por un piquete de abeja pero ya la llevamos al doctor",
+    "la bebé tuvo una convulsión al nacer en 2021, ahora tiene 3 años y está bien",
+    "ok ya entendi lo del 911, pero no esta pasando, nomas queria saber",
+    "que sigue con la ivig ahora que la bebe esta en la nicu estable?",
+    "mi gato no come, como le explico a mi hija que esta enfermo",
+    "the rash went away with the antihistamine, do we still report it to the nurse",
+    "a mom in my support group said her baby bled from the cord, is that related to nh",
+])
+def test_a_sign_that_is_over_told_by_someone_else_or_about_a_pet_pages_nobody(text):
+    assert not safety.check(text).matched, text

@@ -70,7 +70,10 @@ def _case(group: str, text: str, spanish: bool) -> str:
 
 
 # "It went away but now her lips are blue": over, and then not.
-_BACK_AGAIN = re.compile(r"\bbut (?:now|then|again|still)\b|\bcame back\b|\bpero (?:ahora|otra vez|sigue)\b|\bvolvio\b")
+_BACK_AGAIN = re.compile(
+    r"(?:\bbut (?:now|then|again|still)\b|\bcame back\b|\bpero (?:ahora|otra vez|sigue)\b|\bvolvio\b)"
+    # "but now she's 3 months and doing great", "pero ahora tiene 4 meses y está súper bien": not back
+    r"(?!.{0,20}\b(?:shes|hes|tiene) (?:\d+|a|one|two|three|four|five|six) (?:months?|years?|meses|anos)\b)")
 
 
 def _happening_now(text: str, spanish: bool) -> bool:
@@ -179,6 +182,12 @@ def asks_how_it_will_go(text: str) -> bool:
     return bool(_HOW_WILL_IT_GO.search(safety_es.sin_acentos(normalise(text))))
 
 
+# A car or a phone in trouble: the classifier can take "died" or "se murió" for a person.
+_THING_TROUBLE = re.compile(
+    r"\bse (?:me |le |nos )?(?:descargo|murio|acabo|poncho|descompuso) (?:la |el )?(?:bateria|pila|celular|cel|telefono|llanta|carro|coche|troca)\b"
+    r"|\b(?:car|phone|cell|truck) (?:battery )?(?:died|is dead|broke down)\b|\b(?:flat tire|dead battery)\b")
+
+
 def not_happening_now(text: str) -> bool:
     """For a message the classifier alone reads as an emergency, with no sign named:
     does it say it is a question, a dream, or over ("no emergency, just wondering...")?
@@ -188,6 +197,8 @@ def not_happening_now(text: str) -> bool:
     spanish = _in_spanish(spanish_text)
     m, normalised = (safety_es.MARKERS, spanish_text) if spanish else (MARKERS, english)
     if _HOW_WILL_IT_GO.search(normalised):  # "will she and the baby be alright?", no sign named
+        return True
+    if _THING_TROUBLE.search(normalised):  # "se me descargó la batería del carro", no sign named
         return True
     if any(m[name].search(normalised) for name in ("over", "denies_harm", "dream")):
         return True  # "false alarm, it stopped", "I'm not suicidal", "this hold music is killing me"

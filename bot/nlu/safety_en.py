@@ -76,7 +76,7 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:baby|babys|he|she|hes|shes|i|im|is|am|are|started|keeps|still)\s+(?:(?!not\b)\w+\s+)?bleeding\b",
         r"\bwith (?:her|his|their|my) bleeding\b|\b(?:her|his|their|my) bleeding (?:after|later|tomorrow)\b",
         r"\bbleed\w*\s+(?:heavily|a lot|badly|everywhere|through)\b",
-        r"\bbleed\w*\b.{0,40}\b(?:wont|will not|doesnt|does not|cant|not) stop\b",
+        r"\b(?:nose ?)?bleed\w*\b.{0,40}\b(?:wont|will not|doesnt|does not|cant|not|hasnt|has not|isnt|wouldnt) stop(?:ped|ping)?\b",
         r"\bsoak\w*\s+(?:through\s+)?(?:a\s+|my\s+|the\s+)?pads?\b",
         r"\b(?:hemorrhag\w*|haemorrhag\w*)\b",
         # Vomit the colour of blood: "threw up dark red stuff", "spit up bright red".

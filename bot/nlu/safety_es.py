@@ -26,6 +26,8 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:labios|boca|boquita|cara|carita|piel|lengua|lips|unas)\s+(?:\w+\s+){0,3}(?:morad\w*|morao\w*|azul\w*|gris\w*|moradit\w*|azulit\w*|negr\w*)\b",
         r"\bse (?:esta |puso |pone |le puso |le esta poniendo )?(?:poniendo |puso )?(?:morad\w*|azul\w*|gris\w*)\b",
         r"\b(?:esta|se ve|lo veo|la veo|quedo) (?:todo |toda |bien |muy )?(?:morad\w*|azul\w*|gris\w*|palid\w* y fri\w*)\b",
+        # "bebe azul", "mi nena morada": the baby named and the colour (not the baby's clothes).
+        rf"^(?!.*\b(?:ropa|cobija|manta|cuarto|mameluco|gorrit\w*|zapat\w*|carriola|globo|pastel|vestido)\b).*\b{_BABY}\s+(?:\w+\s+){{0,2}}(?:morad\w*|azul\w*|gris\w*|moradit\w*|azulit\w*)\b",
     ],
     "convulsion": [
         r"\bse (?:le )?van los ojos\b|\bojos (?:para|hacia) atras\b|\bse puso tieso\b|\bcon ?bulsion\w*\b",
@@ -49,7 +51,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:esta|estoy|sigue|sigo|empezo a|empece a)\s+sangr\w*\b|\bsangr(?:a|ando|o|e) (?:mucho|bastante|sin parar|muchisimo|un monton)\b",
         r"\bsangre (?:por|de) (?:la nariz|la boca|el ombligo|el cordon)\b|\bno (?:le |me )?para (?:la |de )?sangr\w*|\bhemorragia\b",
         r"\bcoagulos?\b|\bmucha sangre\b|\bempap\w* (?:la|las|el) (?:toalla|toallas|pads?)\b",
-        r"\b(?:[bv]omit\w*|devol\w*|echa\w*)\b.{0,30}\bcafe molido\b",
+        r"\b(?:[bv]omit\w*|devol\w*|echa\w*)\b.{0,30}\b(?:cafe molido|(?:algo )?(?:oscuro|negro|negrito|color cafe|como cafe|como asientos de cafe))\b",
     ],
     "higado": [
         r"\bamarill\w*\b.{0,30}\bno (?:ha comido|come|quiere comer|toma)\b",
@@ -107,6 +109,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\bme (?:quito|voy a quitar) la vida\b|\b(?:me voy a|voy a|quiero) tomar (?:todas las|un monton de|el frasco de) (?:pastillas|pastiyas|pildoras)\b",
         r"\bme (?:acabo de tomar|tome|trague) (?:un|el) (?:frasco|bote) (?:entero )?de (?:pastillas|pastiyas|pildoras|medicinas)\b",
         r"\b(?:quiero|quisiera|me quiero) (?:desaparecer|dejar de existir|ya no existir)\b",
+        r"\b(?:voy a|quiero|pienso|me dan ganas de) acabar con todo\b(?! (?:el|la|los|las|lo) )|\bmi vida (?:ya )?no tiene sentido\b",
         r"\bmensaje de despedida\b.{0,50}\b(?:no contesta|ya no contesta|no responde)\b",
     ],
     "explicito": [
@@ -123,7 +126,7 @@ SIGNOS: dict[str, list[str]] = {
 NEWBORN_GROUPS = {"respiracion", "color", "convulsion", "sangrado", "higado"}
 
 NOW_STRONG = re.compile(
-    r"\b(?:ahorita|ahora mismo|en este momento|ya mero|rapido|ayuda|ayudenme|por favor|porfa|sigue|sigo"
+    r"\b(?:ahorita|ahora mismo|en este momento|ya mero|rapido|ayuda|ayudenme|por favor|porfa|(?<!que )sigue|que sigue (?!con\b|despues\b|para\b)\w|sigo"
     r"|todavia(?! (?:me acuerdo|recuerdo|pienso|sueno|lo extrano|la extrano|lloro))"
     r"|hace (?:\w+ )?(?:minutos?|un rato|una hora|rato)|desde (?:ayer|anoche|hoy|esta manana|hace|la manana|el)"
     r"|lleva (?:\w+ )?(?:minutos|horas|rato|todo el dia)|todo el dia|no para|no se (?:le )?quita)\b"
@@ -133,7 +136,10 @@ RESOLVED = re.compile(
     r"|ya se (?:le |me )?(?:quito|paso)|se me (?:quito|paso)|salio (?:negativo|bien|sin)|esta (?:sanito|sanita|perfect\w*)"
     r"|eso fue hace (?:\w+ )?(?:anos|meses)|ya se (?:fueron|fue)|se (?:fueron|quitaron) (?:hace rato|solas|con)|todo bien"
     r"|ya esta fuerte|esta fuerte|esta (?:super|muy) bien|se (?:le |me )?quitaron|de la ultima vez|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta"
-    r"|(?:y|ya|ahora) respira bien|ya paro|ya voy a terapia|estoy mejor)\b"
+    r"|(?:y|ya|ahora) respira bien|ya paro|ya voy a terapia|estoy mejor"
+    r"|ya se (?:le |me )?bajo|no (?:era|fue) (?:un )?coagulo|se (?:le |me )?quito|(?:haya|ha) salido bien|rosadit\w*|(?:y|ya|ahora) (?:esta )?respirando bien|se recupero"
+    r"|ya no (?:ha |le ha )?(?:tenido|tuvo|le dio) (?:mas|otra)|estable|esta (?:sana|sano)|tiene \d+ (?:anos|meses) y esta|ya tiene \d+ semanas y esta (?:bien|sano|sana|perfect\w*)"
+    r"|ya (?:fui|fuimos|la llevamos|lo llevamos|la lleve|lo lleve) (?:al|a la|con el|con la) (?:dentista|doctor|doctora|medico|hospital|urgencias|clinica|pediatra))\b"
 )
 DREAM = re.compile(
     r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando|en (?:la|una) (?:pelicula|serie|novela|tele)|en (?:el|un) video"
@@ -144,28 +150,34 @@ DREAM = re.compile(
 NOT_A_PERSON = re.compile(
     r"^(?!.*\b(?:bebe|bebita|bebito|nene|nena|hij[oa]|esposa|esposo|embarazad\w*|yo|me|estoy|tengo)\b)"
     r".*\b(?:mi|mis|nuestro|nuestra|el|la) (?:perr\w*|gat\w*|pez|pececito|pajar\w*|perico|conej\w*|caballo|mascota|carro|coche|troca)\b"
+    r"|^(?:mi|el|la|nuestro|nuestra) (?:perr\w*|gat\w*|pez|pececito|pajar\w*|perico|conej\w*|caballo|mascota)\b(?!.*\b(?:bebe|embarazad\w*|estoy|tengo)\b)"
 )
 GENERAL_STRONG = re.compile(
-    r"\b(?:se vale|puedo tomar|puedo usar|que (?:hago|hacemos|debo hacer) si|y si|(?<!hola )(?<!bueno )(?<!oye )(?<!pues )si (?:le|me|mi|el|la|se|tiene|tengo|esta|estoy|ella|el bebe|sangro|siento)"
+    r"\b(?:si (?:algun dia|alguna vez)|no esta pasando|(?:nomas|solo|nada mas) (?:preguntaba|pregunto|queria saber)|grupo de apoyo"
+    r"|(?:alguien|una mama|una senora|mi amiga|mi prima|mi vecina) (?:conto|dijo|dice|comento|publico)|(?:es|son) comun\w*|un moretoncito|(?:solo|nomas) (?:es )?un moreton"
+    r"|cuanto (?:\w+ )?es (?:demasiado|mucho)|(?:puede|va a) volver a pasar|siempre es (?:grave|peligros\w*|normal)|es grave"
+    r"|se vale|puedo tomar|puedo usar|que (?:hago|hacemos|debo hacer) si|y si|(?<!como )(?<!hola )(?<!bueno )(?<!oye )(?<!pues )si (?:le|me|mi|el|la|se|tiene|tengo|esta|estoy|ella|el bebe|sangro|siento)"
     r"|en caso de|como (?:se|sabre|sabria|saber|distingo|distinguir|saberlo) (?:si|cuando|que)|como distingo"
-    r"|no es (?:una )?emergencia|solo (?:quiero|queria) (?:saber|aprender|preguntar)|me da miedo|tengo miedo de|me preocupa"
+    r"|no es (?:una )?emergencia|solo (?:quiero|queria) (?:saber|aprender|preguntar)|me da miedo|tengo miedo de|me preocupa\w*"
     r"|(?:estoy|ando) (?:tan|muy|bien|super) cansad\w*|jaja\w*|como se ve|como luce|que se considera"
     r"|(?:los|las|a los|unos) (?:bebes|ninos|recien nacidos)|cuanto tiempo|puede (?:salir|pasar|dar)"
-    r"|si (?:un|una) (?:bebe|nino|nina)|tiene que ver|que cuenta como|si vomita|si sangra|si no despierta|(?:es|son) (?:un )?efectos? secundarios?|puede (?:la|el) \w+ causar|instrucciones (?:de|para) la nin\w*)\b"
+    r"|si (?:un|una) (?:bebe|nino|nina)|tiene que ver|que cuenta como|si vomita|si sangra|si no despierta|(?:es|son) (?:un )?efectos? secundarios?|puede (?:la|el) \w+ causar|instrucciones (?:de|para) la nin\w*"
+    r"|que (?:quiere|quiso) decir|(?:lo|la|los) (?:mencionaron|explicaron|dijeron) en (?:la|el) (?:clase|curso|platica|taller)"
+    r"|^(?:el |la |los |las )?(?:ivig|infusion\w*|suero|medicina|tratamiento) (?:da|dan|causa|causan|provoca\w*))\b"
 )
 NOW = re.compile(
     r"\b(?:ahora|hoy|esta noche|ya)\b|\b(?:esta|estoy|tiene|tengo|se (?:le |me )?esta)\b|\bque hago\b"
     r"|\b(?:le|me) duele\b|\bse (?:le|me) (?:duerme|adormece)\b"
 )
 GENERAL = re.compile(
-    r"\b(?:cuales son|que (?:senales|señales|signos|sintomas)|senales|señales|signos|sintomas|signs|es normal que"
+    r"\b(?:cuales son|que (?:senales|señales|signos|sintomas)|senales|señales|signos|sintomas|signs|es normal"
     r"|causa|puede (?:causar|dar|tener)|se puede|como es|senal|señal|que tanto|cuando (?:llamo|llamar|debo)|a quien llamo)\b"
     r"|\ben que momento\b|\b(?:medicinas?|medicamentos?|pastillas) (?:para|de) (?:las |la )?convulsion\w*"
 )
 PAST = re.compile(
     r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi|antes de (?:morir|fallecer)|hace (?:\w+ )?(?:anos|años|meses)"
     r"|embarazo anterior|(?:mi|nuestro|nuestra) primer(?:a|o)? (?:bebe|embarazo|hij[oa])|la noche que|cuando nacio|al nacer"
-    r"|tuvo|tuve|tenia|estaba|podia|llore|en su tumba|cementerio|lo trasladaron|la trasladaron|me acuerdo|recuerdo|al final)\b"
+    r"|tuvo|tuve|tenia|estaba|podia|llore|la semana pasada|la vez pasada|mi ultimo embarazo|hace (?:\w+ )?embarazos|hace tiempo|al nacer en|en su tumba|cementerio|lo trasladaron|la trasladaron|me acuerdo|recuerdo|al final)\b"
 )
 LOSS = re.compile(r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi a|angelito|angel|funeral|el cielo|se nos fue)\b")
 PREGNANCY = re.compile(r"\b(?:embarazad\w*|embarazo|\d+ semanas|semanas de embarazo|trimestre|contracciones|parto|obstetra|ginecolog\w*|patad\w*)\b")
@@ -178,9 +190,11 @@ SPANISH_WORDS = re.compile(
 )
 COMPILED = [(group, re.compile("|".join(f"(?:{p})" for p in patterns))) for group, patterns in SIGNOS.items()]
 DENIES_HARM = re.compile(
-    r"\bno (?:pienso|voy a|quiero) (?:hacerme dano|hacerme nada|matarme|quitarme la vida)\b|\bnunca me haria dano\b"
+    r"\bno (?:pienso|voy a|quiero|estoy pensando en) (?:hacerme dano|hacerme nada|matarme|quitarme la vida)\b|\bnunca me haria dano\b"
+    r"|\bhace (?:anos|tiempo|meses) (?:intente|quise|pense en) (?:hacerme dano|matarme|quitarme la vida)\b(?=.*\b(?:estoy bien|estoy mejor|terapia|psicolog\w*)\b)"
     r"|\bantes pensaba en (?:quitarme la vida|matarme|morirme|suicid\w*)\b(?=.*\b(?:terapia|estoy mejor|psicolog\w*)\b)")
-OVER = re.compile(r"^(?!.*\b(?:pero|otra vez|de nuevo|sigue|peor|volvio|desde)\b).*\b(?:se (?:le |me )?quitaron|se (?:le |me )?fue(?! la| el)"
+OVER = re.compile(r"\bno esta pasando\b.{0,30}\b(?:nomas|solo|nada mas) (?:preguntaba|queria saber)\b"
+                  r"|^(?!.*\b(?:pero|otra vez|de nuevo|sigue|peor|volvio|desde)\b).*\b(?:se (?:le |me )?quitaron|se (?:le |me )?fue(?! la| el)|ya se (?:le |me )?fueron"
                   r"|ya paro|(?:y|ya|ahora) respira bien|falsa alarma|salio bien)\b")
 MARKERS = {"over": OVER, "denies_harm": DENIES_HARM, "not_a_person": NOT_A_PERSON, "now_strong": NOW_STRONG, "resolved": RESOLVED, "dream": DREAM,
            "general_strong": GENERAL_STRONG,

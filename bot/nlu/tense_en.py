@@ -11,9 +11,9 @@ import re
 
 # Something in the message says it is happening now.
 _NOW_STRONG = re.compile(
-    r"\b(?:right now|currently|at the moment|just now|just started|hurry|asap|please help|help me|keeps"
+    r"\b(?:right now|currently|at the moment|just now|just started|hurry|asap|please help|help me|keeps(?! (?:saying|asking|telling|thinking|texting|calling|worrying))"
     r"|(?:someone|somebody|anyone|anybody) (?:\w+ )?help|help (?:us|her|him|my|our)"
-    r"|(?<!so )(?<!very )(?<!lay )(?<!laid )(?<!lying )(?<!was )still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder|see|hear|picture|replay|need|have to|get them))"
+    r"|(?<!so )(?<!very )(?<!lay )(?<!laid )(?<!lying )(?<!was )still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder|see|hear|picture|replay|need|have to|get them|report|call|tell|go|count|do)\b)"
     r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago|(?:for|since) (?:the (?:last|past) )?(?:\d+|a few|ten|five|two|three|an?) ?(?:min|mins|minutes|hours?|hrs?)"
     r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop)\b"
 )
@@ -37,8 +37,11 @@ _GENERAL_STRONG = re.compile(
     r"|\bruns in (?:the|my|his|her|our|their) (?:\w+ )?family\b|\bhaha\w*\b|\blmao\b|\bjust venting\b"
     r"|\bhow (?:much|often|many times) (?:should|does|do|is|are) (?:the |a |my |our )?(?:baby|babies)\b"
     r"|\bhow (?:would|do|can|will) (?:i|we|you) (?:know|tell)\b|\bno emergency\b|\bnot an emergency\b|\bits not\b"
-    r"|\bjust (?:learning|wondering|asking|curious)\b|\bjust want(?:ed)? to (?:know|learn|ask|be ready)\b|\bi just want a\b"
+    r"|\bjust (?:learning|wondering|asking|curious)\b|\bjust want(?:ed)? to (?:know|learn|ask|be ready)\b|\b(?:i )?want to be (?:ready|prepared)\b|\bi just want a\b"
     r"|\b(?:wants?|wanted) to know (?:if|whether|what|how)\b|\bwondering (?:if|whether)\b|\bis that true\b"
+    r"|\bhow (?:much|little|many|long)\b.{0,30}\bis too (?:much|little|many|long)\b|\bin case of\b|\bjust (?:a )?nervous\b"
+    r"|\b(?:read|heard|saw|seen) (?:about|of|a story|stories|online|on facebook)\b|\b(?:in|at) (?:my|our|a|the) support group\b"
+    r"|\b(?:a mom|a friend|my friend|someone|somebody|a lady|another mom) (?:in \\w+ \\w+ )?(?:said|told|posted|wrote)\b|\bis (?:that|it|this) related\b"
     r"|\bhow (?:much|little|many|long) is too\b|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
     r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
     r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
@@ -66,11 +69,14 @@ _PAST = re.compile(
     r"|stillb(?:orn|irth)|grieve|grieving|replay\w*|cant forget|close my eyes|at the end|the night (?:he|she|they|our|my)|(?:at|by) (?:his|her|their) grave"
     r"|years? ago|last (?:year|month|week|pregnancy|time|infusion|dose|treatment)|in (?:19|20)\d\d|first (?:baby|pregnancy)"
     r"|previous (?:baby|pregnancy)|our loss|remember|went away|at birth|when (?:he|she) was born|as a newborn"
-    r"|fixed it|i had|we had|i was|he was|she was|they (?:checked|monitored|said)|airlifted)\b"
+    r"|fixed it|i had|we had|i was|he was|she was|they (?:checked|monitored|said)|airlifted"
+    r"|when (?:my|our) (?:\w+ )?(?:daughter|son|baby|boy|girl) was born|thats how they (?:found|knew|diagnosed)"
+    r"|(?:my|our|her|his) (?:sister|mom|mother|friend|cousin|aunt|wife|sister in law) had|(?:\w+ )?(?:pregnancies|babies) ago)\b"
 )
 _DREAM = re.compile(
     r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking"
     r"|(?:in|on) (?:a|the|this) (?:movie|film|show|tv show|episode|video|book)|on tv"
+    r"|(?:shed|hed|theyd|she would|he would|they would) (?:be|have been|turn) (?:\w+ )?(?:today|this week|this month|now)"
     r"|cant breathe without (?:her|him|them|my|our)|grief (?:hits|gets|knocks|takes) (?:me|us))\b"
 )
 # About an animal or a thing, with no person named anywhere in the message: for a vet
@@ -83,7 +89,15 @@ _NOT_A_PERSON = re.compile(
 _RESOLVED = re.compile(
     r"(?<!not )(?<!isnt )(?<!arent )(?<!wont )(?<!not be )"
     r"(?:(?:is|s|are|re) (?:fine|ok|okay|good|great|healthy|strong|up) (?:now|again)|doing (?:well|great|fine|good)"
-    r"|(?:has|have) been (?:fine|good|great|ok|okay|normal)"
+    r"|(?:has|have|shes|hes|theyve|ive|weve) been (?:fine|good|great|ok|okay|normal|healthy)(?! until)"
+    r"|(?:im|i am|i feel|feeling|she feels|he feels) (?:fine|ok|okay|good|better|great) now|(?:now|and) stable|(?:is|s) stable"
+    r"|(?:laughing|playing|smiling|nursing|feeding|eating) (?:and (?:\w+ )?\w+ )?(?:now|again|normally)"
+    r"|(?:checked|tested|rechecked) (?:his|her|their|my) (?:levels|bloodwork|labs|numbers|bilirubin)\b.{0,40}\b(?:fine|ok|okay|good|normal)"
+    r"|(?:er|doctor|dr|they|nurse|pediatrician|ob) (?:checked|looked at|examined) (?:it|that)\b.{0,40}\b(?:fine|ok|okay|good|normal)"
+    r"|(?:pediatrician|doctor|dr|nurse|midwife|ob) (?:says|told (?:me|us)) (?:its|that is|thats|it is)? ?(?:normal|fine|ok|okay|common)"
+    r"|(?:dentist|doctor|dr|er|pediatrician|ob|nurse|they) (?:took care of|treated|handled) (?:it|that|them)"
+    r"|(?:ob|doctor|dr|midwife|pediatrician|nurse) (?:already )?(?:saw|checked|examined) (?:me|her|him|us|the baby)"
+    r"|(?:monitoring|ultrasound|scan|heartbeat|nst) (?:was|looked|came back) (?:\w+ )?(?:perfect|fine|good|normal|great)"
     r"|(?:feeding|eating|breathing|sleeping|moving|kicking) (?:well|great|fine|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
     r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
     r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
@@ -92,7 +106,7 @@ _RESOLVED = re.compile(
     r"|that was (?:in )?(?:19|20)\d\d|that was (?:\w+ ){0,2}(?:years?|months?) ago"
     r"|cleared up|(?:is|s|are|re) (?:thriving|stable now|running everywhere)|now (?:hes|shes|theyre) (?:thriving|\d+)"
     r"|(?:monitored|checked|looked at|examined) (?:me|her|him|us|the baby)\b.{0,60}\b(?:fine|ok|okay|good|normal|healthy)"
-    r"|(?:(?<!at )home|discharged) (?:and (?:fine|ok|okay|well|doing)|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|home))\b"
+    r"|(?:(?<!at )home|discharged) (?:and (?:fine|ok|okay|well|doing)|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|perfect|great|home))\b"
 )
 _LOSS = re.compile(
     r"\bwould have been (?:his|her|their|our|my) (?:\w+ )?(?:birthday|due date)|\b(?:first|1st) birthday without\b"
@@ -109,13 +123,15 @@ _LOSS = re.compile(
 _DENIES_HARM = re.compile(
     r"\b(?:im|i am) not (?:suicidal|going to (?:hurt|kill) myself|gonna (?:hurt|kill) myself)\b"
     r"|\bi (?:would|will) never (?:hurt|kill) myself\b"
+    r"|\b(?:years?|months?) ago i (?:tried|wanted|thought about) (?:to )?(?:hurt|kill|end)\w*\b(?=.*\b(?:good place|better now|doing well|therap\w*|counsel\w*)\b)"
     r"|\bused to (?:think|thought) (?:about|of) (?:ending (?:it|things|my life)|killing myself|suicide|not being here)\b"
     r"(?=.*\b(?:therap\w*|counsel\w*|doing better|better now|getting help)\b)")
 
 # Plainly over, whatever time words come with it ("went away an hour ago"), unless
 # something says it is back.
-_OVER = re.compile(r"^(?!.*\b(?:but|again|still|came back|worse)\b).*\b(?:went away|are gone now|is gone now|cleared up"
-                   r"|breathing fine|looked fine|false alarm|(?:it|that|the bleeding) stopped"
+_OVER = re.compile(r"^(?!.*\b(?:but|again|still(?! (?:report|call|tell|need|have to|go|count|get|do)\b)|came back|worse)\b).*\b(?:went away|are gone now|is gone now|cleared up"
+                   r"|breathing fine|looked fine|false alarm|(?:it|that|the (?:bleeding|spotting|cramping|pain|swelling|rash|hives)) stopped"
+                   r"|(?:im|she is|shes|hes|he is) (?:not|no longer) (?:bleeding|spotting) (?:now|anymore)|(?:just|only) a bruise"
                    r"|(?:bloodwork|labs?|tests?|results?|numbers) (?:looks?|came back|are|is|were|was) (?:\w+ )?(?:good|fine|normal|ok|okay))\b")
 
 MARKERS = {"over": _OVER, "denies_harm": _DENIES_HARM, "not_a_person": _NOT_A_PERSON, "now_strong": _NOW_STRONG, "resolved": _RESOLVED, "dream": _DREAM,
