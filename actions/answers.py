@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clarify, services
 from actions.reading import (
+    DELIVERIES,
     FOLLOWS,
     RETRIEVAL_INTENTS,
     SURE,
@@ -32,10 +33,11 @@ from actions.reading import (
     tells_a_feeling,
     topic_base,
 )
-from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, safe_answer
+from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, context_answer, safe_answer
 from bot.dialogue.responses import UNSET_SUPPORT_PHONE
 from bot.hours import describe
 from bot.nlu import safety
+from bot.nlu.safety_es import sin_acentos
 
 OUT_OF_SCOPE = "out_of_scope"
 NOT_OURS = "out_of_scope/other"  # the answer for what this line does not cover
@@ -48,6 +50,8 @@ MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|b
                    r"|costos|precio|precios|pagar|pago|copago|copagos|biles)\b")
 
 REFILL_FORM = "refill_form"
+CANCEL_DELIVERY = "request_refill/cancel_delivery"
+DELIVERY_DAYS = "request_refill/delivery_days"
 
 # Answers that only a person can complete, and the offer that follows them:
 # (offer response, the reason an escalation names).
@@ -59,6 +63,8 @@ OFFERS = {
     "out_of_scope/location": ("utter_offer_pharmacy_specialist", "pharmacy address or pickup"),
     "out_of_scope/helping_someone": ("utter_offer_pharmacy_specialist", "a relative asks how to help"),
     "request_refill/shipment_status": ("utter_offer_pharmacy_specialist", "where a shipment is"),
+    CANCEL_DELIVERY: ("utter_offer_pharmacy_specialist", "cancel or change deliveries"),
+    DELIVERY_DAYS: ("utter_offer_pharmacy_specialist", "when a delivery arrives"),
 }
 
 
@@ -192,6 +198,9 @@ class ActionOutOfScope(services.ServiceAction, Action):
             return clarify.feeling_heard(dispatcher, tracker)
         if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):  # "puedo tomar tylenol?"
             return say_answer(dispatcher, tracker, self.services, OTHER_MEDICINES)
+        in_context = context_answer(text, tracker)
+        if in_context:  # "le tienen que hacer análisis?" after a birth, "estoy con medi-cal" at copay
+            return say_answer(dispatcher, tracker, self.services, in_context)
         # "How long for?", "how come?": no subject of their own, so about the last answer,
         # however sure the out-of-scope reading.
         if ((confidence < OUT_OF_SCOPE_SURE or bare_follow_up(text))
@@ -269,6 +278,8 @@ class ActionSmallTalk(services.ServiceAction, Action):
             answered = follow_up_or_ask(dispatcher, tracker, self.services)
             if answered is not None:
                 return answered
+        if intent == "cancel" and DELIVERIES.search(sin_acentos(text)):  # "¿cómo cancelo las cajas?"
+            return say_answer(dispatcher, tracker, self.services, CANCEL_DELIVERY)
         if intent == "deny" and not said_plainly:  # "I'm not sure what that means": no goodbye
             dispatcher.utter_message(response="utter_anything_else")
             return []

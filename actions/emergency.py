@@ -23,7 +23,7 @@ from actions import services
 from actions.answers import answer_for, answer_message
 from actions.handoff import hands_over
 from actions.reading import FOLLOWS, asked_as_a_question, selected
-from actions.wording import OTHER_MEDICINE
+from actions.wording import OTHER_MEDICINE, SCHEDULE_CHANGE
 from bot.nlu import safety, safety_es
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ DURING = (
                 r"|\b(?:le|les) (?:digo|cuento|menciono|aviso)\b"), "utter_during_emergency_tell_history"),
 )
 # A question asked beside "we're on our way" ("what's your number?"), answered too.
-_A_QUESTION = re.compile(r"\?|\b(?:what|whats|how|when|where|who|which|should|can|could|do|does|is|are|que|como"
+_A_QUESTION = re.compile(r"\?|\b(?:what|whats|how|when|where|who|which|should|can|could|will|would|do|does|is|are"
+                         r"|que|como"
                          r"|cuando|donde|cual|puedo|debo)\b")
 # The pharmacy's own facts, answered after the urgent line too ("we're going, what's your number?").
 PHARMACY_FACTS = {"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"}
@@ -103,8 +104,7 @@ class ActionEmergency(services.ServiceAction, Action):
         case = _case(tracker)
         ongoing = bool(tracker.get_slot("emergency_active"))
         if ongoing and safety.help_is_on_the_way(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(response="utter_emergency_help_coming")
-            return []
+            return _help_on_the_way(dispatcher, tracker, self.services)
         # Again in an emergency already told: "please don't wait", not the same text again.
         dispatcher.utter_message(response=(DONT_WAIT if ongoing else FIRST_LINES)[case])
         if case == "crisis" and not ongoing and safety.tells_a_loss(tracker.latest_message.get("text") or ""):
@@ -150,16 +150,7 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         plain = safety.normalise(text)
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         if safety.help_is_on_the_way(text):
-            unaccented = safety_es.sin_acentos(plain)
-            dispatcher.utter_message(response="utter_emergency_help_coming")
-            # "What do I do while they come?" is answered by that line; another question
-            # asked with it is answered too.
-            during = _during(plain)
-            if during:
-                dispatcher.utter_message(response=during)
-            elif _A_QUESTION.search(unaccented) and not _WHAT_NOW.search(unaccented):
-                self._answer_too(dispatcher, tracker, intent)  # a question, not "we're on our way"
-            return []
+            return _help_on_the_way(dispatcher, tracker, self.services)
         net = (tracker.latest_message or {}).get("emergency_net") or {}
         if _WAITING.search(plain) or net.get("sign"):
             dispatcher.utter_message(response=DONT_WAIT.get(case, DONT_WAIT["general"]))
@@ -183,21 +174,42 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         elif intent == "share_loss":
             dispatcher.utter_message(response="utter_condolences_brief")
         else:
-            self._answer_too(dispatcher, tracker, intent)
+            _answer_too(dispatcher, tracker, self.services, intent)
         return []
 
-    def _answer_too(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:
-        """After the urgent line, the question the message also asked, if it is one the
-        bot answers: a topic's answer, or the pharmacy's hours, address or number."""
-        answer: dict[str, Any] = {}
-        sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
-        if intent in ANSWERED_TOO and sure >= ANSWER_TOO_SURE:  # no guess at a topic in an emergency
-            answer = answer_for(tracker, self.services)
-        elif intent == "out_of_scope":
-            key, sure, _ = selected(tracker, "out_of_scope")
-            if key in PHARMACY_FACTS and sure >= FOLLOWS:
-                answer = answer_message(str(key), tracker, self.services)
-        elif intent == "request_refill":  # "should I cancel the delivery then?"
-            answer = {"response": "utter_refill_can_wait"}
-        if answer.get("response"):
-            dispatcher.utter_message(**answer)
+
+def _help_on_the_way(dispatcher: CollectingDispatcher, tracker: Tracker,
+                     store: services.Services) -> list[EventType]:
+    """ "ok im calling", "they said come in": glad help is coming. "What do I do while they
+    come?" is answered by that line; another question asked with it is answered too."""
+    plain = safety.normalise(tracker.latest_message.get("text") or "")
+    unaccented = safety_es.sin_acentos(plain)
+    dispatcher.utter_message(response="utter_emergency_help_coming")
+    during = _during(plain)
+    if during:
+        dispatcher.utter_message(response=during)
+    elif _A_QUESTION.search(unaccented) and not _WHAT_NOW.search(unaccented):
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        _answer_too(dispatcher, tracker, store, intent)  # a question, not "we're on our way"
+    return []
+
+
+def _answer_too(dispatcher: CollectingDispatcher, tracker: Tracker, store: services.Services,
+                intent: str) -> None:
+    """After the urgent line, the question the message also asked, if it is one the
+    bot answers: a topic's answer, or the pharmacy's hours, address or number."""
+    answer: dict[str, Any] = {}
+    sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
+    if intent == "request_refill":  # "should I cancel the delivery then?"
+        answer = {"response": "utter_refill_can_wait"}
+    elif SCHEDULE_CHANGE.search(tracker.latest_message.get("text") or ""):
+        # "will they still do my ivig friday": for the care team, however unsure the intent
+        answer = answer_message("ask_ivig_treatment/schedule_change", tracker, store)
+    elif intent in ANSWERED_TOO and sure >= ANSWER_TOO_SURE:  # no guess at a topic in an emergency
+        answer = answer_for(tracker, store)
+    elif intent == "out_of_scope":
+        key, sure, _ = selected(tracker, "out_of_scope")
+        if key in PHARMACY_FACTS and sure >= FOLLOWS:
+            answer = answer_message(str(key), tracker, store)
+    if answer.get("response"):
+        dispatcher.utter_message(**answer)

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, clarify, grief, reading, refill, services
+from actions import answers, clarify, grief, reading, refill, services, wording
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,24 @@ class ActionHandoff(services.ServiceAction, Action):
                   domain: DomainDict) -> list[EventType]:
         reason = tracker.get_slot("handoff_reason") or "patient asked for a person"
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]
+        if reading.asks_about_staff_language(reading.lowered(tracker)) and not tracker.get_slot("handoff_offered"):
+            # "¿Alguien habla español ahí?": what we can say about it, and a person offered.
+            dispatcher.utter_message(response="utter_staff_language")
+            dispatcher.utter_message(response="utter_offer_pharmacy_specialist")
+            return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
+        if reading.wants_the_number(reading.lowered(tracker)):  # "can I just get a number to call a person"
+            # The number (or where to find it), and a person still on offer: a yes counts.
+            dispatcher.utter_message(**answers.answer_message(answers.CONTACT, tracker, self.services))
+            return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
         if tracker.get_slot("handoff_offered"):
             number = next(tracker.get_latest_entity_values("prescription_number"), None)
             if number and reason == refill.NEEDS_HELP:  # "found it, it's 6620485": the refill goes on
                 return [*events, SlotSet("prescription_number", str(number)), FollowupAction(refill.FORM)]
-            if reading.asks_at_an_offer(reading.lowered(tracker)):  # "y si no califico?"
+            text = reading.lowered(tracker)
+            if reading.closes_at_an_offer(text):  # "perfecto, ahí estaré": a goodbye, not a yes
+                dispatcher.utter_message(response="utter_offer_check")
+                return []
+            if reading.asks_at_an_offer(text):  # "y si no califico?"
                 answered = answers.follow_up_or_ask(dispatcher, tracker, self.services)
                 if answered is not None:  # answered, and the offer made again
                     return answered
@@ -106,6 +119,9 @@ class ActionFallback(services.ServiceAction, Action):
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet("fallback_count", 0)]
         count = int(tracker.get_slot("fallback_count") or 0) + 1
+        in_context = wording.context_answer(reading.lowered(tracker), tracker)
+        if in_context:  # "y si me lo niegan?" at the copay answer, "when does it get here" after a refill
+            return answers.say_answer(dispatcher, tracker, self.services, in_context)
         if count < 2 and tracker.get_slot("handoff_offered"):
             # A person was just offered: what they wrote is likely for that person ("I need
             # it by Thursday"), so the offer is put again, not a menu of topics.

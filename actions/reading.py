@@ -85,7 +85,8 @@ _REFILL_REQUEST = re.compile(
     r"\b(?:i need|i want|need|needs|want|wanna|order|ordering|request|requesting|get|can i have|time for|due for"
     r"|ready for|send|ship|necesito|quiero|pedir|solicitar|me toca|mandar|manden|ocupo)\b[^.?!]{0,25}"
     r"\b(?:refill|refil|refills|reorder|next box|resurtido|resurtir|el siguiente envio)\b"
-    r"|\b(?:running (?:low|out)|almost out|se me (?:acaba|esta acabando)|ya casi no tengo)\b")
+    r"|\b(?:running (?:low|out)|almost out|se me (?:acaba|esta acabando)|ya casi no tengo)\b"
+    r"|\b(?:order|reorder|pedir)\b[^.?!]{0,25}\b(?:ivig|box|boxes|medicine|medicina|supply|caja|cajas)\b")
 
 
 def asks_for_a_refill(text: str) -> bool:
@@ -146,6 +147,11 @@ def is_follow_up(text: str) -> bool:
 
 
 # "Who decides that?" after an answer that ends in "your care team decides": that answer.
+WHO_DECIDES = "ask_ivig_treatment/who_decides"
+# The answers about a mother's own IVIG plan, where "who decides?" means her care team.
+IVIG_PLAN = frozenset(f"ask_ivig_treatment/{name}" for name in (
+    "dose", "dose_unit", "dose_cap", "schedule", "schedule_change", "missed_dose", "double_dose",
+    "missed_dose_worry", "late_start", "already_started", "who_decides", "overview", "infusion_length"))
 _WHO_DECIDES = re.compile(
     r"^(?:(?:ok|okay|and|so|but|then|y|pero|entonces|bueno) )*(?:who|quien|quienes)"
     r"(?: \w+)? (?:decides?|chooses?|says|determines?|sets?|picks?|decide|dice|lo decide|fija|lo fija"
@@ -186,8 +192,10 @@ def follow_up(tracker: Tracker) -> tuple[str | None, float, list[dict[str, Any]]
     (the topic selector's answer, its confidence, its ranking); (None, 0, []) if not."""
     base = topic_base(tracker)
     text = lowered(tracker)
-    if base and _WHO_DECIDES.match(text) and "/" in str(tracker.get_slot(TOPIC)):
-        return str(tracker.get_slot(TOPIC)), 1.0, []
+    if base and _WHO_DECIDES.match(sin_acentos(text)) and "/" in str(tracker.get_slot(TOPIC)):
+        # "Who sets mine then?" after a dose or a schedule: the care team, said plainly.
+        talked_of = str(tracker.get_slot(TOPIC))
+        return (WHO_DECIDES if talked_of in IVIG_PLAN else talked_of), 1.0, []
     if base == "ask_recurrence_risk" and _WHY_ALONE.match(re.sub(r"[^\w ]+", "", sin_acentos(text)).strip()):
         return WHY_IT_COMES_BACK, 1.0, []
     if not base or not is_follow_up(text):
@@ -226,3 +234,53 @@ def only_topic(tracker: Tracker, floor: float = 0.3) -> str | None:
     ranking = tracker.latest_message.get("intent_ranking") or []
     sure = next((float(r.get("confidence") or 0) for r in ranking if r.get("name") == base), 0.0)
     return options[0] if sure >= floor else None
+
+
+# At an offer of a person: "can I just get a number to call?" wants the number, not a
+# call back; "perfecto, ahí estaré" closes the conversation rather than saying yes.
+_WANTS_THE_NUMBER = re.compile(
+    r"\b(?:(?:phone )?number (?:to call|i can call|for (?:you|the pharmacy))|your (?:phone )?number"
+    r"|(?:get|have|give me) (?:a|the) phone number"
+    r"|(?:call|llamar|llamo) (?:you|ustedes|a la farmacia) (?:myself|directly|yo)"
+    r"|numero (?:de telefono )?(?:de ustedes|de la farmacia|para llamar)"
+    r"|(?:cual es|me da|me pasa|me das|tienen|tiene) (?:su|el|un) (?:numero|telefono))\b")
+_CLOSES_AT_AN_OFFER = re.compile(
+    r"\b(?:ahi estare|alli estare|ahi estaremos|nos vemos|i ll be there|ill be there|see you (?:then|there)"
+    r"|(?:ok |okay )?(?:thanks|thank you|thx|ty|gracias)(?: so much| very much| muchas| mil)?$)")
+
+
+def wants_the_number(text: str) -> bool:
+    return bool(_WANTS_THE_NUMBER.search(sin_acentos(text.lower()).replace("'", " ")))
+
+
+def closes_at_an_offer(text: str) -> bool:
+    plain = " ".join(re.sub(r"[^\w ]+", " ", sin_acentos(text.lower()).replace("'", " ")).split())
+    return not _YES_FIRST.match(plain) and bool(_CLOSES_AT_AN_OFFER.search(plain))
+
+
+# Deliveries stopped or changed: "ya no necesito las cajas, ¿cómo las cancelo?"
+DELIVERIES = re.compile(r"\b(?:deliver\w*|shipments?|boxes|box|orders?|cajas?|envios?|entregas?|pedidos?|medicina)\b")
+# Medicaid or Medicare named (Medi-Cal is California's Medicaid): its own copay answer.
+MEDICAID = re.compile(r"\b(?:medi[ -]?cal|medicaid|medicare|chip|seguro del (?:gobierno|estado))\b")
+MEDICAID_ANSWER = "ask_copay_help/medicaid_medicare"
+# "¿Hablan español ahí?": about the people at the pharmacy, not a switch of language.
+_STAFF_LANGUAGE = re.compile(
+    r"\b(?:hablan|habla alguien|alguien (?:que )?habl\w*|hay alguien que hable|speak|speaks|anyone (?:who )?speak\w*"
+    r"|someone (?:who )?speak\w*)\b.{0,30}\b(?:espanol|spanish|ingles|english)\b")
+
+
+def asks_about_staff_language(text: str) -> bool:
+    return bool(_STAFF_LANGUAGE.search(sin_acentos(text.lower())))
+# When an order comes: "do you deliver on saturdays", "y q día me la mandan", "when does it
+# normally get here" (not the baby's arrival, nor NH coming back).
+_DELIVERY_WHEN = re.compile(
+    r"(?:\b(?:when|what day|which day|what time|how long|how soon|q(?:ue)? dia|a q(?:ue)? hora|cuando|cuanto tarda\w*"
+    r"|en cuanto tiempo)\b(?:(?!\b(?:baby|bebe|due|parto|nacer|born|she|he|ella)\b)[^.?!]){0,40}"
+    r"\b(?:get here|gets here|arrive|arrives|come(?! back)|comes(?! back)|delivered|deliver|ship|ships"
+    r"|shipped|llega|llegar|llegue|llegan|mandan|manda|envian|entregan|entregue)\b"
+    r"|\b(?:deliver|ship)\w* on (?:the )?(?:saturday|sunday|weekend)s?\b|\b(?:entregan|mandan|reparten|envian)"
+    r" (?:los |en )?(?:sabados?|domingos?|fines? de semana)\b)")
+
+
+def asks_when_it_comes(text: str) -> bool:
+    return bool(_DELIVERY_WHEN.search(sin_acentos(text.lower())))

@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, reading, services
+from actions import answers, reading, services, wording
 from bot.records import refill_details as verification
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ class ValidateRefillForm(services.ServiceAction, FormValidationAction):
         "hang on" or "un momento" (still looking for the label)."""
         if reading.asks_to_wait(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_take_your_time")
+            return True
+        if reading.asks_when_it_comes(reading.lowered(tracker)):  # "y q día me la mandan": answered
+            dispatcher.utter_message(**answers.answer_message(answers.DELIVERY_DAYS, tracker, self.services))
             return True
         intent, _ = reading.intent_of(tracker)
         if intent != answers.OUT_OF_SCOPE:
@@ -223,12 +226,21 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
             # offered, not a new refill; the offer stands, and a yes after it counts.
             dispatcher.utter_message(response="utter_offer_again")
             return [SlotSet("refill_wanted", False), SlotSet("handoff_offered", True)]
+        if reading.asks_when_it_comes(text) and not reading.asks_for_a_refill(text):
+            key, sure = answers.DELIVERY_DAYS, 1.0  # "y cuánto tarda en llegar": its days, not tracking
+        if wording.context_answer(text, tracker) == answers.CANCEL_DELIVERY:
+            key, sure = answers.CANCEL_DELIVERY, 1.0  # "stop sending the boxes"
+        if key in {answers.CANCEL_DELIVERY, answers.DELIVERY_DAYS} and sure >= reading.FOLLOWS and not (
+                reading.asks_for_a_refill(text)):
+            return [*answers.say_answer(dispatcher, tracker, self.services, key), SlotSet("refill_wanted", False)]
         if key == SHIPMENT and sure >= reading.FOLLOWS:
             return [*answers.say_answer(dispatcher, tracker, self.services, key),
                     SlotSet("refill_wanted", False)]
         asked = None
         refill_asked = reading.asks_for_a_refill(text)
-        if _ALSO_ASKS.search(text) and refill_asked:
+        if reading.asks_when_it_comes(text) and refill_asked:  # "...next week's ivig. do you deliver on saturdays"
+            asked = answers.DELIVERY_DAYS
+        elif _ALSO_ASKS.search(text) and refill_asked:
             asked = STORAGE if _STORING.search(text) else answers.question_asked(tracker, floor=0.03)
         if asked:  # "need my next box, also does it need to stay in the fridge": answered, then the form
             return [*answers.say_answer(dispatcher, tracker, self.services, asked, refill_next=True),

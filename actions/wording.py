@@ -10,7 +10,7 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions.reading import TOPIC
+from actions.reading import MEDICAID, MEDICAID_ANSWER, TOPIC, asks_when_it_comes
 from bot.nlu.safety_es import sin_acentos
 
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
@@ -36,7 +36,10 @@ SCHEDULE_CHANGE = re.compile(
     r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)"
     r"|\b(?:do|have|get|move) (?:it|mine|them) (?:\w+ ){0,2}(?:next week|later|another day|the week after) instead\b"
     r"|\b(?:do|get|have|take) (?:two|2|both)(?: (?:infusions|doses))? (?:the |next |that |in one |this )+week\b"
-    r"|\b(?:me pongo|ponerme|me pongan|recibir) (?:las )?dos\b")
+    r"|\b(?:me pongo|ponerme|me pongan|recibir) (?:las )?dos\b"
+    # "will they still do my ivig friday": whether an infusion goes ahead, for the care team.
+    r"|\b(?:still|todavia|aun) (?:do|get|give|have|me (?:ponen|pongo)|recibo)\b.{0,20}"
+    r"\b(?:ivig|infusions?|doses?|infusion|dosis)\b")
 MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
 MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
 # Another medicine asked about with IVIG or in pregnancy: for the care team or pharmacist
@@ -82,6 +85,39 @@ PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|sigu
 # A weight or a cap asked about the dose: "im 82 kg so 82 grams?", "so there's a cap on it?"
 WEIGHT_OR_CAP = re.compile(r"\b\d+ ?(?:kg|kgs|kilos?|lbs?|pounds|libras)\b|\bgrams?\b|\bgramos?\b"
                            r"|\b(?:a cap|the cap|max|maximum|limit|tope|maximo|limite)\b")
+CAP = re.compile(r"\b(?:cap|capped|max|maximum|limit|ceiling|tope|maximo|limite|tops? out|stops? at)\b|\bthe most\b"
+                 r"|\blo mas que\b|\beven if (?:im|i am|shes|she is|you are|youre) (?:bigger|heavier|big|heavy)\b"
+                 r"|\bno matter (?:how much|my weight|the weight)\b|\baunque pese\b")
+# Doubling or making up an infusion (rule 2: never double), not moving one.
+DOUBLE = re.compile(
+    r"\b(?:double\w*|twice as much|doble|duplicar|doblar|catch up|make up|reponer|ponerme al dia)\b"
+    r"|\b(?:two|2|dos|both|extra) (?:doses|infusions|dosis|infusiones|bags?|juntas)\b"
+    r"|\b(?:me pongo|ponerme|me pongan|me ponen|do|get|have|take) (?:las )?(?:two|2|dos|both)\b")
+# After a missed infusion: "le pasa algo al bebé?", "will that hurt the baby?"
+BABY_HARMED = re.compile(
+    r"\b(?:le pasa algo|le pasara algo|le afecta|afecta al bebe|dano al bebe|le hace dano|corre peligro|peligro"
+    r"|hurt (?:the|my) baby|harm (?:the|my) baby|affect (?:the|my) baby"
+    r"|(?:baby|she|he) (?:be |is |going to be )?(?:ok|okay|alright)"
+    r"|in danger|at risk|mess (?:anything|something) up|(?:bebe|nena|nene) (?:va a estar|esta) bien)\b")
+AFTER_A_MISS = {"ask_ivig_treatment/missed_dose", "ask_ivig_treatment/double_dose",
+                "ask_ivig_treatment/schedule_change"}
+# "Is NH the same hemochromatosis my grandpa had?": the adult, inherited kind (F3).
+ADULT_KIND = re.compile(
+    r"\b(?:same|mismo|misma|igual)\b.{0,40}\b(?:hemochromatosis|hemocromatosis|grandpa|grandfather|grandma|dad|father"
+    r"|uncle|abuelo|abuela|papa|tio)\b|\b(?:hemochromatosis|hemocromatosis) (?:that )?(?:my|que tenia|que tiene|de mi)"
+    r" (?:grandpa|grandfather|grandma|dad|father|uncle|mom|abuelo|abuela|papa|tio|mama)\b")
+# Good news said, not asked: "después de tantas semanas valió la pena", "so worth it".
+WORTH_IT = re.compile(r"^(?!.*\?)(?!(?:is|was|will|would|does|do|es|sera|vale)\b)"
+                      r".*\b(?:valio la pena|worth it|vale la pena)\b")
+BORN = re.compile(r"\b(?:born|birth|delivered|had the baby|nacio|naci\w*|di a luz|tuve (?:a )?(?:mi|la|el) beb\w*"
+                  r"|(?:baby|girl|boy|son|daughter|one) (?:is|came|arrived) (?:here|early|home)"
+                  r"|ya llego (?:mi|la|el) beb\w*)\b")
+# Deliveries stopped: "ya no voy a necesitar las cajas que faltan", "stop sending the boxes".
+CANCEL_DELIVERIES = re.compile(
+    r"\b(?:cancel\w*|stop (?:sending|shipping|the)|no (?:me )?manden|ya no (?:voy a )?necesit\w*|dont need|do not need"
+    r"|no longer need)\b.{0,40}\b(?:deliver\w*|shipments?|boxes|box|orders?|cajas?|envios?|entregas?|pedidos?)\b")
+CANCEL_DELIVERY = "request_refill/cancel_delivery"
+GLAD = "glad_it_went_well"  # utter_glad_it_went_well: not a retrieval answer
 # After a sick newborn's treatment: "and if it doesn't (work)?" is the transplant answer.
 IF_IT_FAILS = re.compile(r"\b(?:if|si) (?:it|that|eso|the treatment|el tratamiento)? ?(?:doesnt|does not|dont|no)"
                          r"(?: (?:work|funciona|sirve|help|ayuda))?\b")
@@ -121,8 +157,50 @@ def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
     return key
 
 
+# An order named, or a refill just made: "when does it normally get here" is its delivery.
+ORDER = re.compile(r"\b(?:deliver\w*|ship\w*|package|box|boxes|order|refill|pedido|caja|cajas|envio|entrega"
+                   r"|medicina)\b")
+DELIVERY_DAYS = "request_refill/delivery_days"
+
+
+# After a birth: "¿le tienen que hacer análisis?" is the tests a baby has after birth (F8).
+TESTS = re.compile(r"\b(?:analisis|pruebas|examenes|estudios|tests?|testing|bloodwork|blood work|labs"
+                   r"|sacar(?:le)? sangre"
+                   r"|check (?:her|him|the baby)|checked)\b")
+AFTER_BIRTH = "ask_ivig_treatment/after_birth"
+# At the copay answers: "¿y si me lo niegan?" is a denial.
+DENIED = re.compile(r"\b(?:niega\w*|nieg\w*|nega\w*|deny|denies|denied|say no|says no|rechaz\w*"
+                    r"|turn(?:s|ed)? (?:me |us )?down)\b")
+DENIAL = "ask_copay_help/insurance_denied"
+
+
+def context_answer(text: str, tracker: Tracker) -> str | None:
+    """The answer the conversation so far and the wording call for, whatever the intent
+    (a delivery asked about after a refill, tests after a birth); None if none."""
+    plain = sin_acentos(text.lower())
+    talked_of = str(tracker.get_slot(TOPIC) or "")
+    if asks_when_it_comes(text) and (ORDER.search(plain) or tracker.get_slot("refill_reference")
+                                     or talked_of.startswith("request_refill/")):
+        return DELIVERY_DAYS
+    if CANCEL_DELIVERIES.search(plain):
+        return CANCEL_DELIVERY
+    if talked_of.startswith("ask_ivig_treatment/dose") and CAP.search(plain):
+        return "ask_ivig_treatment/dose_cap"  # "hold on so it stops at some number even if im bigger?"
+    if TESTS.search(plain) and (talked_of in {"ask_ivig_treatment/baby_born", GLAD} or _said_before(tracker, BORN)):
+        return AFTER_BIRTH
+    copay = talked_of.startswith("ask_copay_help/") or tracker.get_slot("handoff_reason") == "copay help"
+    if DENIED.search(plain) and copay:
+        return DENIAL
+    if MEDICAID.search(plain) and copay:
+        return MEDICAID_ANSWER  # "es que estoy con medi-cal por el embarazo"
+    return None
+
+
 def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     """The safety rules' answer where the wording calls for one, else the selector's."""
+    in_context = context_answer(text, tracker)
+    if in_context:
+        return in_context
     base = key.split("/", 1)[0]
     if base not in MEDICAL:
         return key
@@ -132,14 +210,26 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/transplant"
     if talked_of in SIDE_EFFECTS and TELL_SOMEONE.search(text):
         return "ask_ivig_treatment/side_effect_had"
-    if (talked_of.startswith("ask_ivig_treatment/dose") and WEIGHT_OR_CAP.search(sin_acentos(text))
+    plain = sin_acentos(text)
+    if WORTH_IT.search(plain) and (talked_of == "ask_ivig_treatment/baby_born" or _said_before(tracker, BORN)):
+        return GLAD  # "valió la pena", the baby born: shared joy, not the study figures
+    if (talked_of.startswith("ask_ivig_treatment/dose") and WEIGHT_OR_CAP.search(plain)
             and not MILLIGRAMS.search(text)):
-        return "ask_ivig_treatment/dose"  # not "7 lb 2 oz!" in a birth announcement
+        # not "7 lb 2 oz!" in a birth announcement
+        return "ask_ivig_treatment/dose_cap" if CAP.search(plain) else "ask_ivig_treatment/dose"
+    if talked_of in AFTER_A_MISS and BABY_HARMED.search(plain):
+        return "ask_ivig_treatment/missed_dose_worry"
+    if MISSED.search(text) and BABY_HARMED.search(plain) and base == "ask_ivig_treatment":
+        return "ask_ivig_treatment/missed_dose_worry"
+    if key == "ask_what_is_nh/definition" and ADULT_KIND.search(plain):
+        return "ask_what_is_nh/not_genetic"
     if THIRD_TRIMESTER.search(sin_acentos(text)) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/schedule"  # the source article's error: protocols start at 14 weeks
     if DIAGNOSIS.search(text):
         return "ask_what_is_nh/cannot_diagnose"
-    if SCHEDULE_CHANGE.search(text):
+    if SCHEDULE_CHANGE.search(text) or (DOUBLE.search(plain) and talked_of in AFTER_A_MISS):
+        if DOUBLE.search(plain):
+            return "ask_ivig_treatment/double_dose"
         return "ask_ivig_treatment/missed_dose" if MISSED.search(text) else "ask_ivig_treatment/schedule_change"
     if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):
         return OTHER_MEDICINES

@@ -79,7 +79,7 @@ def test_a_handed_over_conversation_can_switch_language_and_ask_when_it_arrives(
 
 def test_a_shipment_question_while_handed_over_gets_its_answer_in_spanish(twilio, monday_night):
     sms(twilio, "quiero hablar con una persona por favor")
-    assert sms(twilio, "¿y para cuándo me llega?").startswith(first_sentence("utter_request_refill/shipment_status",
+    assert sms(twilio, "¿y para cuándo me llega?").startswith(first_sentence("utter_request_refill/delivery_days",
                                                                               "es"))
 
 
@@ -238,7 +238,7 @@ def test_everyone_better_off_without_me_said_indirectly_gets_988(twilio, service
 def test_doing_two_infusions_the_next_week_is_for_the_care_team(twilio):
     sms(twilio, "can i skip this weeks infusion, we are traveling")
     reply = sms(twilio, "or could i just get two the next week")
-    assert "care team" in reply and reply.startswith(first_sentence("utter_ask_ivig_treatment/schedule_change"))
+    assert "care team" in reply and reply.startswith(first_sentence("utter_ask_ivig_treatment/double_dose"))
 
 
 def test_a_baby_alive_in_intensive_care_gets_no_condolences(twilio):
@@ -270,15 +270,15 @@ def test_a_bare_ok_after_an_answer_gets_anything_else_not_a_menu(twilio):
     assert "1)" not in reply and reply in variants("utter_anything_else")
 
 
-def test_who_sets_it_after_the_dose_answer_is_the_dose_answer(twilio):
+def test_who_sets_it_after_the_dose_answer_is_the_care_team_said_plainly(twilio):
     sms(twilio, "what dose of ivig do moms get")
-    assert sms(twilio, "so who sets my dose then").startswith(first_sentence("utter_ask_ivig_treatment/dose"))
+    assert sms(twilio, "so who sets my dose then").startswith(first_sentence("utter_ask_ivig_treatment/who_decides"))
 
 
 def test_a_weight_or_a_cap_after_the_dose_answer_stays_on_the_dose(twilio):
     sms(twilio, "what dose of ivig do moms get")
     assert sms(twilio, "i'm 75 kg so 75 grams?").startswith(first_sentence("utter_ask_ivig_treatment/dose"))
-    assert sms(twilio, "so it has a maximum").startswith(first_sentence("utter_ask_ivig_treatment/dose"))
+    assert sms(twilio, "so it has a maximum").startswith(first_sentence("utter_ask_ivig_treatment/dose_cap"))
 
 
 def test_if_the_newborn_treatment_fails_is_the_transplant_answer_not_the_next_pregnancy(twilio):

@@ -262,8 +262,11 @@ class MessageProcessor:
     # -- the conversation's language --------------------------------------------------------
     @staticmethod
     def _with_language_request(message: UserMessage, parse_data: dict[str, Any]) -> dict[str, Any]:
-        """ "español", "English please": a switch of language, whatever the NLU read."""
-        if message.payload or language.requested(message.text) is None:
+        """ "español", "English please": a switch of language, whatever the NLU read; "my
+        English is not so good" is one too (the action offers Spanish)."""
+        weak_english = (language.weak_english(message.text)  # never over an emergency or a question
+                        and parse_data["intent"]["name"] in {"greet", "out_of_scope", "nlu_fallback", "inform"})
+        if message.payload or (language.requested(message.text) is None and not weak_english):
             return parse_data
         switch = {"name": CHANGE_LANGUAGE, "confidence": 1.0}
         return {**parse_data, "intent": switch, "intent_ranking": [switch]}

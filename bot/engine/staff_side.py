@@ -9,6 +9,7 @@ or `acknowledge`), and after the replies are known (`copy_replies`).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -19,6 +20,7 @@ from bot.engine.conversations import Conversation
 from bot.engine.handoff import Acknowledgement
 from bot.engine.messages import BotReply, UserMessage
 from bot.nlu.safety import EMERGENCY_INTENT
+from bot.nlu.safety_es import sin_acentos
 
 log = logging.getLogger(__name__)
 # Custom actions that open or join an escalation (actions/handoff.py).
@@ -34,6 +36,13 @@ BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
 # Where a word on when a person will see the message is due, a thank-you or a goodbye is
 # met with one instead ("your message was added" is no answer to "thank you for listening").
 KIND_WORDS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
+# "after 5 is best, thanks": a detail for the specialist told with the thanks, so it is
+# acknowledged as added, not only thanked.
+_A_DETAIL = re.compile(
+    r"\b(?:\d{1,2}(?::\d{2})? ?(?:am|pm)?|after|before|around|anytime|any time|morning|afternoon|evening|tonight"
+    r"|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|text me|call me"
+    r"|despues de las|antes de las|a las|en la (?:manana|tarde|noche)|manana|lunes|martes|miercoles|jueves"
+    r"|viernes|sabado|domingo|llamenme|marquenme|mandenme)\b")
 PHARMACY_FACTS = frozenset({"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"})
 
 
@@ -114,7 +123,8 @@ class StaffSide:
                                         language=str(tracker.slots.get("language") or "en"))
         if ack is None:
             return
-        response = KIND_WORDS.get(intent, ack.response)
+        said = sin_acentos(str(tracker.latest_message.get("text") or ""))
+        response = ack.response if _A_DETAIL.search(said) else KIND_WORDS.get(intent, ack.response)
         for event in utter(response, tracker, ctx, **ack.values):
             tracker.update(self._stamp(event))
 

@@ -41,6 +41,18 @@ def _plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# "my english not so good", "sorry for my bad english", "no hablo mucho inglés": offered Spanish.
+_WEAK_ENGLISH = re.compile(
+    r"\b(?:my english (?:is )?(?:not|no|isnt)(?: so| very| too)? good"
+    r"|my english (?:is )?(?:bad|poor|not great|a little)|(?:bad|poor|broken|little) english"
+    r"|(?:dont|do not|no) speak (?:much |good |very good )?english|english (?:is )?hard for me"
+    r"|no hablo (?:mucho |bien )?(?:el )?ingles|hablo poco (?:el )?ingles|no entiendo (?:bien )?(?:el )?ingles)\b")
+
+
+def weak_english(text: str) -> bool:
+    return bool(_WEAK_ENGLISH.search(_plain(text).replace("'", "")))
+
+
 def requested(text: str) -> str | None:
     """A request to switch: "español", "en español por favor", "English please"."""
     plain = _plain(text).strip()

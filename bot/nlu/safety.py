@@ -246,7 +246,8 @@ _HELP_COMING = re.compile(
     r"|^(?:ok |okay |k |yes |ya |si )*(?:im|i am|we are|were|estoy|estamos) (?:calling|llamando)\b"
     r"|^(?:ok |okay |k |yes )*calling (?:now|them|911|9 1 1)\b")
 # "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
-_NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|still|no he|nadie)\b")
+_NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|no he|nadie"
+                      r"|still(?! (?:do|give|have|get|be able|happen|go ahead|be on)\b))\b")
 
 
 def help_is_on_the_way(text: str) -> bool:

@@ -1,0 +1,142 @@
+"""Conversations through the signed SMS webhook where what was asked depends on what came
+before it: a dose's cap, who decides, a missed infusion's worry, a delivery day beside or
+after a refill, the number asked for at an offer, a goodbye at an offer, Medi-Cal at the
+copay answer, good news after a birth, who at the pharmacy speaks Spanish, a detail told
+with thanks after a hand-off. Each asserts on what the patient reads."""
+
+from __future__ import annotations
+
+from tests.conftest import SUPPORT_PHONE
+from tests.helpers import PATIENT
+from tests.test_what_comes_next import first_sentence, monday_night, sms, variants
+
+__all__ = ["monday_night"]  # the fixture, used by name below
+
+
+# -- the IVIG plan ---------------------------------------------------------------------------
+def test_a_cap_and_who_sets_it_after_the_dose_are_answered_not_the_dose_again(twilio):
+    dose = sms(twilio, "how much ivig does the mom get each week")
+    cap = sms(twilio, "hold on so it stops at some number even if im bigger?")
+    who = sms(twilio, "and who picks mine")
+    assert cap.startswith(first_sentence("utter_ask_ivig_treatment/dose_cap")) and cap != dose
+    assert who.startswith(first_sentence("utter_ask_ivig_treatment/who_decides"))
+
+
+def test_after_a_missed_infusion_doubling_and_the_babys_safety_get_their_own_answers_in_spanish(twilio):
+    sms(twilio, "no me pude poner la infusion del martes, se enfermo mi otro hijo")
+    doubled = sms(twilio, "entonces me pongo dos el martes que viene?")
+    worry = sms(twilio, "y eso le hace daño a la bebe?")
+    assert doubled.startswith(first_sentence("utter_ask_ivig_treatment/double_dose", "es"))
+    assert worry.startswith(first_sentence("utter_ask_ivig_treatment/missed_dose_worry", "es"))
+    assert "equipo medico" in worry
+
+
+def test_who_decides_in_spanish_after_the_schedule_is_the_care_team(twilio):
+    sms(twilio, "puedo pasar mi infusion al sabado?")
+    assert sms(twilio, "quién decide eso?").startswith(first_sentence("utter_ask_ivig_treatment/who_decides", "es"))
+
+
+# -- deliveries --------------------------------------------------------------------------------
+def test_a_delivery_day_asked_beside_a_refill_is_answered_then_the_form_asks(twilio):
+    said = sms(twilio, "gotta order my next box of ivig. do you guys ship on sundays")
+    assert said.startswith(first_sentence("utter_request_refill/delivery_days"))
+    assert "prescription (Rx) number" in said
+
+
+def test_a_delivery_day_asked_at_the_rx_prompt_is_answered_and_the_prompt_stands(twilio, services):
+    sms(twilio, "necesito un resurtido")
+    said = sms(twilio, "y que dia me lo entregan?")
+    assert said.startswith(first_sentence("utter_request_refill/delivery_days", "es"))
+    assert "no pude leer" not in said and "receta" in said
+    sms(twilio, "7730412")
+    assert "R-" in sms(twilio, "02/11/1990")  # nothing was counted against the patient
+
+
+def test_when_it_gets_here_after_a_refill_is_the_delivery_even_beside_a_past_loss(twilio):
+    sms(twilio, "i need a refill")
+    sms(twilio, "6630418")
+    assert "R-" in sms(twilio, "05/09/1991")
+    said = sms(twilio, "we lost our first baby so im nervous about it being late, when does it usually arrive")
+    assert said.startswith(first_sentence("utter_request_refill/delivery_days"))
+    assert "maternal-fetal" not in said
+
+
+def test_cancelling_the_deliveries_is_for_a_specialist_who_is_offered(twilio, services):
+    said = sms(twilio, "ya no voy a necesitar las cajas que faltan, como las cancelo")
+    assert said.startswith(first_sentence("utter_request_refill/cancel_delivery", "es"))
+    assert "SI o NO" in said
+    assert "E-" in sms(twilio, "si")
+    assert services.escalations.open_reference(PATIENT)
+
+
+# -- offers of a person ------------------------------------------------------------------------
+def test_the_number_asked_for_at_an_offer_is_given_and_a_yes_after_it_still_counts(twilio, services):
+    sms(twilio, "where is your pharmacy")
+    said = sms(twilio, "could i just have your phone number instead")
+    assert said.startswith("You can call us at") and SUPPORT_PHONE in said
+    assert services.escalations.open_reference(PATIENT) is None  # no call back opened
+    assert "E-" in sms(twilio, "actually yes")
+
+
+def test_a_goodbye_at_an_offer_is_asked_about_not_taken_for_a_yes(twilio, services):
+    sms(twilio, "donde queda la farmacia")
+    said = sms(twilio, "perfecto, alli estare")
+    assert said.startswith(first_sentence("utter_offer_check", "es"))
+    assert services.escalations.open_reference(PATIENT) is None
+
+
+def test_medi_cal_and_a_denial_at_the_copay_answer_get_their_answers(twilio):
+    sms(twilio, "no puedo pagar el copago de la ivig")
+    medicaid = sms(twilio, "tengo medi-cal por el embarazo")
+    denied = sms(twilio, "y si me dicen que no o me lo niegan?")
+    assert medicaid.startswith(first_sentence("utter_ask_copay_help/medicaid_medicare", "es"))
+    assert denied.startswith(first_sentence("utter_ask_copay_help/insurance_denied", "es"))
+
+
+# -- good news and languages -------------------------------------------------------------------
+def test_after_a_birth_worth_it_is_shared_joy_and_tests_are_the_tests_after_birth(twilio):
+    sms(twilio, "our little girl is here and healthy!!")
+    joy = sms(twilio, "all those weeks of needles were so worth it")
+    tests = sms(twilio, "do they still need to do bloodwork on her")
+    assert joy in variants("utter_glad_it_went_well") and "100" not in joy
+    assert tests.startswith(first_sentence("utter_ask_ivig_treatment/after_birth"))
+
+
+def test_asking_whether_they_speak_spanish_there_is_about_the_staff(twilio, services):
+    said = sms(twilio, "alguien habla español en la farmacia?")
+    assert said.startswith(variants("utter_staff_language", "es")[0]) and "SI o NO" in said
+    assert services.escalations.open_reference(PATIENT) is None
+    assert "E-" in sms(twilio, "si por favor")
+
+
+def test_a_patient_whose_english_is_weak_is_offered_spanish_and_can_take_it(twilio):
+    said = sms(twilio, "hello sorry my english is not very good")
+    assert said in variants("utter_offer_spanish") and "ESPANOL" in said
+    assert sms(twilio, "español").startswith(first_sentence("utter_language_changed", "es"))
+
+
+def test_a_weak_english_emergency_is_an_emergency(twilio):
+    said = sms(twilio, "my english not good, baby not breathing")
+    assert "911" in said.split("\n")[0]
+
+
+# -- emergencies and hand-offs -----------------------------------------------------------------
+def test_told_to_come_in_with_a_question_about_the_infusion_gets_both(twilio):
+    sms(twilio, "33 weeks and my water just broke")
+    said = sms(twilio, "l&d said come in. will they still give me my ivig thursday")
+    assert said.startswith(first_sentence("utter_emergency_help_coming"))
+    assert "care team" in said and "don't wait" not in said.lower()
+
+
+def test_a_time_told_with_thanks_after_a_hand_off_is_acknowledged_as_added(twilio, services, monday_night):
+    sms(twilio, "can someone call me about the copay")
+    said = sms(twilio, "mornings before 10 work best, thanks")
+    assert said not in variants("utter_thank")
+    reference = services.escalations.open_reference(PATIENT)
+    transcript = services.escalations.get(reference, with_lines=True).transcript
+    assert any(line.get("text") == "mornings before 10 work best, thanks" for line in transcript)
+
+
+def test_the_adult_hemochromatosis_of_a_relative_is_the_not_genetic_answer(twilio):
+    said = sms(twilio, "is this the same hemochromatosis thing my dad has")
+    assert said.startswith(first_sentence("utter_ask_what_is_nh/not_genetic"))
