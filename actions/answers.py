@@ -22,6 +22,7 @@ from actions.reading import (
     RETRIEVAL_INTENTS,
     SURE,
     TOPIC,
+    asked_as_a_question,
     asks_for_a_refill,
     bare_follow_up,
     closing_remark,
@@ -33,7 +34,7 @@ from actions.reading import (
     tells_a_feeling,
     topic_base,
 )
-from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, context_answer, safe_answer
+from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, ruled_answer, safe_answer
 from bot.dialogue.responses import UNSET_SUPPORT_PHONE
 from bot.hours import describe
 from bot.nlu import safety
@@ -50,6 +51,9 @@ MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|b
                    r"|costos|precio|precios|pagar|pago|copago|copagos|biles)\b")
 
 REFILL_FORM = "refill_form"
+# A question inside what reads as a closing: "ok I'll be 14 weeks next week, when do I start"
+_STILL_ASKS = re.compile(r"\b(?:when (?:do|does|will|should|can)|how (?:much|long|often|do|does)|should i|can i|do i"
+                         r"|is it|cuando|cuanto|como (?:se|le|me))\b")
 CANCEL_DELIVERY = "request_refill/cancel_delivery"
 DELIVERY_DAYS = "request_refill/delivery_days"
 
@@ -140,6 +144,11 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if (closing_remark(lowered(tracker)) and not asked_as_a_question(lowered(tracker))
+                and not _STILL_ASKS.search(sin_acentos(lowered(tracker)))):
+            # "ok I'll just go with what she says then": no new answer
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
         key = answer_key(tracker)
         if key is None:  # a retrieval intent without a selector's answer (not trained)
             return clarify.ask_topic(dispatcher, tracker)
@@ -194,13 +203,13 @@ class ActionOutOfScope(services.ServiceAction, Action):
                   domain: dict[str, Any]) -> list[EventType]:
         _, confidence = intent_of(tracker)
         text = lowered(tracker)
+        ruled = ruled_answer(text, tracker)
+        if ruled:  # "le tienen que hacer análisis?" after a birth, "can i just stop at 32", "sorry for venting"
+            return say_answer(dispatcher, tracker, self.services, ruled)
         if tells_a_feeling(text) and len(text.split()) <= FEELING_WORDS:  # "ugh", "this is so hard": heard first
             return clarify.feeling_heard(dispatcher, tracker)
         if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):  # "puedo tomar tylenol?"
             return say_answer(dispatcher, tracker, self.services, OTHER_MEDICINES)
-        in_context = context_answer(text, tracker)
-        if in_context:  # "le tienen que hacer análisis?" after a birth, "estoy con medi-cal" at copay
-            return say_answer(dispatcher, tracker, self.services, in_context)
         # "How long for?", "how come?": no subject of their own, so about the last answer,
         # however sure the out-of-scope reading.
         if ((confidence < OUT_OF_SCOPE_SURE or bare_follow_up(text))

@@ -46,7 +46,30 @@ DURING = (
     (re.compile(r"\b(?:bring|pack|take with (?:me|us)|llevar|llevo|llevamos|empac\w+)\b"),
      "utter_during_emergency_bring"),
     (re.compile(r"\b(?:tell|mention|say)\b.{0,40}\b(?:doctors?|er|team|them|nurses?|hospital|paramedics)\b"
-                r"|\b(?:le|les) (?:digo|cuento|menciono|aviso)\b"), "utter_during_emergency_tell_history"),
+                r"|\b(?:le|les) (?:digo|cuento|menciono)\b"), "utter_during_emergency_tell_history"),
+    (re.compile(r"\burgent care\b|\b(?:urgencias|clinica)\b.{0,30}\b(?:o|or)\b|\bwhich (?:hospital|er)\b"
+                r"|\b(?:er|hospital|emergencias) (?:or|o) (?:urgent care|urgencias|la clinica)\b"),
+     "utter_during_emergency_er"),
+    (re.compile(r"\b(?:do|should|must) (?:i|we) still (?:need to |have to )?(?:call|go)\b|\bstill need to call\b"
+                r"|\b(?:todavia|aun) (?:tengo|tenemos|debo) que (?:llamar|ir)\b|\baun asi (?:llamo|voy)\b"),
+     "utter_during_emergency_still_call"),
+    (re.compile(r"\b(?:finish|restart|rest of) (?:the |my )?(?:bag|infusion|ivig|drip)\b|\bfinish the rest\b"
+                r"|\b(?:ivig|infusion|suero)\b.{0,40}\b(?:ya no|todavia|still|again|otra vez)\b"
+                r"|\b(?:ya no|todavia|still|again)\b.{0,40}\b(?:ivig|infusion|suero)\b"),
+     "utter_during_emergency_infusion"),
+)
+# After the 988 line: no credit to call, 988 reached or someone coming, a matter put off.
+CRISIS_LINES = (
+    (re.compile(r"\b(?:can i|could i|do they take|is it ok to|puedo|se puede) (?:just )?(?:text|texts|send a text"
+                r"|mandar (?:un )?(?:mensaje|texto)|escribir|escribirles|mensajear)\b"), "utter_crisis_text_ok"),
+    (re.compile(r"\b(?:no (?:tengo|tiene) (?:saldo|credito|minutos|plan)|sin saldo|no (?:credit|minutes|phone plan)"
+                r"|out of (?:minutes|credit))\b"), "utter_crisis_no_credit"),
+    (re.compile(r"\b(?:i did|i texted|i called|they answered|they are talking|im talking to them"
+                r"|ya (?:les |le )?(?:escribi|llame|hable)"
+                r"|me estan contestando|(?:mom|mama|mi mama|sister|hermana|husband|esposo|friend|amiga)"
+                r" (?:is|viene|esta) (?:coming|here|para aca|aqui|en camino)|viene para aca)\b"),
+     "utter_crisis_glad_reached"),
+    (re.compile(r"\b(?:later|another day|not today|mas tarde|otro dia|hoy no|despues)\b"), "utter_crisis_later"),
 )
 # A question asked beside "we're on our way" ("what's your number?"), answered too.
 _A_QUESTION = re.compile(r"\?|\b(?:what|whats|how|when|where|who|which|should|can|could|will|would|do|does|is|are"
@@ -61,7 +84,8 @@ _WAITING = re.compile(
     r"|(?:call|see|ask|take (?:her|him) to) (?:my|the|her|his|our|a) (?:doctor|pediatrician|ob|midwife|nurse)"
     r"|ill call|i will call|is (?:that|this|it) normal|normal\?|should i (?:worry|be worried)|can it wait"
     r"|see if|wait it out|ice it|put ice|lie down|lay down|goes (?:down|away)|first|hold (?:off|till|until)"
-    r"|esperar?|espero|manana|el lunes|mas tarde|es normal|llamo al doctor|al pediatra|luego|primero|me acuesto"
+    r"|esperar?|espero|manana|el lunes|mas tarde|es normal|llamo al doctor|al pediatra|primero|me acuesto"
+    r"|luego(?! (?:le|les) (?:escribo|aviso|cuento))|aguant\w*|hasta (?:entonces|manana|el lunes)"
     r"|se (?:me |le )?quita)\b")
 
 
@@ -152,11 +176,20 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         if safety.help_is_on_the_way(text):
             return _help_on_the_way(dispatcher, tracker, self.services)
         net = (tracker.latest_message or {}).get("emergency_net") or {}
-        if _WAITING.search(plain) or net.get("sign"):
+        unaccented = safety_es.sin_acentos(plain)
+        if case == "crisis" and not net.get("sign"):
+            line = next((line for pattern, line in CRISIS_LINES if pattern.search(unaccented)), None)
+            if line:  # "no tengo saldo para llamar", "ya les escribí", "the bill thing later"
+                dispatcher.utter_message(response=line)
+                return [SlotSet("last_crisis_line", line)]
+        if _WAITING.search(unaccented) or net.get("sign"):
             dispatcher.utter_message(response=DONT_WAIT.get(case, DONT_WAIT["general"]))
             during = _during(plain)  # "should I take a Benadryl first?": don't wait, and ask 911
             if during:
                 dispatcher.utter_message(response=during)
+            return []
+        if case != "crisis" and intent in {"thank", "goodbye"} and not asked_as_a_question(plain):
+            dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))  # "gracias, ahí le aviso"
             return []
         if case == "crisis" and intent in {"thank", "goodbye", "affirm"}:
             dispatcher.utter_message(response="utter_crisis_thanks")  # "ok. i'll try tonight", "thank you"

@@ -119,7 +119,7 @@ class ActionFallback(services.ServiceAction, Action):
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet("fallback_count", 0)]
         count = int(tracker.get_slot("fallback_count") or 0) + 1
-        in_context = wording.context_answer(reading.lowered(tracker), tracker)
+        in_context = wording.ruled_answer(reading.lowered(tracker), tracker)
         if in_context:  # "y si me lo niegan?" at the copay answer, "when does it get here" after a refill
             return answers.say_answer(dispatcher, tracker, self.services, in_context)
         if count < 2 and tracker.get_slot("handoff_offered"):

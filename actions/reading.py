@@ -39,7 +39,7 @@ _ANAPHOR = re.compile(r"\b(?:it|that|this|they|them|those|these|one|ones|he|she|
 _CLOSING = re.compile(
     r"^(?:ok|okay|k|alright|all right|sure|got it|thanks|thank you|gracias|vale|bueno|esta bien|perfecto|sale)\b"
     r"[^?]{0,50}\b(?:ill|i ll|i will|we will|well|we ll|voy a|vamos a|le pregunto|les pregunto|le hablo|le llamo"
-    r"|les hablo|les llamo)\b[^?]*$")
+    r"|les hablo|les llamo|lo hablo|lo platico|lo consulto|hablo con (?:ella|el|mi doctora?))\b[^?]*$")
 
 
 # "hang on", "one sec", "un momento": still looking for it, not an answer and not a no.

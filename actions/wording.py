@@ -33,6 +33,8 @@ SCHEDULE_CHANGE = re.compile(
     # "two doses at once" doubles one; "I've had two infusions" tells the past.
     r"|\b(?<!llevo )(?<!had )(?<!ive had )(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b"
     r"|\bcatch up\b|\bponerme al d[ií]a\b"
+    r"|\b(?:stop|quit|dejar(?:lo|la)?|parar(?:lo|la)?) (?:\w+ )?(?:at|a las|en la|en las) (?:like |about |around )?"
+    r"\d{2}\b"
     r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)"
     r"|\b(?:do|have|get|move) (?:it|mine|them) (?:\w+ ){0,2}(?:next week|later|another day|the week after) instead\b"
     r"|\b(?:do|get|have|take) (?:two|2|both)(?: (?:infusions|doses))? (?:the |next |that |in one |this )+week\b"
@@ -196,6 +198,32 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
     return None
 
 
+# "sorry for venting": no apology needed.
+VENTING = re.compile(r"\b(?:sorry (?:for|about) (?:the |my )?(?:venting|rant\w*|unloading|all this)"
+                     r"|sorry to (?:vent|unload|bother)|perdon (?:por|de) (?:desahogarme|quejarme|molestar)"
+                     r"|disculpe (?:que me desahogue|la molestia))\b")
+# Worn down by the needles: "my arms are all bruised up", "harta de tanto piquete".
+STICKS = re.compile(r"\b(?:bruis\w*|sticks|pokes|needles|black and blue|piquetes?|agujas|moretones|brazos morados)\b")
+VENTING_OK = "venting_ok"  # utter_venting_ok: not a retrieval answer
+
+
+def ruled_answer(text: str, tracker: Tracker) -> str | None:
+    """An answer the wording alone calls for, whatever the intent read (a message read as
+    out of scope or not understood): a change to an infusion, a diagnosis asked for,
+    another medicine, or what the conversation so far calls for."""
+    plain = sin_acentos(text.lower())
+    if VENTING.search(plain):
+        return VENTING_OK
+    in_context = context_answer(text, tracker)
+    if in_context:
+        return in_context
+    if SCHEDULE_CHANGE.search(text) or SCHEDULE_CHANGE.search(plain):
+        return safe_answer("ask_ivig_treatment/schedule_change", text, tracker)
+    if DIAGNOSIS.search(text):
+        return "ask_what_is_nh/cannot_diagnose"
+    return None
+
+
 def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     """The safety rules' answer where the wording calls for one, else the selector's."""
     in_context = context_answer(text, tracker)
@@ -210,6 +238,9 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/transplant"
     if talked_of in SIDE_EFFECTS and TELL_SOMEONE.search(text):
         return "ask_ivig_treatment/side_effect_had"
+    if (base == "ask_ivig_treatment" and STICKS.search(sin_acentos(text)) and not SCHEDULE_CHANGE.search(text)
+            and not WORTH_IT.search(sin_acentos(text))):
+        return "ask_ivig_treatment/side_effect_had"  # "so over these weekly sticks, my arms are all bruised"
     plain = sin_acentos(text)
     if WORTH_IT.search(plain) and (talked_of == "ask_ivig_treatment/baby_born" or _said_before(tracker, BORN)):
         return GLAD  # "valió la pena", the baby born: shared joy, not the study figures

@@ -244,9 +244,18 @@ _HELP_COMING = re.compile(
     r"|^(?:ok |okay |k |yes )*(?:dialing|calling)(?: 911| them| 9 1 1)? now\b|^(?:ok |si |bueno |va )*ya vamos$"
     # "ok im calling", "calling them now", "estoy llamando al 911": the call is being made.
     r"|^(?:ok |okay |k |yes |ya |si )*(?:im|i am|we are|were|estoy|estamos) (?:calling|llamando)\b"
-    r"|^(?:ok |okay |k |yes )*calling (?:now|them|911|9 1 1)\b")
+    r"|^(?:ok |okay |k |yes )*calling (?:now|them|911|9 1 1)\b"
+    # "ok dialing", "ok shes calling", "theyre here", "walking out the door", "while we wait",
+    # "ya estoy marcando", "ya llegamos", "voy para allá": the call is made, help is coming.
+    r"|^(?:ok |okay |k |yes |ya |si |bueno )*(?:dialing|calling|marcando|llamando)\b"
+    r"|\b(?:shes|hes|she is|he is|my (?:\w+ ){1,2}is|mom is|dad is) (?:calling|dialing|driving (?:us|me|her|him))\b"
+    r"|\b(?:theyre|they are|the ambulance is|paramedics are|ems is|help is) here\b|\bwalking out the door\b"
+    r"|\b(?:headed|heading|driving|going|on the way) (?:to|for) (?:the )?(?:er|hospital|emergency room|l d|childrens)\b"
+    r"|\bwhile (?:we|i) wait\b|\bya (?:estoy|estamos) (?:marcando|llamando)\b|\bya llegamos\b|\bya estamos (?:aqui|en)\b"
+    r"|\b(?:voy|vamos) para (?:alla|el hospital|emergencias|urgencias)\b|\bya (?:le |les )?hable al (?:hospital|911)\b")
 # "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
-_NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i|can you|but|no he|nadie"
+_NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i (?:call|dial|go|drive|wait)"
+                      r"|can you|but|no he|nadie"
                       r"|still(?! (?:do|give|have|get|be able|happen|go ahead|be on)\b))\b")
 
 

@@ -44,6 +44,7 @@ _GENERAL_STRONG = re.compile(
     r"|\b(?:a mom|a friend|my friend|someone|somebody|a lady|another mom) (?:in \\w+ \\w+ )?(?:said|told|posted|wrote)\b|\bis (?:that|it|this) related\b"
     r"|\bhow (?:much|little|many|long) is too\b|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
     r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
+    r"|\b(?:so over|sick of|tired of|fed up with)\b|\b(?:arms?|iv site|needle|sticks?)\b.{0,30}\bbruis\w*"
     r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
     r"|\b(?:when|at what point) (?:exactly |do |should |would )*(?:i|we) (?:call|go|dial)\b|\b911 rule\b"
     r"|\b(?:seizure|anti seizure) (?:meds?|medicines?|medications?|pills|prescriptions?|drugs)\b"
