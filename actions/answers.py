@@ -31,6 +31,7 @@ from actions.reading import (
     is_follow_up,
     lowered,
     selected,
+    starts_with_yes,
     tells_a_feeling,
     topic_base,
 )
@@ -69,6 +70,8 @@ OFFERS = {
     "request_refill/shipment_status": ("utter_offer_pharmacy_specialist", "where a shipment is"),
     CANCEL_DELIVERY: ("utter_offer_pharmacy_specialist", "cancel or change deliveries"),
     DELIVERY_DAYS: ("utter_offer_pharmacy_specialist", "when a delivery arrives"),
+    "request_refill/late_delivery": ("utter_offer_pharmacy_specialist", "a late delivery"),
+    "request_refill/leftover_supplies": ("utter_offer_pharmacy_specialist", "leftover IVIG or supplies"),
 }
 
 
@@ -206,6 +209,9 @@ class ActionOutOfScope(services.ServiceAction, Action):
         ruled = ruled_answer(text, tracker)
         if ruled:  # "le tienen que hacer análisis?" after a birth, "can i just stop at 32", "sorry for venting"
             return say_answer(dispatcher, tracker, self.services, ruled)
+        if safety.grief_without_a_question(text):  # "his big sister never got to come home"
+            dispatcher.utter_message(response="utter_condolences_brief")
+            return [SlotSet(TOPIC, None)]
         if tells_a_feeling(text) and len(text.split()) <= FEELING_WORDS:  # "ugh", "this is so hard": heard first
             return clarify.feeling_heard(dispatcher, tracker)
         if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):  # "puedo tomar tylenol?"
@@ -222,6 +228,8 @@ class ActionOutOfScope(services.ServiceAction, Action):
             return say_answer(dispatcher, tracker, self.services, key)
         if tells_a_feeling(text):  # "tengo mucho miedo": heard, not waved off
             return clarify.feeling_heard(dispatcher, tracker)
+        if tracker.get_slot("handoff_offered") and starts_with_yes(text):  # "sí porfa, en la tarde"
+            return [FollowupAction("action_handoff")]
         if tracker.get_slot("handoff_offered"):
             # "I need it by Thursday" in reply to an offer of a person: a detail for them;
             # the offer is made again, and a yes after it still counts.
@@ -241,6 +249,9 @@ class ActionYesToNothing(services.ServiceAction, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         text = lowered(tracker)
+        ruled = ruled_answer(text, tracker)
+        if ruled:  # "aunque este salió bien?" read as a yes
+            return say_answer(dispatcher, tracker, self.services, ruled)
         if closing_remark(text) or (len(text.split()) <= BARE_YES_WORDS and "?" not in text):
             dispatcher.utter_message(response="utter_anything_else")  # "ok got it": no menu
             return []
@@ -281,6 +292,9 @@ class ActionSmallTalk(services.ServiceAction, Action):
         text = lowered(tracker)
         plainly = _PLAINLY.get(intent)
         said_plainly = bool(plainly and plainly.search(text))
+        ruled = None if said_plainly else ruled_answer(text, tracker)
+        if ruled:  # "ya no necesito las cajas" read as a cancel, "¿y si me lo niegan?" as a no
+            return say_answer(dispatcher, tracker, self.services, ruled)
         # "So no guarantee?" is not a no: the classifier's confidence does not make it one.
         unsure = confidence < SURE or (intent == "deny" and is_follow_up(text))
         if unsure and not said_plainly and topic_base(tracker) in RETRIEVAL_INTENTS:

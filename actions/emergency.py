@@ -77,6 +77,9 @@ _A_QUESTION = re.compile(r"\?|\b(?:what|whats|how|when|where|who|which|should|ca
                          r"|cuando|donde|cual|puedo|debo)\b")
 # The pharmacy's own facts, answered after the urgent line too ("we're going, what's your number?").
 PHARMACY_FACTS = {"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"}
+# A pharmacy matter raised in an emergency: it can wait for a specialist.
+_PHARMACY_MATTER = re.compile(r"\b(?:copay|card|bill|billing|insurance|refill|delivery|shipment|order|pedido|resurtido"
+                              r"|envio|entrega|tarjeta|seguro|factura|cuenta)\b")
 # Waiting, putting off, asking whether it is normal: in English and Spanish.
 _WAITING = re.compile(
     r"\b(?:wait\w*|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|later"
@@ -233,7 +236,8 @@ def _answer_too(dispatcher: CollectingDispatcher, tracker: Tracker, store: servi
     bot answers: a topic's answer, or the pharmacy's hours, address or number."""
     answer: dict[str, Any] = {}
     sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
-    if intent == "request_refill":  # "should I cancel the delivery then?"
+    text = safety_es.sin_acentos((tracker.latest_message.get("text") or "").lower())
+    if intent == "request_refill" or _PHARMACY_MATTER.search(text):  # "should I cancel the delivery?", "the card thing"
         answer = {"response": "utter_refill_can_wait"}
     elif SCHEDULE_CHANGE.search(tracker.latest_message.get("text") or ""):
         # "will they still do my ivig friday": for the care team, however unsure the intent

@@ -122,6 +122,8 @@ class ActionFallback(services.ServiceAction, Action):
         in_context = wording.ruled_answer(reading.lowered(tracker), tracker)
         if in_context:  # "y si me lo niegan?" at the copay answer, "when does it get here" after a refill
             return answers.say_answer(dispatcher, tracker, self.services, in_context)
+        if tracker.get_slot("handoff_offered") and reading.starts_with_yes(reading.lowered(tracker)):
+            return [FollowupAction("action_handoff")]  # "yes, after 3 is better": a yes with a detail
         if count < 2 and tracker.get_slot("handoff_offered"):
             # A person was just offered: what they wrote is likely for that person ("I need
             # it by Thursday"), so the offer is put again, not a menu of topics.

@@ -284,3 +284,8 @@ _DELIVERY_WHEN = re.compile(
 
 def asks_when_it_comes(text: str) -> bool:
     return bool(_DELIVERY_WHEN.search(sin_acentos(text.lower())))
+
+
+def starts_with_yes(text: str) -> bool:
+    """ "sí porfa, en la tarde": a yes first, with a detail after it."""
+    return bool(_YES_FIRST.match(" ".join(sin_acentos(text.lower()).replace("'", "").split())))

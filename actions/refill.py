@@ -202,6 +202,7 @@ SHIPMENT = "request_refill/shipment_status"
 STORAGE = "ask_ivig_treatment/storage"
 _STORING = re.compile(r"\b(?:fridge|refrigerat\w*|room temp\w*|store|storing|storage|refri\w*|nevera"
                       r"|guard(?:o|ar|arla|arlo))\b")
+_HOURS = re.compile(r"\b(?:open|close|closed|closing|hours|abren|cierran|horario|abierto)\b")
 # A question asked beside the refill: "..., also does it need to stay in the fridge?"
 _ALSO_ASKS = re.compile(r"\?|\b(?:also|and|plus|y|tambien|ademas)\b,? (?:\w+ ){0,2}(?:does|do|is|are|can|could|will"
                         r"|should|how|what|when|where|why|se|puedo|hay|es|como|que|cuando)\b")
@@ -228,11 +229,13 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
             return [SlotSet("refill_wanted", False), SlotSet("handoff_offered", True)]
         if reading.asks_when_it_comes(text) and not reading.asks_for_a_refill(text):
             key, sure = answers.DELIVERY_DAYS, 1.0  # "y cuánto tarda en llegar": its days, not tracking
-        if wording.context_answer(text, tracker) == answers.CANCEL_DELIVERY:
-            key, sure = answers.CANCEL_DELIVERY, 1.0  # "stop sending the boxes"
-        if key in {answers.CANCEL_DELIVERY, answers.DELIVERY_DAYS} and sure >= reading.FOLLOWS and not (
+        in_context = wording.context_answer(text, tracker)
+        if in_context and in_context.startswith("request_refill/"):
+            key, sure = in_context, 1.0  # "stop sending the boxes", "three boxes left over"
+        if key not in {SHIPMENT, "request_refill/refill", None} and sure >= reading.FOLLOWS and not (
                 reading.asks_for_a_refill(text)):
-            return [*answers.say_answer(dispatcher, tracker, self.services, key), SlotSet("refill_wanted", False)]
+            # Deliveries cancelled, late or asked about, leftovers: answered, no new refill.
+            return [*answers.say_answer(dispatcher, tracker, self.services, str(key)), SlotSet("refill_wanted", False)]
         if key == SHIPMENT and sure >= reading.FOLLOWS:
             return [*answers.say_answer(dispatcher, tracker, self.services, key),
                     SlotSet("refill_wanted", False)]
@@ -240,6 +243,8 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
         refill_asked = reading.asks_for_a_refill(text)
         if reading.asks_when_it_comes(text) and refill_asked:  # "...next week's ivig. do you deliver on saturdays"
             asked = answers.DELIVERY_DAYS
+        elif _HOURS.search(text) and refill_asked:  # "need to reorder. also r u open fridays till 6"
+            asked = "out_of_scope/hours"
         elif _ALSO_ASKS.search(text) and refill_asked:
             asked = STORAGE if _STORING.search(text) else answers.question_asked(tracker, floor=0.03)
         if asked:  # "need my next box, also does it need to stay in the fridge": answered, then the form

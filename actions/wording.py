@@ -10,7 +10,8 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions.reading import MEDICAID, MEDICAID_ANSWER, TOPIC, asks_when_it_comes
+from actions.reading import TOPIC
+from actions.thread import BORN, CAP, GLAD, _said_before, context_answer
 from bot.nlu.safety_es import sin_acentos
 
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
@@ -77,6 +78,7 @@ NEWBORN_ANSWERS = {"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/n
 # Pregnancy figures that a sick newborn's parent must not be given as the baby's (F5 vs F7).
 PREGNANCY_FIGURES = {"ask_ivig_treatment/effectiveness", "ask_recurrence_risk/with_treatment",
                      "ask_ivig_treatment/prevents"}
+WEEKS = re.compile(r"\b(\d{1,2}) ?(?:weeks|wks|semanas)\b")
 # "It only works in the third trimester": the source article's error, never confirmed.
 THIRD_TRIMESTER = re.compile(r"\b(?:third|3rd|tercer) (?:trimester|trimestre)\b")
 # Said of a pregnancy, not of the sick newborn: the pregnancy figures are the right ones.
@@ -87,9 +89,6 @@ PREGNANT = re.compile(r"\b(?:pregnan\w*|embarazad\w*|next baby|another baby|sigu
 # A weight or a cap asked about the dose: "im 82 kg so 82 grams?", "so there's a cap on it?"
 WEIGHT_OR_CAP = re.compile(r"\b\d+ ?(?:kg|kgs|kilos?|lbs?|pounds|libras)\b|\bgrams?\b|\bgramos?\b"
                            r"|\b(?:a cap|the cap|max|maximum|limit|tope|maximo|limite)\b")
-CAP = re.compile(r"\b(?:cap|capped|max|maximum|limit|ceiling|tope|maximo|limite|tops? out|stops? at)\b|\bthe most\b"
-                 r"|\blo mas que\b|\beven if (?:im|i am|shes|she is|you are|youre) (?:bigger|heavier|big|heavy)\b"
-                 r"|\bno matter (?:how much|my weight|the weight)\b|\baunque pese\b")
 # Doubling or making up an infusion (rule 2: never double), not moving one.
 DOUBLE = re.compile(
     r"\b(?:double\w*|twice as much|doble|duplicar|doblar|catch up|make up|reponer|ponerme al dia)\b"
@@ -111,15 +110,6 @@ ADULT_KIND = re.compile(
 # Good news said, not asked: "después de tantas semanas valió la pena", "so worth it".
 WORTH_IT = re.compile(r"^(?!.*\?)(?!(?:is|was|will|would|does|do|es|sera|vale)\b)"
                       r".*\b(?:valio la pena|worth it|vale la pena)\b")
-BORN = re.compile(r"\b(?:born|birth|delivered|had the baby|nacio|naci\w*|di a luz|tuve (?:a )?(?:mi|la|el) beb\w*"
-                  r"|(?:baby|girl|boy|son|daughter|one) (?:is|came|arrived) (?:here|early|home)"
-                  r"|ya llego (?:mi|la|el) beb\w*)\b")
-# Deliveries stopped: "ya no voy a necesitar las cajas que faltan", "stop sending the boxes".
-CANCEL_DELIVERIES = re.compile(
-    r"\b(?:cancel\w*|stop (?:sending|shipping|the)|no (?:me )?manden|ya no (?:voy a )?necesit\w*|dont need|do not need"
-    r"|no longer need)\b.{0,40}\b(?:deliver\w*|shipments?|boxes|box|orders?|cajas?|envios?|entregas?|pedidos?)\b")
-CANCEL_DELIVERY = "request_refill/cancel_delivery"
-GLAD = "glad_it_went_well"  # utter_glad_it_went_well: not a retrieval answer
 # After a sick newborn's treatment: "and if it doesn't (work)?" is the transplant answer.
 IF_IT_FAILS = re.compile(r"\b(?:if|si) (?:it|that|eso|the treatment|el tratamiento)? ?(?:doesnt|does not|dont|no)"
                          r"(?: (?:work|funciona|sirve|help|ayuda))?\b")
@@ -127,12 +117,6 @@ IF_IT_FAILS = re.compile(r"\b(?:if|si) (?:it|that|eso|the treatment|el tratamien
 TELL_SOMEONE = re.compile(r"\b(?:tell|let \w+ know|mention|report|decirle|avisar|aviso|le digo|les digo)\b")
 SIDE_EFFECTS = {"ask_ivig_treatment/side_effects", "ask_ivig_treatment/side_effect_had",
                 "ask_ivig_treatment/safe_for_baby"}
-
-
-def _said_before(tracker: Tracker, pattern: re.Pattern[str]) -> bool:
-    """Did one of the patient's last few messages before this one say it?"""
-    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
-    return any(pattern.search(sin_acentos(text.lower())) for text in said[-6:-1])
 
 
 def _newborn_thread(tracker: Tracker) -> bool:
@@ -157,45 +141,6 @@ def in_the_nicu(key: str, text: str, tracker: Tracker) -> str:
         # "Is she going to be ok?" from the mother of a pregnant daughter: the pregnancy's figures.
         return "ask_ivig_treatment/effectiveness"
     return key
-
-
-# An order named, or a refill just made: "when does it normally get here" is its delivery.
-ORDER = re.compile(r"\b(?:deliver\w*|ship\w*|package|box|boxes|order|refill|pedido|caja|cajas|envio|entrega"
-                   r"|medicina)\b")
-DELIVERY_DAYS = "request_refill/delivery_days"
-
-
-# After a birth: "¿le tienen que hacer análisis?" is the tests a baby has after birth (F8).
-TESTS = re.compile(r"\b(?:analisis|pruebas|examenes|estudios|tests?|testing|bloodwork|blood work|labs"
-                   r"|sacar(?:le)? sangre"
-                   r"|check (?:her|him|the baby)|checked)\b")
-AFTER_BIRTH = "ask_ivig_treatment/after_birth"
-# At the copay answers: "¿y si me lo niegan?" is a denial.
-DENIED = re.compile(r"\b(?:niega\w*|nieg\w*|nega\w*|deny|denies|denied|say no|says no|rechaz\w*"
-                    r"|turn(?:s|ed)? (?:me |us )?down)\b")
-DENIAL = "ask_copay_help/insurance_denied"
-
-
-def context_answer(text: str, tracker: Tracker) -> str | None:
-    """The answer the conversation so far and the wording call for, whatever the intent
-    (a delivery asked about after a refill, tests after a birth); None if none."""
-    plain = sin_acentos(text.lower())
-    talked_of = str(tracker.get_slot(TOPIC) or "")
-    if asks_when_it_comes(text) and (ORDER.search(plain) or tracker.get_slot("refill_reference")
-                                     or talked_of.startswith("request_refill/")):
-        return DELIVERY_DAYS
-    if CANCEL_DELIVERIES.search(plain):
-        return CANCEL_DELIVERY
-    if talked_of.startswith("ask_ivig_treatment/dose") and CAP.search(plain):
-        return "ask_ivig_treatment/dose_cap"  # "hold on so it stops at some number even if im bigger?"
-    if TESTS.search(plain) and (talked_of in {"ask_ivig_treatment/baby_born", GLAD} or _said_before(tracker, BORN)):
-        return AFTER_BIRTH
-    copay = talked_of.startswith("ask_copay_help/") or tracker.get_slot("handoff_reason") == "copay help"
-    if DENIED.search(plain) and copay:
-        return DENIAL
-    if MEDICAID.search(plain) and copay:
-        return MEDICAID_ANSWER  # "es que estoy con medi-cal por el embarazo"
-    return None
 
 
 # "sorry for venting": no apology needed.
@@ -254,6 +199,9 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/missed_dose_worry"
     if key == "ask_what_is_nh/definition" and ADULT_KIND.search(plain):
         return "ask_what_is_nh/not_genetic"
+    weeks = WEEKS.search(sin_acentos(text))
+    if key == "ask_ivig_treatment/late_start" and weeks and int(weeks.group(1)) < 14:
+        return "ask_recurrence_risk/next_steps"  # "tengo 10 semanas": not late; see an MFM specialist early
     if THIRD_TRIMESTER.search(sin_acentos(text)) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/schedule"  # the source article's error: protocols start at 14 weeks
     if DIAGNOSIS.search(text):

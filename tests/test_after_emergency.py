@@ -84,7 +84,7 @@ def test_a_delivery_asked_about_in_an_emergency_can_wait_for_a_person(twilio, se
     text(twilio, "my baby is not breathing right")
     reply = text(twilio, "do i need to reschedule the ivig delivery now")
     assert reply.startswith("If this is still happening, please call 911")
-    assert "don't worry about the delivery or the refill now" in reply
+    assert "don't worry about the delivery, the refill or costs now" in reply
     assert "prescription (Rx) number" not in reply and services.refills.recent() == []
 
 

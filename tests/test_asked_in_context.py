@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import SUPPORT_PHONE
 from tests.helpers import PATIENT
 from tests.test_what_comes_next import first_sentence, monday_night, sms, variants
@@ -142,3 +144,99 @@ def test_a_time_told_with_thanks_after_a_hand_off_is_acknowledged_as_added(twili
 def test_the_adult_hemochromatosis_of_a_relative_is_the_not_genetic_answer(twilio):
     said = sms(twilio, "is this the same hemochromatosis thing my dad has")
     assert said.startswith(first_sentence("utter_ask_what_is_nh/not_genetic"))
+
+
+# -- follow-ups read in their thread (conversation round 6) ------------------------------------
+@pytest.mark.parametrize(("first", "then", "expected", "language"), [
+    ("whats the chance nh comes back next time", "and with ivig?", "utter_ask_recurrence_risk/with_treatment", "en"),
+    ("what dose of ivig do they use", "is that every week?", "utter_ask_ivig_treatment/schedule", "en"),
+    ("when do the infusions start", "is there a limit if im heavier", "utter_ask_ivig_treatment/dose_cap", "en"),
+    ("what dose of ivig do they use", "my ob ordered 75 g, is that too much",
+     "utter_ask_ivig_treatment/dose_check", "en"),
+    ("i cant afford the ivig, is there help", "what foundations", "utter_ask_copay_help/foundations", "en"),
+    ("i cant afford the ivig, is there help", "and how long till they approve it",
+     "utter_ask_copay_help/approval_time", "en"),
+    ("is nh something that runs in families", "should i let my own doctor know about my cousin",
+     "utter_ask_recurrence_risk/tell_your_doctor", "en"),
+    ("cuando empiezan las infusiones", "y despues?", "utter_ask_ivig_treatment/after_birth", "es"),
+    ("que probabilidad hay de que vuelva", "aunque mi bebe nacio bien?",
+     "utter_ask_recurrence_risk/each_pregnancy", "es"),
+])
+def test_a_short_follow_up_is_answered_within_its_thread(twilio, first, then, expected, language):
+    sms(twilio, first)
+    said = sms(twilio, then)
+    assert first_sentence(expected, language) in said and "?" not in said.split(".")[0], said
+
+
+@pytest.mark.parametrize(("text", "expected", "language"), [
+    ("my copay card was declined at the pharmacy counter", "utter_ask_copay_help/insurance_denied", "en"),
+    ("three boxes left over in the fridge, what now", "utter_request_refill/leftover_supplies", "en"),
+    ("la caja de ivig se guarda en el refrigerador?", "utter_ask_ivig_treatment/storage", "es"),
+    ("mi esposa se culpa, dice que fue su culpa por no darse cuenta", "utter_ask_what_is_nh/blame_other", "es"),
+    ("la ivig va por la vena, verdad?", "utter_ask_ivig_treatment/name", "es"),
+    ("si me vuelvo a embarazar me tengo que poner el tratamiento otra vez?",
+     "utter_ask_recurrence_risk/next_steps", "es"),
+    ("how can i help her feel calmer, she is so scared", "utter_out_of_scope/helping_someone", "en"),
+])
+def test_what_the_wording_asks_is_answered_whatever_the_intent(twilio, text, expected, language):
+    assert first_sentence(expected, language) in sms(twilio, text)
+
+
+def test_good_lab_news_is_shared_joy_and_the_tests_after_it_are_the_tests_after_birth(twilio, services):
+    joy = sms(twilio, "great news, his liver tests came back normal")
+    assert joy in variants("utter_glad_it_went_well") and services.escalations.open_queue() == []
+    assert sms(twilio, "do they keep doing more tests on him").startswith(
+        first_sentence("utter_ask_ivig_treatment/after_birth"))
+
+
+def test_liver_checks_in_the_nicu_after_ivig_are_the_tests_after_birth_not_a_sick_baby(twilio):
+    said = sms(twilio, "nicu is checking her liver numbers even though i had the ivig, is that normal")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/after_birth")) and "exchange" not in said
+
+
+def test_the_first_visit_after_a_birth_is_what_to_tell_the_pediatrician(twilio):
+    sms(twilio, "shes here!! born this morning")
+    said = sms(twilio, "what do i tell her pediatrician at the first visit")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/after_birth")) and "Call 911 at once" not in said
+
+
+def test_a_loss_told_in_passing_gets_condolences_not_the_scope_line(twilio):
+    said = sms(twilio, "sorry, its just that her brother never came home from the hospital")
+    assert "sorry for your loss" in said.lower() and "I can only help" not in said
+
+
+def test_someone_at_home_who_reads_spanish_and_not_being_home_for_the_box(twilio):
+    sms(twilio, "is my ivig box still coming friday")
+    said = sms(twilio, "my dad will sign for it, he only speaks spanish")
+    assert said in variants("utter_spanish_for_someone")
+    later = sms(twilio, "what if nobody is home when it comes")
+    assert later.startswith(first_sentence("utter_request_refill/delivery_days"))
+
+
+def test_a_box_still_not_there_before_the_infusion_is_the_late_delivery_answer(twilio):
+    sms(twilio, "where is my shipment")
+    said = sms(twilio, "what do i do if its still not here by wednesday")
+    assert said.startswith(first_sentence("utter_request_refill/late_delivery")) and "care team" in said
+
+
+def test_a_yes_with_a_time_at_an_offer_is_a_yes(twilio, services):
+    sms(twilio, "donde estan ubicados")
+    assert "E-" in sms(twilio, "si porfa, mejor en la mañana")
+    assert services.escalations.open_reference(PATIENT)
+
+
+@pytest.mark.parametrize(("text", "expected", "language"), [
+    ("gotta reorder my ivig. also are you open saturdays", "utter_out_of_scope/hours", "en"),
+    ("necesito pedir mi resurtido y cuanto voy a pagar esta vez?", "utter_ask_copay_help/cost_amount", "es"),
+])
+def test_a_question_beside_a_refill_is_answered_then_the_form_asks(twilio, text, expected, language):
+    said = sms(twilio, text)
+    assert first_sentence(expected, language).split(" {")[0] in said
+    assert "(Rx)" in said
+
+
+def test_a_pharmacy_matter_raised_in_an_emergency_can_wait(twilio):
+    sms(twilio, "i can barely pee since yesterdays infusion and my back hurts bad")
+    said = sms(twilio, "omw to the er. can someone check on my copay card while im there")
+    assert said.startswith(first_sentence("utter_emergency_help_coming"))
+    assert first_sentence("utter_refill_can_wait") in said

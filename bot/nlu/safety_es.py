@@ -179,7 +179,8 @@ PAST = re.compile(
     r"|embarazo anterior|(?:mi|nuestro|nuestra) primer(?:a|o)? (?:bebe|embarazo|hij[oa])|la noche que|cuando nacio|al nacer"
     r"|tuvo|tuve|tenia|estaba|podia|llore|la semana pasada|la vez pasada|mi ultimo embarazo|hace (?:\w+ )?embarazos|hace tiempo|al nacer en|en su tumba|cementerio|lo trasladaron|la trasladaron|me acuerdo|recuerdo|al final)\b"
 )
-LOSS = re.compile(r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi a|angelito|angel|funeral|el cielo|se nos fue)\b")
+LOSS = re.compile(r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi a|angelito|angel|funeral|el cielo|se nos fue"
+                  r"|no sobrevivio|no lo logro|no la logro)\b")
 PREGNANCY = re.compile(r"\b(?:embarazad\w*|embarazo|\d+ semanas|semanas de embarazo|trimestre|contracciones|parto|obstetra|ginecolog\w*|patad\w*)\b")
 INFUSION = re.compile(r"\b(?:infusion|infusiones|ivig|ivg|suero|tratamiento|inmunoglobulina)\b")
 # Words that tell a message is in Spanish (for the markers of one without a sign).

@@ -116,7 +116,8 @@ _LOSS = re.compile(
     r"|\bpa+ss?ed (?:from|of)\b|\bdid(?:n'?t| not) (?:make it|survive)\b"
     r"|\b(?:died|pa+ss?ed away|pa+ss?ed on|stillb(?:orn|irth)|angel|funeral|grave"
     r"|lost (?:him|her|them|(?:our|my|a) (?:\w+ )?(?:baby|son|daughter|boy|girl|child|twins?|newborn|angel|pregnancy))"
-    r"|before (?:he|she|they) (?:died|pa+ss?ed)|at the end|the night (?:he|she|our|my) \w+ (?:died|passed|stopped))\b"
+    r"|before (?:he|she|they) (?:died|pa+ss?ed)|at the end|the night (?:he|she|our|my) \w+ (?:died|passed|stopped)"
+    r"|never (?:got to )?(?:come|came) home|didnt (?:get to )?come home)\b"
 )
 
 # "I'm not suicidal, I just miss her", "I used to think about ending things, I have a
