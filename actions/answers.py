@@ -71,6 +71,7 @@ OFFERS = {
     CANCEL_DELIVERY: ("utter_offer_pharmacy_specialist", "cancel or change deliveries"),
     DELIVERY_DAYS: ("utter_offer_pharmacy_specialist", "when a delivery arrives"),
     "request_refill/late_delivery": ("utter_offer_pharmacy_specialist", "a late delivery"),
+    "request_refill/home_nurse": ("utter_offer_pharmacy_specialist", "a home nurse visit"),
     "request_refill/leftover_supplies": ("utter_offer_pharmacy_specialist", "leftover IVIG or supplies"),
 }
 

@@ -59,7 +59,8 @@ def asks_to_wait(text: str) -> bool:
 
 # "that's still scary", "tengo mucho miedo": a feeling, told without a question.
 _FEELING = re.compile(
-    r"\b(?:scar(?:y|ed)|terrif\w*|afraid|frightening|frightened|overwhelm\w*|nervous|anxious|so hard|too much"
+    r"\b(?:scar(?:y|ed)|terrif\w*|afraid|frightening|frightened|overwhelm\w*|nervous|anxious|so hard"
+    r"|(?<!from )(?<!is )(?<!is that )(?<!of )too much(?! iron| ivig| medicine| of)"
     r"|heartbroken|freaking out|worried sick|miedo|asustad\w*|nervios\w*|abrumad\w*|angustiad\w*|muy dificil"
     r"|ugh+|so tired of|sick of|harta|harto|cansad[ao] de|ya no aguanto (?:los|las|tanto)|tan dificil)\b")
 _QUESTION_WORDS = (r"what|how|why|when|where|who|which|can|could|will|would|is|are|do|does|should"
@@ -154,7 +155,8 @@ IVIG_PLAN = frozenset(f"ask_ivig_treatment/{name}" for name in (
     "missed_dose_worry", "late_start", "already_started", "who_decides", "overview", "infusion_length"))
 _WHO_DECIDES = re.compile(
     r"^(?:(?:ok|okay|and|so|but|then|y|pero|entonces|bueno) )*(?:who|quien|quienes)"
-    r"(?: \w+)? (?:decides?|chooses?|says|determines?|sets?|picks?|decide|dice|lo decide|fija|lo fija"
+    r"(?: \w+)? (?:decides?|chooses?|says|determines?|sets?|picks?|decide|dice|lo decide|fija|lo fija|kno"
+    r"|knows?|sabe|sabria"
     r"|makes? (?:that|the) (?:call|decision))\b")
 
 

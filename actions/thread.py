@@ -81,7 +81,8 @@ GOOD_RESULTS = re.compile(r"\b(?:good news|great news|buenas noticias|salieron b
                           r"|fine|great)"
                           r"|(?:look|looks|looked|are|were) (?:good|normal|great|perfect))\b")
 # After a birth, or a past NH pregnancy: "y después?", "with him is it ok?", "otra vez?"
-AFTER_THAT = re.compile(r"^(?:(?:y|and|so) )?(?:despues|and after|after that|then what|and then|y luego|y ya)\W*$")
+AFTER_THAT = re.compile(r"^(?:(?:y|and|so) )?(?:despues|and after|after that|then what|and then(?: what)?|y luego|y ya"
+                        r"|y luego que|what happens next|what next)\W*$")
 DOCTOR_ENOUGH = re.compile(r"\b(?:ob|obgyn|gyn|ginecolog\w*|doctor|doctora|clinica|clinic|midwife|partera)\b.{0,40}"
                            r"\b(?:esta bien|is (?:that|it|he|she) (?:ok|okay|enough|fine)|enough|suficiente|sirve)\b")
 NEXT_PREGNANCY = re.compile(r"\b(?:si me vuelvo a embarazar|otro embarazo|next pregnancy|if i get pregnant again"
@@ -100,6 +101,29 @@ HELP_HER = re.compile(r"\b(?:que le (?:puedo )?(?:digo|decir)|what (?:can|do|sho
 NOT_THERE = re.compile(r"\b(?:(?:still )?not (?:there|here)|hasnt (?:come|arrived|shown up)|doesnt (?:come|arrive|show)"
                        r"|no (?:ha )?llega\w*|no llegue|no aparece)\b")
 IF = re.compile(r"\b(?:if|si|what if|y si|que hago si|in case)\b")  # "what if it's still not there thursday"
+# "does it even make a difference?": how well IVIG works (F5).
+DIFFERENCE = re.compile(r"\b(?:(?:does|will|would) (?:it|this|ivig|the ivig|any of (?:it|this)) (?:even "
+                        r"|really |actually )?"
+                        r"(?:make a difference|matter|help|work)|(?:sirve|ayuda) de algo|vale la pena"
+                        r"|hace diferencia)\b")
+# "doctors think it's NH, what does that even mean": what NH is, not a diagnosis asked for.
+WHAT_IT_MEANS = re.compile(r"\bwhat (?:does|do) (?:that|it|this|nh|they) (?:even |actually )?mean\b"
+                           r"|\bque (?:significa|quiere decir)"
+                           r"|\bwhat even is (?:that|it|nh)\b")
+# "then what damages the liver?": the cause (GALD, F2).
+WHAT_HARMS = re.compile(r"\bwhat (?:damages|hurts|harms|attacks|causes|injures) (?:the |his |her |my baby'?s? )?liver\b"
+                        r"|\bque (?:le )?(?:dana|lastima|ataca) (?:el|al) higado\b")
+NURSE_VISIT = re.compile(r"\bnurse (?:still )?(?:come|comes|coming|visit\w*|show)|\benfermera (?:todavia "
+                         r"|aun )?(?:viene|va a venir|vendra)\b")
+# "what if it's her egg but I carry": who carries, a surrogacy question (no facts: an MFM specialist).
+CARRIES = re.compile(r"\b(?:egg|eggs|ovulo|ovulos|i carry|carries|carrying|gestational|yo lo llevo|lo cargo yo)\b")
+# "what happens if she doesn't take it": the chance without treatment (F4).
+WITHOUT_IT = re.compile(r"\bif (?:she|i|we|you|my wife) (?:doesnt|dont|does not|do not|decides? not to|refuse\w*|skip\w*)"
+                        r" (?:take |get |do |have )?(?:it|ivig|the ivig|treatment)\b|\bsi no (?:se |me )?(?:lo |la )?"
+                        r"(?:pone|pongo|recibe|recibo)\b")
+BELIEFS = re.compile(r"\b(?:religio\w*|faith|beliefs?|jehovah\w*|creencias|mi fe|nuestra fe)\b.{0,50}"
+                     r"\b(?:blood|sangre|plasma|products?|productos?|ivig)\b|\bblood products?\b.{0,50}"
+                     r"\b(?:religio\w*|faith|beliefs?|cant|can not|cannot)\b")
 EMAIL = re.compile(r"\b(?:e ?mail|correo(?: electronico)?)\b")
 GRAMS = re.compile(r"\b\d+ ?(?:g|grams?|gramos?)\b")
 # How to store what came: "la caja va al refrigerador?"
@@ -145,6 +169,11 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
     born = talked_of in {"ask_ivig_treatment/baby_born", GLAD, AFTER_BIRTH} or _said_before(tracker, BORN)
     if (TESTS.search(plain) and (born or IVIG_DONE.search(plain))) or (born and TELL_PEDIATRICIAN.search(plain)):
         return AFTER_BIRTH
+    if WITHOUT_IT.search(plain) and talked_of not in {"ask_ivig_treatment/newborn_treatment",
+                                                       "ask_ivig_treatment/exchange_transfusion"}:
+        return "ask_recurrence_risk/chance"  # "what happens if she doesn't take it"
+    if BELIEFS.search(plain):
+        return "ask_ivig_treatment/alternatives"  # "we can't take blood products because of our faith"
     copay = (talked_of.startswith("ask_copay_help/") or tracker.get_slot("handoff_reason") == "copay help"
              or (tracker.latest_message.get("intent") or {}).get("name") == "ask_copay_help")
     if copay:
@@ -164,6 +193,19 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
         return "ask_ivig_treatment/dose_check"
     if talked_of in RELATIVES and MY_OWN_DOCTOR.search(plain):
         return "ask_recurrence_risk/tell_your_doctor"
+    if WHAT_IT_MEANS.search(plain) and re.search(r"\b(?:nh|gald|hn|hemochromatosis|hemocromatosis)\b", plain):
+        return "ask_what_is_nh/definition"
+    if WHAT_HARMS.search(plain):
+        return "ask_what_is_nh/cause"
+    if DIFFERENCE.search(plain) and talked_of in IVIG_PLAN | {"ask_ivig_treatment/side_effect_had"}:
+        return "ask_ivig_treatment/effectiveness"
+    if talked_of in {"ask_ivig_treatment/exchange_transfusion", "ask_ivig_treatment/transplant"} and (
+            AFTER_THAT.match(plain)):
+        return "ask_ivig_treatment/newborn_treatment"
+    if talked_of.startswith("ask_recurrence_risk/") and CARRIES.search(plain):
+        return "ask_recurrence_risk/surrogacy"
+    if NURSE_VISIT.search(plain):
+        return "request_refill/home_nurse"
     if GOOD_RESULTS.search(plain) and TESTS.search(plain) and "?" not in plain:
         return GLAD  # "buenas noticias!! le salieron bien los análisis"
     if HOW_MUCH.search(plain):

@@ -240,3 +240,47 @@ def test_a_pharmacy_matter_raised_in_an_emergency_can_wait(twilio):
     said = sms(twilio, "omw to the er. can someone check on my copay card while im there")
     assert said.startswith(first_sentence("utter_emergency_help_coming"))
     assert first_sentence("utter_refill_can_wait") in said
+
+
+@pytest.mark.parametrize(("first", "then", "expected"), [
+    ("how often are the infusions", "does any of this even make a difference",
+     "utter_ask_ivig_treatment/effectiveness"),
+    ("what is an exchange transfusion", "and then what", "utter_ask_ivig_treatment/newborn_treatment"),
+    ("is nh from too much iron", "so what damages the liver then", "utter_ask_what_is_nh/cause"),
+    ("can a surrogate carry for us", "what if i carry but its her egg", "utter_ask_recurrence_risk/surrogacy"),
+    ("my wife was offered ivig", "what happens if she decides not to take it", "utter_ask_recurrence_risk/chance"),
+])
+def test_more_follow_ups_read_within_their_thread(twilio, first, then, expected):
+    sms(twilio, first)
+    assert first_sentence(expected) in sms(twilio, then)
+
+
+def test_what_a_diagnosis_means_is_what_nh_is(twilio):
+    said = sms(twilio, "the doctors think its nh, what does that even mean")
+    assert said.startswith(first_sentence("utter_ask_what_is_nh/definition"))
+
+
+def test_a_belief_about_blood_products_gets_the_care_team_not_the_name_again(twilio):
+    sms(twilio, "is ivig made from blood")
+    said = sms(twilio, "we cant take blood products because of our faith, is there anything else")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/alternatives"))
+
+
+def test_an_address_change_inside_the_refill_form_is_for_the_specialist_and_the_form_goes_on(twilio):
+    sms(twilio, "refill please")
+    sms(twilio, "6619023")
+    said = sms(twilio, "actually can you send it to my sisters house this time")
+    assert said.startswith(first_sentence("utter_refill_address_note")) and "could not read" not in said
+    assert "R-" in sms(twilio, "07/22/1992")
+    nurse = sms(twilio, "and the nurse still comes to do it?")
+    assert nurse.startswith(first_sentence("utter_request_refill/home_nurse")) and "(Rx)" not in nurse
+
+
+def test_a_detail_or_a_contact_preference_after_a_hand_off_is_added_not_answered(twilio, services, monday_night):
+    sms(twilio, "can i talk to someone")
+    about = sms(twilio, "its about my insurance changing next month")
+    text_me = sms(twilio, "can they text me instead, im at work")
+    assert "copay programs" not in about and "Published protocols" not in text_me
+    reference = services.escalations.open_reference(PATIENT)
+    lines = [line.get("text") for line in services.escalations.get(reference, with_lines=True).transcript]
+    assert "its about my insurance changing next month" in lines and "can they text me instead, im at work" in lines

@@ -46,6 +46,14 @@ _A_DETAIL = re.compile(
 PHARMACY_FACTS = frozenset({"out_of_scope/hours", "out_of_scope/location", "out_of_scope/contact"})
 
 
+# Told for the person who will answer, not asked of the bot: what the request is about,
+# how to reach the patient.
+_FOR_THE_PERSON = re.compile(
+    r"^(?:ok |so |and )?(?:its|it s|it is|this is|es|se trata) (?:about|regarding|sobre|de lo de|por lo de)\b"
+    r"|\b(?:text me|call me|by text|instead of (?:a )?call|(?:can|could) (?:they|you|someone) text|im at work"
+    r"|llamenme|mandenme (?:un )?mensaje|por mensaje|estoy en el trabajo)\b")
+
+
 class HandoffDesk(Protocol):
     """Where messages of a conversation handed to a person go (the escalation queue)."""
 
@@ -111,6 +119,9 @@ class StaffSide:
             return True  # after an emergency every message is answered, urgent line first
         if intent in FORM_INTENTS and not tracker.active_loop_name:
             return intent == "request_refill"  # a number or date out of the blue is for the person
+        said = sin_acentos(str(tracker.latest_message.get("text") or "").lower())
+        if _FOR_THE_PERSON.search(said):  # "its about my insurance switching", "can they text me instead"
+            return False
         if intent == "out_of_scope":  # the pharmacy's hours, address, number: facts too
             answer = (tracker.latest_message.get("intent") or {}).get("full_retrieval_intent_name")
             return answer in PHARMACY_FACTS
