@@ -43,7 +43,7 @@ _WHAT_NOW = re.compile(r"\b(?:what (?:do|should|can|shall) (?:i|we) do|que (?:ha
 # one: a medicine ("should I take Benadryl?"), what to bring, whether to tell the doctors.
 DURING = (
     (OTHER_MEDICINE, "utter_during_emergency_medicine"),
-    (re.compile(r"\b(?:bring|pack|take with (?:me|us)|llevar|llevo|llevamos|empac\w+)\b"),
+    (re.compile(r"\b(?:bring|pack|take with (?:me|us)|(?<!va a )(?<!van a )llevar|llevo|llevamos|empac\w+)\b"),
      "utter_during_emergency_bring"),
     (re.compile(r"\b(?:tell|mention|say)\b.{0,40}\b(?:doctors?|er|team|them|nurses?|hospital|paramedics)\b"
                 r"|\b(?:le|les) (?:digo|cuento|menciono)\b"), "utter_during_emergency_tell_history"),
@@ -70,6 +70,7 @@ CRISIS_LINES = (
                 r" (?:is|viene|esta) (?:coming|here|para aca|aqui|en camino)|viene para aca)\b"),
      "utter_crisis_glad_reached"),
     (re.compile(r"\b(?:later|another day|not today|mas tarde|otro dia|hoy no|despues)\b"), "utter_crisis_later"),
+    (re.compile(r"^(?:ok |okay |bueno |pues )?(?:gracias|thank you|thanks|thx|ty)\b"), "utter_crisis_thanks"),
 )
 # A question asked beside "we're on our way" ("what's your number?"), answered too.
 _A_QUESTION = re.compile(r"\?|\b(?:what|whats|how|when|where|who|which|should|can|could|will|would|do|does|is|are"

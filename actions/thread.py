@@ -118,12 +118,15 @@ NURSE_VISIT = re.compile(r"\bnurse (?:still )?(?:come|comes|coming|visit\w*|show
 # "what if it's her egg but I carry": who carries, a surrogacy question (no facts: an MFM specialist).
 CARRIES = re.compile(r"\b(?:egg|eggs|ovulo|ovulos|i carry|carries|carrying|gestational|yo lo llevo|lo cargo yo)\b")
 # "what happens if she doesn't take it": the chance without treatment (F4).
-WITHOUT_IT = re.compile(r"\bif (?:she|i|we|you|my wife) (?:doesnt|dont|does not|do not|decides? not to|refuse\w*|skip\w*)"
+WITHOUT_IT = re.compile(r"\bif (?:she|i|we|you|my wife) (?:doesnt|dont|does not|do not|decides? not to"
+                        r"|refuse\w*|skip\w*)"
                         r" (?:take |get |do |have )?(?:it|ivig|the ivig|treatment)\b|\bsi no (?:se |me )?(?:lo |la )?"
                         r"(?:pone|pongo|recibe|recibo)\b")
 BELIEFS = re.compile(r"\b(?:religio\w*|faith|beliefs?|jehovah\w*|creencias|mi fe|nuestra fe)\b.{0,50}"
                      r"\b(?:blood|sangre|plasma|products?|productos?|ivig)\b|\bblood products?\b.{0,50}"
                      r"\b(?:religio\w*|faith|beliefs?|cant|can not|cannot)\b")
+HOURS_ASKED = re.compile(r"\b(?:a que hora|what time|when do you|horario|hours)\b.{0,30}"
+                         r"\b(?:abren|empiezan|atienden|cierran|open|close|start)\b")
 EMAIL = re.compile(r"\b(?:e ?mail|correo(?: electronico)?)\b")
 GRAMS = re.compile(r"\b\d+ ?(?:g|grams?|gramos?)\b")
 # How to store what came: "la caja va al refrigerador?"
@@ -224,6 +227,8 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
     if NOT_THERE.search(plain) and IF.search(plain) and (ORDER.search(plain) or talked_of.startswith("request_refill/")
                                     or tracker.get_slot("handoff_reason") == "where a shipment is"):
         return "request_refill/late_delivery"
+    if HOURS_ASKED.search(plain):
+        return "out_of_scope/hours"  # "a qué hora empiezan a atender mañana?"
     if EMAIL.search(plain):
         return "out_of_scope/contact"
     for pattern, key in ((LEFTOVER, LEFTOVER_SUPPLIES), (STORING, "ask_ivig_treatment/storage"),

@@ -89,3 +89,20 @@ def test_a_closing_remark_after_an_answer_is_not_met_with_a_new_answer(twilio):
     sms(twilio, "what dose do they give")
     said = sms(twilio, "ok ill just go with what my doctor says then")
     assert said.startswith("Is there anything else")
+
+
+def test_severe_pain_said_strongly_in_spanish_is_the_plain_911_line_and_a_ride_is_help_coming(twilio):
+    first = sms(twilio, "tengo un dolor fuertisimo en el vientre y tengo 31 semanas")
+    assert first.startswith("Llame al 911 ahora")
+    assert sms(twilio, "mi mama me va a llevar al hospital").startswith(
+        first_sentence("utter_emergency_help_coming", "es"))
+
+
+def test_thanks_after_the_crisis_line_gets_the_warm_988_reply(twilio):
+    sms(twilio, "ya no quiero seguir viviendo")
+    assert sms(twilio, "gracias por escucharme").startswith(first_sentence("utter_crisis_thanks", "es"))
+
+
+def test_opening_hours_asked_in_spanish_with_another_matter_get_the_hours(twilio):
+    said = sms(twilio, "a que hora abren el lunes? tengo una duda de mi pedido")
+    assert said.startswith("Nuestros especialistas atienden")

@@ -252,7 +252,8 @@ _HELP_COMING = re.compile(
     r"|\b(?:theyre|they are|the ambulance is|paramedics are|ems is|help is) here\b|\bwalking out the door\b"
     r"|\b(?:headed|heading|driving|going|on the way) (?:to|for) (?:the )?(?:er|hospital|emergency room|l d|childrens)\b"
     r"|\bwhile (?:we|i) wait\b|\bya (?:estoy|estamos) (?:marcando|llamando)\b|\bya llegamos\b|\bya estamos (?:aqui|en)\b"
-    r"|\b(?:voy|vamos) para (?:alla|el hospital|emergencias|urgencias)\b|\bya (?:le |les )?hable al (?:hospital|911)\b")
+    r"|\b(?:voy|vamos) para (?:alla|el hospital|emergencias|urgencias)\b|\bya (?:le |les )?hable al (?:hospital|911)\b"
+    r"|\b(?:me|nos|la|lo) (?:va|van) a llevar (?:a|al) (?:emergencias|hospital|urgencias)\b")
 # "I haven't called 911", "has anyone called 911", "I called 911 but now she is seizing"
 _NOT_YET = re.compile(r"\b(?:not|havent|hasnt|didnt|nobody|no one|noone|anyone|should i (?:call|dial|go|drive|wait)"
                       r"|can you|but|no he|nadie"
