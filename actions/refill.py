@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, reading, services, wording
+from actions import answers, reading, services, thread, wording
 from bot.records import refill_details as verification
 
 log = logging.getLogger(__name__)
@@ -203,8 +203,6 @@ class ActionRefillNumberHelp(Action):
 
 SHIPMENT = "request_refill/shipment_status"
 STORAGE = "ask_ivig_treatment/storage"
-_STORING = re.compile(r"\b(?:fridge|refrigerat\w*|room temp\w*|store|storing|storage|refri\w*|nevera"
-                      r"|guard(?:o|ar|arla|arlo))\b")
 # A delivery address changed in the middle of the form.
 _ELSEWHERE = re.compile(r"\b(?:go|send|ship|deliver|mail|mandar\w*|enviar\w*|llegar)\b.{0,30}"
                         r"\b(?:house|address|place|home|casa|direccion|trabajo|work)\b")
@@ -252,7 +250,7 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
         elif _HOURS.search(text) and refill_asked:  # "need to reorder. also r u open fridays till 6"
             asked = "out_of_scope/hours"
         elif _ALSO_ASKS.search(text) and refill_asked:
-            asked = STORAGE if _STORING.search(text) else answers.question_asked(tracker, floor=0.03)
+            asked = STORAGE if thread.STORING.search(text) else answers.question_asked(tracker, floor=0.03)
         if asked:  # "need my next box, also does it need to stay in the fridge": answered, then the form
             return [*answers.say_answer(dispatcher, tracker, self.services, asked, refill_next=True),
                     SlotSet("refill_wanted", True)]

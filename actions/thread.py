@@ -130,8 +130,8 @@ HOURS_ASKED = re.compile(r"\b(?:a que hora|what time|when do you|horario|hours)\
 EMAIL = re.compile(r"\b(?:e ?mail|correo(?: electronico)?)\b")
 GRAMS = re.compile(r"\b\d+ ?(?:g|grams?|gramos?)\b")
 # How to store what came: "la caja va al refrigerador?"
-STORING = re.compile(r"\b(?:fridge|refrigerat\w*|refrigerador|refri|nevera|room temp\w*|store it|storage"
-                     r"|guardar(?:la|lo)?)\b")
+STORING = re.compile(r"\b(?:fridge|refrigerat\w*|refrigerador|refri\w*|nevera|room temp\w*|store it|storing|storage"
+                     r"|guard(?:o|ar|arla|arlo))\b")
 # Not home when it comes: a delivery matter for a specialist.
 NOT_HOME = re.compile(r"\b(?:not|wont be|nobody|no one|noone|no voy a estar|no estoy|no estare|nadie) (?:\w+ )?"
                       r"(?:home|en (?:la )?casa)\b")
