@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -154,7 +155,9 @@ class NLUModel:
             for key, array in component_arrays.items():
                 arrays[f"{index}.{key}"] = array
         meta = json.dumps({"fingerprint": self.fingerprint, "components": states})
-        temporary = path.with_suffix(".tmp.npz")
+        # A name of this process's own: two processes training the same model at once (the
+        # suite's workers on a fresh clone) each write their copy, and the last rename wins.
+        temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
         np.savez(temporary, __meta__=np.array(meta), **arrays)  # type: ignore[arg-type]
         temporary.replace(path)  # atomic: a concurrent loader never sees half a model
 
