@@ -35,6 +35,7 @@ from actions.reading import (
     tells_a_feeling,
     topic_base,
 )
+from actions.thread import CANCEL_DELIVERY, DELIVERY_DAYS
 from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, ruled_answer, safe_answer
 from bot.dialogue.responses import UNSET_SUPPORT_PHONE
 from bot.hours import describe
@@ -55,8 +56,6 @@ REFILL_FORM = "refill_form"
 # A question inside what reads as a closing: "ok I'll be 14 weeks next week, when do I start"
 _STILL_ASKS = re.compile(r"\b(?:when (?:do|does|will|should|can)|how (?:much|long|often|do|does)|should i|can i|do i"
                          r"|is it|cuando|cuanto|como (?:se|le|me))\b")
-CANCEL_DELIVERY = "request_refill/cancel_delivery"
-DELIVERY_DAYS = "request_refill/delivery_days"
 
 # Answers that only a person can complete, and the offer that follows them:
 # (offer response, the reason an escalation names).

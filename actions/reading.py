@@ -104,9 +104,16 @@ _QUESTION_FIRST = re.compile(
     r"|cuanto|donde|puedo|puede|hay)\b")
 
 
+def _reply_words(text: str) -> str:
+    """A reply to an offer as its words: lower case, no accents or apostrophes, punctuation
+    as spaces ("Sí, porfa!" is "si porfa")."""
+    unquoted = sin_acentos(text.lower()).replace("'", "").replace("\u2019", "")
+    return " ".join(re.sub(r"[^\w ]+", " ", unquoted).split())
+
+
 def asks_at_an_offer(text: str) -> bool:
     """A message at an offer of a person that asks a question rather than answering it."""
-    plain = " ".join(sin_acentos(text.lower()).replace("'", "").split())
+    plain = _reply_words(text)
     return not _YES_FIRST.match(plain) and bool(_QUESTION_FIRST.match(plain))
 
 
@@ -256,7 +263,7 @@ def wants_the_number(text: str) -> bool:
 
 
 def closes_at_an_offer(text: str) -> bool:
-    plain = " ".join(re.sub(r"[^\w ]+", " ", sin_acentos(text.lower()).replace("'", " ")).split())
+    plain = _reply_words(text)
     return not _YES_FIRST.match(plain) and bool(_CLOSES_AT_AN_OFFER.search(plain))
 
 
@@ -290,4 +297,4 @@ def asks_when_it_comes(text: str) -> bool:
 
 def starts_with_yes(text: str) -> bool:
     """ "sí porfa, en la tarde": a yes first, with a detail after it."""
-    return bool(_YES_FIRST.match(" ".join(sin_acentos(text.lower()).replace("'", "").split())))
+    return bool(_YES_FIRST.match(_reply_words(text)))
