@@ -170,3 +170,29 @@ def test_a_sign_said_as_a_simile_a_colour_beside_the_baby_or_a_plan_to_end_it_co
 ])
 def test_a_sign_that_is_over_told_by_someone_else_or_about_a_pet_pages_nobody(text):
     assert not safety.check(text).matched, text
+
+
+@pytest.mark.parametrize("text", [
+    "the spot where they drew blood is still oozing after half an hour of pressing",
+    "her hives are spreading up her neck while the infusion runs",
+    "my lips are getting huge since the nurse started the bag",
+    "he keeps twitching nonstop on his left side",
+    "le toco la pansita y la tiene dura y muy hinchada",
+    "mi esposa se trago todas sus pastillas, no se que hacer",
+    "ya no tiene sentido seguir, me despido para siempre",
+])
+def test_oozing_spreading_hives_a_tongue_or_lips_growing_and_nonstop_twitching_count(text):
+    assert safety.check(text).matched, text
+
+
+@pytest.mark.parametrize("text", [
+    "all my plants are dying while we are at the hospital so much",
+    "i saw a documentary where a newborn wasnt breathing and i could not sleep",
+    "only kidding about the ambulance before, everything is okay",
+    "estabamos viendo una serie donde un bebe se ponia morado, que miedo",
+    "se me estan secando las plantas, ni tiempo tengo",
+    "she threw up her formula, no blood in it at all",
+])
+def test_a_plant_a_show_a_joke_taken_back_or_a_sign_said_to_be_absent_pages_nobody(app, text):
+    parsed = app.test_client().post("/model/parse", json={"text": text}).get_json()
+    assert parsed["intent"]["name"] != "report_emergency", text

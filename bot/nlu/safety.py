@@ -185,7 +185,11 @@ def asks_how_it_will_go(text: str) -> bool:
 # A car or a phone in trouble: the classifier can take "died" or "se murió" for a person.
 _THING_TROUBLE = re.compile(
     r"\bse (?:me |le |nos )?(?:descargo|murio|acabo|poncho|descompuso) (?:la |el )?(?:bateria|pila|celular|cel|telefono|llanta|carro|coche|troca)\b"
-    r"|\b(?:car|phone|cell|truck) (?:battery )?(?:died|is dead|broke down)\b|\b(?:flat tire|dead battery)\b")
+    r"|\b(?:car|phone|cell|truck) (?:battery )?(?:died|is dead|broke down)\b|\b(?:flat tire|dead battery)\b"
+    r"|\b(?:planta|plantas|flores|matita|matitas|arbol|arbolito) (?:se (?:me |nos )?)?(?:esta |estan )?(?:muriendo|murio|murieron|secando|seco)\b"
+    r"|\b(?:plant|plants|flowers|garden|tree) (?:is |are |keeps |just )?(?:dying|died|dead|wilting)\b"
+    # A sign said to be absent, the classifier alone taking the rest for one: "spit up milk, no blood".
+    r"|\b(?:no|without|sin|nada de) (?:any )?(?:blood|sangre)\b")
 
 
 def not_happening_now(text: str) -> bool:

@@ -47,7 +47,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bwent stiff\b|\b(?:body|arms|legs) (?:is |are |went |got )?stiff\b|\beyes (?:are |keep )?roll\w* (?:back|up)\b",
         r"\bfainting\b|\bblack(?:ing|ed)? out\b|\bfound (?:my|our|the|her|him) (?:\w+ )?on the floor\b",
         r"\beyes (?:are |keep )?rolling\b|\b(?:shaking|twitching|jerking)\b.{0,30}\b(?:wont|cant|not) stop\b",
-        r"\b(?:shaking|twitching|jerking) (?:all over|uncontrollably)\b|\bhaving fits\b",
+        r"\b(?:shaking|twitching|jerking) (?:all over|uncontrollably|nonstop|non stop|constantly|and wont stop)\b"
+        r"|\bhaving fits\b",
         r"\b(?:keeps?|kept|staring and|still)\s+(?:jerking|twitching|shaking)\b",
         r"\bcant get (?:her|him|them|the baby|my baby) to wake\b",
         r"\bfeel(?:ing)? (?:faint|like fainting)\b|\bheart is (?:pounding|racing)\b",
@@ -62,7 +63,7 @@ SIGNS: dict[str, list[str]] = {
     "bleeding": [
         r"\b(?:wont|will not|doesnt|does not|cant) stop bleeding\b|\bblood (?:all over|everywhere)\b",
         r"\bbruis\w*\b.{0,25}\b(?:all over|popping up|everywhere)\b",
-        r"\b(?:vomit\w*|threw|throw\w*|spit\w*|puk\w*|cough\w*)\s+(?:up\s+)?(?:\w+\s+){0,3}blood\b",
+        r"\b(?:vomit\w*|threw|throw\w*|spit\w*|puk\w*|cough\w*)\s+(?:up\s+)?(?:\w+\s+){0,3}(?<!no )(?<!without )(?<!not any )blood\b",
         r"\bblood\s+(?:in|on)\s+(?:her|his|the|their|my)?\s*(?:poop|stool|diaper|vomit|spit|nappy|pee|urine)\b",
         r"\bbloody\s+(?:poop|stool|diaper|vomit|spit up|nappy)\b",
         r"\b(?:poop|stool|diaper|nappy)\s+(?:\w+\s+){0,4}(?:bloody|blood|black)\b",
@@ -70,7 +71,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bpregnant\b.{0,20}\bbleed\w*|\bbleed\w*\b.{0,20}\bpregnant\b|\bpassing (?:big |large )?clots\b",
         r"\bcoffee grounds?\b|\bgushing\b|\bthroat\s+(?:is\s+)?clos\w*|\bthroat\b.{0,20}\bclosing\b",
         r"\bblood everywhere\b|\bbleed\w*\s+(?:bright|red|really|so much|so bad)\b",
-        r"\bblood\s+(?:coming|pouring|gushing|running|dripping)\b",
+        r"\bblood\s+(?:keeps\s+|is\s+still\s+|still\s+)?(?:coming|pouring|gushing|running|dripping|oozing|seeping)\b",
+        r"\b(?:keeps|still|wont stop|hasnt stopped)\s+(?:oozing|seeping)\b",
         r"\bgush\w* of (?:\w+ ){0,2}blood\b|\bblood\b.{0,30}\bstill (?:coming|going|flowing|pouring|running)\b",
         r"\b(?:a lot of|lots of|so much|tons of|too much|heavy)\s+(?:\w+\s+)?(?:blood|bleeding)\b",
         r"\b(?:baby|babys|he|she|hes|shes|i|im|is|am|are|started|keeps|still)\s+(?:(?!not\b)\w+\s+)?bleeding\b",
@@ -121,7 +123,8 @@ SIGNS: dict[str, list[str]] = {
         rf"\b(?:throat|chest)\s+(?:is\s+|feels\s+|getting\s+)?{_W}?(?:tight|closing|tightening|heavy)\b",
         r"\bchest\s+(?:\w+\s+)?(?:pain|pains|hurts|pressure)\b|\b(?:pain|pressure|tightness|heaviness) in (?:my|her|his|the) chest\b",
         r"\bthroat\s+(?:feels|is)\s+(?:weird|funny|strange|scratchy|thick)\b|\bhives\b",
-        r"\btongue (?:feels |is |got |getting |went )?(?:so |really |kind of |all )?(?:thick|fat|heavy|numb|too big)\b",
+        r"\b(?:tongue|lips?) (?:(?:is |are )?getting |feels |is |are |got |went |looks )?(?:so |really |kind of |all |too )?"
+        r"(?:thick|fat|heavy|numb|big|bigger|huge|enormous)\b",
         rf"\b(?:face|lips?|tongue|throat|eyes?|mouth)\s+(?:is\s+|are\s+|feels?\s+|getting\s+|started\s+)?{_W}?(?:swell(?:ing|in|en)|swollen|puff\w*|blowing up)\b",
         rf"\b(?:swell(?:ing|in|en)|swollen|puffy)\s+{_W}?(?:face|lips?|tongue|throat|eyes?|mouth)\b",
         r"\b(?:face|lips|tongue|throat|mouth)\s+and\s+(?:\w+\s+){1,4}(?:swell(?:ing|in|en)|swollen|puff\w*)\b",
@@ -135,6 +138,9 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:only|just|barely|hardly)\s+(?:\w+\s+)?(?:peed|peeing|pee|urinated|urinating)\s+(?:\w+\s+)?(?:a (?:tiny|little) (?:bit|amount)|a little|a few drops|once)\b"
         r"|\b(?:peed|peeing|urinated|urinating)\s+(?:only |just )?(?:a (?:tiny|little) (?:bit|amount)|a few drops|once)\b",
         r"\b(?:anaphyla\w*|allergic reaction|hives all over|epipen|epi pen)\b",
+        # A rash or hives spreading while it is watched: "rash spreading fast during the drip".
+        r"\b(?:rash|hives|welts|blotches|red bumps)\s+(?:is\s+|are\s+|keeps\s+|started\s+)?spread\w*\b"
+        r"|\bspreading (?:rash|hives|welts)\b",
         r"\bhaving a reaction\b|\breaction (?:to|during) (?:the |my )?(?:ivig|infusion)\b",
     ],
     "self-harm": [
@@ -216,7 +222,7 @@ SIGNS: dict[str, list[str]] = {
         r"\burgent help\b|\bits urgent\b|\burgent\b.{0,10}\bmy (?:baby|son|daughter)\b",
         r"\bhelp\b.{0,20}\b(?:my|our) (?:baby|son|daughter|newborn|wife|girl|boy)\b",
         r"\bsomething(?:s| is)? (?:really |very |seriously |terribly )?wrong with (?:my|the|our) (?:baby|son|daughter|newborn)\b",
-        r"(?<!phone is )(?<!battery is )(?<!phones )(?<!battery )\bdying\b(?! to (?:know|see|meet|find out|hear|try|tell))|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
+        r"(?<!phone is )(?<!battery is )(?<!phones )(?<!battery )(?<!plant is )(?<!plants are )(?<!flowers are )(?<!garden is )(?<!tree is )\bdying\b(?! to (?:know|see|meet|find out|hear|try|tell))|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",
     ],
 }
 

@@ -76,7 +76,7 @@ SIGNOS: dict[str, list[str]] = {
         r"|el biberon|la formula|nada)|no come|casi no come|rechaza)\b",
         r"\b(?:no (?:quiere |puede )?(?:come|comer|toma|tomar|mama|agarra)|sin comer|no quiere (?:la mamila"
         r"|el pecho|el biberon))\b.{0,60}\b(?:amarill\w*|ictericia|yellow)\b",
-        r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|estomago|estomaguito|vientre|abdomen|tummy"
+        r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|pansita|pancita|estomago|estomaguito|vientre|abdomen|tummy"
         r"|belly)\s+(?:\w+\s+){0,5}(?:hinchad\w*|inflad\w*|inflamad\w*|dur[oa]|grande y dur\w*|distendid\w*"
         r"|como (?:un )?globo)\b",
     ],
@@ -135,6 +135,12 @@ SIGNOS: dict[str, list[str]] = {
         r"|\bpara que sigo (?:aqui|viva|vivo)\b",
         r"\bme quiero ir con (?:mi|mis) (?:angelito|angel|bebe|hij[oa])\b|\bya lo decidi\b",
         # Los medios a la mano: pastillas, pistola, cuerda; un puente; una despedida.
+        # Ya tomadas, por quien escribe o por otra persona: "se tomo todas las pastillas".
+        r"\bse (?:tomo|trago|bebio|acabo) (?:un monton de|muchas|todas (?:las|sus)|varias|el frasco de|el bote de)"
+        r" (?:pastillas|pildoras|medicinas|pastiyas)\b",
+        # Sin razon para seguir, y un adios a todos.
+        r"\bno tiene (?:caso|sentido) (?:seguir|vivir|estar aqui|seguir viviendo)\b"
+        r"|\bme despido de (?:todos|todo el mundo|ustedes para siempre)\b|\bme despido para siempre\b",
         r"\b(?:me tome|me tomé|tome|me trague|me he tomado)\s+(?:un monton de|muchas|todas las|varias"
         r"|un bote de|el frasco de)\s+(?:pastillas|pildoras|medicinas)\b",
         r"\b(?:pistola|arma|cuerda|soga|navaja)\b.{0,30}\b(?:aqui conmigo|conmigo|en la mano|lista|cargada)\b",
@@ -192,7 +198,8 @@ RESOLVED = re.compile(
 )
 DREAM = re.compile(
     r"\b(?:sone|soñe|sueno|sueño|suenos|pesadillas?|soñando|sonando|en (?:la|una) (?:pelicula|serie|novela"
-    r"|tele)|en (?:el|un) video"
+    r"|tele)|en (?:el|un) video|(?:vi|veia|estaba viendo|estabamos viendo|mire|vimos) (?:una|un|la|el) (?:novela"
+    r"|pelicula|serie|programa|video|documental)"
     r"|(?:me falta el aire|no puedo respirar) sin (?:ella|el|ellos|mi)|muert[oa] de (?:cansancio|sueno|hambre"
     r"|risa|ganas)"
     r"|me esta matando|(?:celular|telefono|bateria|cel|pila) se (?:esta )?muriendo|futbolista|falsa alarma)\b"
@@ -238,7 +245,7 @@ GENERAL = re.compile(
 )
 PAST = re.compile(
     r"\b(?:murio|fallecio|falleci\w*|perdimos|perdi|antes de (?:morir|fallecer)|hace (?:\w+ )?(?:anos|años|meses)"
-    r"|embarazo anterior|(?:mi|nuestro|nuestra) primer(?:a|o)? (?:bebe|embarazo|hij[oa])|la noche que"
+    r"|embarazo (?:anterior|pasado)|(?:mi|nuestro|nuestra) primer(?:a|o)? (?:bebe|embarazo|hij[oa])|la noche que"
     r"|cuando nacio|al nacer"
     r"|tuvo|tuve|tenia|estaba|podia|llore|la semana pasada|la vez pasada|mi ultimo embarazo"
     r"|hace (?:\w+ )?embarazos|hace tiempo|al nacer en|en su tumba|cementerio|lo trasladaron|la trasladaron"

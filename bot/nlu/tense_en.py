@@ -77,6 +77,8 @@ _PAST = re.compile(
 _DREAM = re.compile(
     r"\b(?:nightmares?|dream\w*|dreamt|keep (?:thinking|seeing|picturing|remembering)|cant stop thinking"
     r"|(?:in|on) (?:a|the|this) (?:movie|film|show|tv show|episode|video|book)|on tv"
+    r"|(?:watched|watching|saw|seen|read|reading) (?:a|an|this|that|the) (?:movie|film|show|tv show|episode|video|book"
+    r"|documentary|story|post|article)|breath ?taking|took (?:my|our) breath away"
     r"|(?:shed|hed|theyd|she would|he would|they would) (?:be|have been|turn) (?:\w+ )?(?:today|this week|this month|now)"
     r"|cant breathe without (?:her|him|them|my|our)|grief (?:hits|gets|knocks|takes) (?:me|us))\b"
 )
@@ -100,7 +102,8 @@ _RESOLVED = re.compile(
     r"|(?:ob|doctor|dr|midwife|pediatrician|nurse) (?:already )?(?:saw|checked|examined) (?:me|her|him|us|the baby)"
     r"|(?:monitoring|ultrasound|scan|heartbeat|nst) (?:was|looked|came back) (?:\w+ )?(?:perfect|fine|good|normal|great)"
     r"|(?:feeding|eating|breathing|sleeping|moving|kicking) (?:well|great|fine|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
-    r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything is fine|was negative"
+    r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything (?:is|s) (?:fine|ok|okay|good|alright)"
+    r"|(?<!not )(?<!no )(?<!im not )(?:just|only) (?:kidding|joking)|was (?:just )?(?:a )?joke|was negative"
     r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
     r"|(?:it all|everything|it) went (?:fine|well|ok|okay|smoothly)|went (?:back )?down|then it passed|it passed"
     r"|pinked (?:right |back )?up|(?:pediatrician|doctor|dr|nurse|midwife|ob) said (?:\w+ )?(?:normal|fine|ok|okay)"
