@@ -14,11 +14,21 @@ class ProjectError(ValueError):
     """A project file is missing or malformed; the message names the file."""
 
 
+# libyaml's loader where PyYAML was built with it (its wheels are): the same documents, read
+# about ten times faster, which every process pays for at start (domain, data, sets).
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str) -> Any:
+    """yaml.safe_load, with libyaml when it is there."""
+    return yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise ProjectError(f"{path}: file not found")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ProjectError(f"{path}: not valid YAML: {exc}") from None
     if document is None:

@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 
 from bot.dialogue.domain import ACTION_LISTEN, ACTION_SESSION_START
-from bot.nlu.model import train
+from bot.nlu.model import load_or_train, train
 from bot.nlu.training_data import TrainingData, load_directory, load_training_data
-from bot.project import Project, read_yaml
+from bot.project import LOADER, Project, read_yaml
 from bot.settings import Settings
 
 # A floor against breakage, not the measure of understanding (the blind first scores in
@@ -118,14 +118,15 @@ def cross_validate(project: Project, folds: int, pool: ProcessPoolExecutor | Non
     return total
 
 
-def held_out_report(root: Path) -> str:
-    """What the held-out sets of tests/nlu/ score on a model trained on all the data."""
+def held_out_report(root: Path, model_dir: Path) -> str:
+    """What the held-out sets of tests/nlu/ score on a model trained on all the data (the
+    one `bot train` or the suite saved for this config and data, trained if there is none)."""
     project = Project(root)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         held_out = _held_out_sets(project.root / "tests" / "nlu")
         if held_out:
-            model = train(project.config(), load_directory(project.files_with("nlu")))
+            model = load_or_train(project, model_dir)
             for path in held_out:
                 _report_held_out(model, path)
     return out.getvalue()
@@ -175,7 +176,7 @@ class Turn:
     loop: tuple[bool, str | None] = (False, None)
 
 
-class _Yaml12Loader(yaml.SafeLoader):
+class _Yaml12Loader(LOADER):  # type: ignore[misc,valid-type]
     """YAML 1.2 booleans, as Rasa reads its files: `user: no` is the text "no", not False."""
 
 
@@ -271,7 +272,7 @@ def run_tests(settings: Settings, *, folds: int, stories_path: Path | None) -> i
     project = Project(settings.project_dir)
     ok = True
     with _pool() as pool:
-        held_out: Future[str] = pool.submit(held_out_report, project.root)
+        held_out: Future[str] = pool.submit(held_out_report, project.root, settings.model_dir)
         scores = cross_validate(project, folds, pool)
         report = held_out.result()
     accuracy = scores.intent_accuracy

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from bot.project import parse_yaml
+
 # [text](entity) or [text]{"entity": "...", "value": "..."}
 _ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|(?P<json>\{[^}]+\}))")
 
@@ -116,7 +118,7 @@ def _example_lines(block: Any, where: str) -> list[str]:
 def load_training_data(path: Path) -> TrainingData:
     """Read one Rasa NLU YAML file."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise TrainingDataError(f"{path}: not valid YAML: {exc}") from None
     data = TrainingData()
