@@ -45,8 +45,16 @@ DURING = (
     (OTHER_MEDICINE, "utter_during_emergency_medicine"),
     (re.compile(r"\b(?:bring|pack|take with (?:me|us)|(?<!va a )(?<!van a )llevar|llevo|llevamos|empac\w+)\b"),
      "utter_during_emergency_bring"),
-    (re.compile(r"\b(?:tell|mention|say)\b.{0,40}\b(?:doctors?|er|team|them|nurses?|hospital|paramedics)\b"
-                r"|\b(?:le|les) (?:digo|cuento|menciono)\b"), "utter_during_emergency_tell_history"),
+    (re.compile(r"\b(?:tell|mention|say)\b.{0,40}\b(?:doctors?|er|team|them|nurses?|hospital|paramedics|ivig"
+                r"|infusions?|history|nh)\b|\bwhat (?:do|should) (?:i|we) (?:say|tell)\b"
+                r"|\b(?:want|wants|need|needs|asking|asked) (?:me )?to know\b"
+                r"|\b(?:le|les) (?:digo|cuento|menciono)\b|\bque (?:le |les )?(?:digo|cuento)\b"),
+     "utter_during_emergency_tell_history"),
+    # "do I call the nurse too or just 911?": 911 first, the others after.
+    (re.compile(r"\b(?:nurse|doctor|ob|pediatrician|midwife|enfermera|doctora?|medico|pediatra)\b.{0,20}"
+                r"\b(?:too|also|as well|or just|first|tambien|o solo|o nomas|primero)\b"
+                r"|\b(?:too|also|tambien)\b.{0,12}\b(?:call|llamo|llamar)\b.{0,20}\b(?:nurse|doctor|enfermera|doctora?)\b"),
+     "utter_during_emergency_911_first"),
     (re.compile(r"\burgent care\b|\b(?:urgencias|clinica)\b.{0,30}\b(?:o|or)\b|\bwhich (?:hospital|er)\b"
                 r"|\b(?:er|hospital|emergencias) (?:or|o) (?:urgent care|urgencias|la clinica)\b"),
      "utter_during_emergency_er"),
@@ -55,7 +63,11 @@ DURING = (
      "utter_during_emergency_still_call"),
     (re.compile(r"\b(?:finish|restart|rest of) (?:the |my )?(?:bag|infusion|ivig|drip)\b|\bfinish the rest\b"
                 r"|\b(?:ivig|infusion|suero)\b.{0,40}\b(?:ya no|todavia|still|again|otra vez)\b"
-                r"|\b(?:ya no|todavia|still|again)\b.{0,40}\b(?:ivig|infusion|suero)\b"),
+                r"|\b(?:ya no|todavia|still|again)\b.{0,40}\b(?:ivig|infusion|suero)\b"
+                # "what about my infusion thursday?", "y el ivig de mañana?"
+                r"|\b(?:what about|and|y|que pasa con)\b.{0,12}\b(?:ivig|infusion|suero)\b"
+                r"|\b(?:ivig|infusion|suero)\b.{0,20}\b(?:tomorrow|today|tonight|this week|monday|tuesday|wednesday"
+                r"|thursday|friday|saturday|sunday|manana|de hoy|esta semana|lunes|martes|miercoles|jueves|viernes)\b"),
      "utter_during_emergency_infusion"),
 )
 # After the 988 line: no credit to call, 988 reached or someone coming, a matter put off.
@@ -65,7 +77,9 @@ CRISIS_LINES = (
     (re.compile(r"\b(?:no (?:tengo|tiene) (?:saldo|credito|minutos|plan)|sin saldo|no (?:credit|minutes|phone plan)"
                 r"|out of (?:minutes|credit))\b"), "utter_crisis_no_credit"),
     (re.compile(r"\b(?:i did|i texted|i called|they answered|they are talking|im talking to them"
-                r"|ya (?:les |le )?(?:escribi|llame|hable)"
+                r"|they (?:said|say) (?:they )?(?:can|will|could|would)|(?:we )?talked for a (?:while|bit)"
+                r"|ya (?:les |le )?(?:escribi|llame|hable|marque)|(?:les |le )?marque y|me contest[oa]"
+                r"|hablamos (?:un rato|un poco)"
                 r"|me estan contestando|(?:mom|mama|mi mama|sister|hermana|husband|esposo|friend|amiga)"
                 r" (?:is|viene|esta) (?:coming|here|para aca|aqui|en camino)|viene para aca)\b"),
      "utter_crisis_glad_reached"),
@@ -87,6 +101,10 @@ _WAITING = re.compile(
     r"|in the morning|next week|sleep on it|go(?:ing)? to bed|keep an eye|watch (?:her|him|it|them)|see how"
     r"|(?:call|see|ask|take (?:her|him) to) (?:my|the|her|his|our|a) (?:doctor|pediatrician|ob|midwife|nurse)"
     r"|ill call|i will call|is (?:that|this|it) normal|normal\?|should i (?:worry|be worried)|can it wait"
+    # Letting a baby sleep it off, or calling it nerves: "my mom says let her sleep", "probably just anxiety right"
+    r"|let (?:her|him|them|the baby) sleep|sleep it off|dejar(?:la|lo)s? dormir|que (?:se )?duerma"
+    r"|probably (?:just|nothing)|just (?:anxiety|stress|nerves|panic|a panic attack)|(?:im|am i) overreacting"
+    r"|nothing serious|no es nada|son (?:los |puros )?nervios|es (?:pura |solo )?ansiedad|estoy exagerando"
     r"|see if|wait it out|ice it|put ice|lie down|lay down|goes (?:down|away)|first|hold (?:off|till|until)"
     r"|esperar?|espero|manana|el lunes|mas tarde|es normal|llamo al doctor|al pediatra|primero|me acuesto"
     r"|luego(?! (?:le|les) (?:escribo|aviso|cuento))|aguant\w*|hasta (?:entonces|manana|el lunes)"
@@ -131,10 +149,16 @@ class ActionEmergency(services.ServiceAction, Action):
                   domain: DomainDict) -> list[EventType]:
         case = _case(tracker)
         ongoing = bool(tracker.get_slot("emergency_active"))
+        if ongoing and case in {"general", "sign"}:  # "do I call the nurse too or just 911?": still the baby
+            case = str(tracker.get_slot("emergency_case") or case)
         if ongoing and safety.help_is_on_the_way(tracker.latest_message.get("text") or ""):
             return _help_on_the_way(dispatcher, tracker, self.services)
-        # Again in an emergency already told: "please don't wait", not the same text again.
+        # Again in an emergency already told: "please don't wait", not the same text again,
+        # and what the message asked, if it is one of the questions asked during one.
         dispatcher.utter_message(response=(DONT_WAIT if ongoing else FIRST_LINES)[case])
+        during = _during(safety.normalise(tracker.latest_message.get("text") or "")) if ongoing else None
+        if during:
+            dispatcher.utter_message(response=during)
         if case == "crisis" and not ongoing and safety.tells_a_loss(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_condolences_brief")  # "since my baby died..."
         events: list[EventType] = [*_language(tracker), *self._pause_form(tracker),

@@ -139,6 +139,11 @@ def log_in(page: Any, *, lands_on: str | None = "Escalation queue") -> None:
         expect(page.get_by_role("heading", name=lands_on)).to_be_visible()
 
 
+# How often the queue and an escalation page poll by themselves (bot/console/static/*.js):
+# tests bring the next poll forward on Playwright's clock instead of waiting for it.
+VISIBLE_EVERY, HIDDEN_EVERY = 5_000, 15_000
+
+
 def poll(page: Any, times: int = 1) -> None:
     """Have the queue poll now (as when its tab comes back into view), and wait until it has."""
     for _ in range(times):
@@ -158,6 +163,7 @@ def test_a_specialist_works_an_escalation_from_login_to_resolution(
     patient = Patient(live.url)
     with chromium() as browser:
         page = browser.new_page()
+        page.clock.install()  # its timers run on, and the next poll can be brought forward
         page.set_default_timeout(20_000)
 
         # Nothing without logging in.
@@ -168,6 +174,7 @@ def test_a_specialist_works_an_escalation_from_login_to_resolution(
         # The patient asks for a person; the open queue page shows it without a reload.
         replies = " ".join(patient.says("can I talk to a pharmacist"))
         reference = re.search(r"E-\d+", replies).group(0)  # type: ignore[union-attr]
+        page.clock.fast_forward(VISIBLE_EVERY)  # the page's own next poll, not one asked for
         link = page.get_by_role("link", name=reference)
         expect(link).to_be_visible()
         row = page.locator("#queue-rows tr", has=link)
@@ -257,6 +264,7 @@ def test_the_queue_updates_without_losing_focus_and_says_when_it_cannot(live: Li
     title = " - NH Support Line staff"
     with chromium() as browser:
         context = browser.new_context()  # its tabs share the staff session
+        context.clock.install()  # its timers run on, and the next poll can be brought forward
         page = context.new_page()
         page.set_default_timeout(20_000)
         page.goto(f"{live.url}/staff/")
@@ -285,17 +293,20 @@ def test_the_queue_updates_without_losing_focus_and_says_when_it_cannot(live: Li
 
         # A new urgent escalation: the title and the status line say so, focus stays.
         second = open_escalation(live.services, "+15550000002", URGENT)
+        page.clock.fast_forward(VISIBLE_EVERY)  # the page's own next poll, not one asked for
         expect(page).to_have_title("(2, 1 URGENT) Queue" + title)
         expect(status).to_have_text(f"2 waiting, 1 urgent. New: {second} (urgent).")
         assert page.evaluate("document.activeElement === window.focusedLink")
         # Even the focused row changing (a colleague claims it) leaves focus on its link.
         live.services.escalations.claim(first, "lee")
+        page.clock.fast_forward(VISIBLE_EVERY)
         expect(page.locator("#queue-rows tr", has=link)).to_contain_text("lee")
         assert focused_href(page) == href
 
         # A background tab keeps polling; its title shows the count.
         page.evaluate("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})")
         open_escalation(live.services, "+15550000003")
+        page.clock.fast_forward(HIDDEN_EVERY)
         expect(page).to_have_title("(3, 1 URGENT) Queue" + title)
         page.evaluate("delete document.hidden")
 

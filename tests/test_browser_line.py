@@ -28,7 +28,7 @@ from bot.parts import build_parts
 from tests.conftest import AUTH_TOKEN, make_settings
 from tests.console_server import PASSWORD, STAFF, add_staff, served, worker_environment
 from tests.helpers import PATIENT, FakeClock, FakeTwilioApi, sms_params
-from tests.test_browser import OUTPUT, Live, Patient, _browser_or_skip, chromium, log_in, wait_for
+from tests.test_browser import OUTPUT, VISIBLE_EVERY, Live, Patient, _browser_or_skip, chromium, log_in, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +96,7 @@ def test_a_patients_reply_reaches_the_specialist_within_seconds_and_by_text(
     wait_for(lambda: len(fake_twilio_api.sent) >= 2)  # the urgent page to the staff numbers
     with chromium() as browser:
         page = browser.new_page()
+        page.clock.install()  # its timers run on, and the next poll can be brought forward
         page.set_default_timeout(20_000)
         page.goto(f"{live.url}/staff/")
         log_in(page)
@@ -119,6 +120,7 @@ def test_a_patients_reply_reaches_the_specialist_within_seconds_and_by_text(
         page.get_by_label("Message to the patient").fill(draft)
         clock.advance(6 * 60)  # past the pacing gap after the page
         patient.says("she seems better now, we are with the doctor")
+        page.clock.fast_forward(VISIBLE_EVERY)  # the page's own next poll, not one asked for
         expect(page.locator("#transcript li.from-patient").last).to_contain_text("with the doctor")
         expect(page.locator("#transcript-status")).to_contain_text("New message from the patient")
         expect(page.get_by_label("Message to the patient")).to_have_value(draft)
@@ -133,10 +135,12 @@ def test_a_patients_reply_reaches_the_specialist_within_seconds_and_by_text(
         # A colleague's view of the queue marks it, updating itself.
         other = browser.new_page()
         other.context.add_cookies(page.context.cookies())
+        other.clock.install()
         other.goto(f"{live.url}/staff/")
         live.services.escalations.claim(reference, "lee")  # so Dana's open page does not clear it
         clock.advance(6 * 60)
         patient.says("we are at the hospital now")
+        other.clock.fast_forward(VISIBLE_EVERY)
         other_row = other.locator("#queue-rows tr", has=other.get_by_role("link", name=reference))
         expect(other_row.locator(".badge.replied")).to_have_text("Patient replied")
         expect(other_row).to_contain_text("Patient: we are at the hospital now")
@@ -147,6 +151,7 @@ def test_a_patients_reply_reaches_the_specialist_within_seconds_and_by_text(
         # At phone width: the mark, the preview and the new message, without sideways scrolling.
         phone = browser.new_page(viewport=PHONE)
         phone.context.add_cookies(page.context.cookies())
+        phone.clock.install()
         phone.goto(f"{live.url}/staff/")
         phone_row = phone.locator("#queue-rows tr", has=phone.get_by_role("link", name=reference))
         expect(phone_row.locator(".badge.replied")).to_be_visible()
@@ -155,6 +160,7 @@ def test_a_patients_reply_reaches_the_specialist_within_seconds_and_by_text(
         phone.get_by_role("link", name=reference).click()
         clock.advance(6 * 60)
         patient.says("thank you for checking on us")
+        phone.clock.fast_forward(VISIBLE_EVERY)
         expect(phone.locator("#transcript li.from-patient").last).to_contain_text("thank you for checking on us")
         assert fits(phone)
         shot(phone, "console-escalation-live-reply-phone")

@@ -106,3 +106,42 @@ def test_thanks_after_the_crisis_line_gets_the_warm_988_reply(twilio):
 def test_opening_hours_asked_in_spanish_with_another_matter_get_the_hours(twilio):
     said = sms(twilio, "a que hora abren el lunes? tengo una duda de mi pedido")
     assert said.startswith("Nuestros especialistas atienden")
+
+
+# -- round 7: a question inside an emergency, and a grief said without the words -----------
+@pytest.mark.parametrize("then", [
+    "my sister says let him sleep it off, is that ok",
+    "its probably just nerves right",
+])
+def test_letting_a_baby_sleep_or_calling_it_nerves_is_told_not_to_wait(twilio, then):
+    sms(twilio, "my 6 day old is so floppy and we cant wake him")
+    said = sms(twilio, then)
+    assert said.startswith(first_sentence("utter_emergency_dont_wait_newborn")), said
+
+
+def test_calling_the_nurse_as_well_gets_911_first_in_the_words_of_the_baby(twilio):
+    sms(twilio, "my 6 day old is so floppy and we cant wake him")
+    said = sms(twilio, "should i ring his doctor too or just 911")
+    assert said.startswith(first_sentence("utter_emergency_dont_wait_newborn")), said
+    assert first_sentence("utter_during_emergency_911_first") in said
+
+
+@pytest.mark.parametrize(("then", "line"), [
+    ("the paramedics want to know her history, what should i say", "utter_during_emergency_tell_history"),
+    ("and my ivig on friday?", "utter_during_emergency_infusion"),
+])
+def test_what_to_tell_them_and_the_next_infusion_are_answered_after_the_urgent_line(twilio, then, line):
+    sms(twilio, "my throat is closing up since the infusion started")
+    said = sms(twilio, then)
+    assert "911" in said.split("\n")[0]
+    assert first_sentence(line) in said, said
+
+
+def test_a_mother_who_says_she_is_not_needed_anymore_gets_988_in_spanish(twilio):
+    said = sms(twilio, "siento que ya terminé mi parte aquí, nadie me necesita")
+    assert "988" in said.split("\n")[0] and "oprima 2" in said
+
+
+def test_a_grandmother_asking_how_to_help_her_daughter_is_not_paged_as_an_emergency(twilio):
+    said = sms(twilio, "how can i help my daughter, she lost her baby last month")
+    assert "911" not in said.split("\n")[0]

@@ -174,6 +174,8 @@ SIGNS: dict[str, list[str]] = {
         r"\bcant do this anymore\b|\bcant live without (?:him|her|them|my|our)\b",
         r"\bwant to be with (?:my|our) (?:baby|son|daughter|angel|boy|girl) again\b|\bjoin (?:my|our) (?:baby|son|daughter|angel)\b",
         r"\bbetter off without me\b|\bdont want to be here anymore\b|\bwish i (?:was|were) dead\b",
+        r"\bmy work here is done\b|\b(?:im|i am) not needed (?:here )?anymore\b|\bno one needs me (?:anymore|now)\b"
+        r"|\bnobody needs me (?:anymore|now)\b",
         r"\b(?:better off|happier|easier for (?:everyone|them)) if i (?:wasnt|was not|werent|were not|wasn t) (?:around|here|alive)\b"
         r"|\bbetter off if i (?:was|were) gone\b|\b(?:everyone|everybody|they|my family) would be better off\b",
         r"\b(?:dont|do not|cant|no longer) see (?:the|any) point (?:of|in) (?:going on|living|life|anything|being here)\b|\bi have the pills\b",
@@ -220,6 +222,8 @@ SIGNS: dict[str, list[str]] = {
         r"(?<!no )(?<!not an )(?<!not a )\bemer+g+ency[!. ]*$",
         r"\b(?:urine|pee) is (?:almost )?nothing\b|\bdizzy\b.{0,25}\bcant (?:stand|walk)\b",
         r"\burgent help\b|\bits urgent\b|\burgent\b.{0,10}\bmy (?:baby|son|daughter)\b",
+        # (Not "how do I help my daughter": a grandmother asking how to support her.)
+        r"(?<!how do i )(?<!how can i )(?<!how do we )(?<!how can we )(?<!how could i )(?<!how should i )(?<!to )"
         r"\bhelp\b.{0,20}\b(?:my|our) (?:baby|son|daughter|newborn|wife|girl|boy)\b",
         r"\bsomething(?:s| is)? (?:really |very |seriously |terribly )?wrong with (?:my|the|our) (?:baby|son|daughter|newborn)\b",
         r"(?<!phone is )(?<!battery is )(?<!phones )(?<!battery )(?<!plant is )(?<!plants are )(?<!flowers are )(?<!garden is )(?<!tree is )\bdying\b(?! to (?:know|see|meet|find out|hear|try|tell))|\bmedical emergency\b|\bnot safe\b|\b(?:baby|son|daughter|wife) is in trouble\b",

@@ -127,7 +127,13 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:estar|irme) con mi (?:bebe|angel|hij[oa]) (?:en el cielo|otra vez|de nuevo)\b"
         r"|\bno aguanto mas\b.{0,30}\b(?:vivir|dano|morir|cielo)\b",
         r"\bno puedo mas\b.{0,30}\b(?:dano|morir|vivir)\b|\btomarme todas las pastillas\b",
-        r"\b(?:quiero|quisiera) (?:estar|irme) con mi (?:bebe|angel|hij[oa])\b|\bya no aguanto\b"
+        r"\b(?:quiero|quisiera) (?:estar|irme) con mi (?:bebe|angel|hij[oa])\b"
+        # "ya no aguanto" alone is the parent at risk; "ya no aguanto las agujas" names what wears her down.
+        r"|\bya no aguanto\b(?!.{0,40}\b(?:aguja\w*|piquete\w*|pinchazo\w*|moreton\w*|morad[oa]s de|la espera"
+        r"|las nauseas|el calor|los pies|la espalda|el dolor de (?:cabeza|espalda|pies))\b)"
+        # Done here, not needed: "ya cumplí aquí", "ya no hago falta", "nadie me necesita".
+        r"|\bya (?:cumpli|termine) (?:aqui|mi parte|con mi vida|en esta vida)\b|\bya no hago falta\b"
+        r"|\bnadie me necesita\b|\bya no le hago falta a nadie\b"
         r"|\blas pastillas en la mano\b"
         r"|\b(?:dormirme|dormir) y no despertar\b|\bnadie me (?:extranaria|va a extranar)\b",
         r"\b(?:estarian|estaria|estarán|estaran|vivirian|estarian) mejor sin mi\b|\bmejor sin mi\b",
@@ -193,6 +199,8 @@ RESOLVED = re.compile(
     r"|rosadit\w*|(?:y|ya|ahora) (?:esta )?respirando bien|se recupero"
     r"|ya no (?:ha |le ha )?(?:tenido|tuvo|le dio) (?:mas|otra)|estable|esta (?:sana|sano)|tiene \d+ (?:anos"
     r"|meses) y esta|ya tiene \d+ semanas y esta (?:bien|sano|sana|perfect\w*)"
+    r"|(?:fui|fuimos|me revisaron|la revisaron|lo revisaron|me checaron)\b.{0,50}\b(?:esta|estaba|salio|salieron)"
+    r" (?:todo )?bien"
     r"|ya (?:fui|fuimos|la llevamos|lo llevamos|la lleve|lo lleve) (?:al|a la|con el|con la) (?:dentista|doctor"
     r"|doctora|medico|hospital|urgencias|clinica|pediatra))\b"
 )
