@@ -25,6 +25,17 @@ CANCEL_DELIVERIES = re.compile(
     r"|no longer need)\b.{0,40}\b(?:deliver\w*|shipments?|boxes|box|orders?|cajas?|envios?|entregas?|pedidos?)\b")
 CANCEL_DELIVERY = "request_refill/cancel_delivery"
 GLAD = "glad_it_went_well"  # utter_glad_it_went_well: not a retrieval answer
+HOLIDAY_HOURS = "holiday_hours"  # utter_holiday_hours: BUSINESS_HOURS has no holidays, so it says so
+HOLIDAY = re.compile(r"\b(?:christmas|xmas|new years?|thanksgiving|easter|holidays?|fourth of july|july 4th|labor day"
+                     r"|memorial day|navidad|nochebuena|ano nuevo|dias? festivos?|feriados?)\b")
+OPEN_ASKED = re.compile(r"\b(?:open|closed|close|hours|working|abren|abiertos?|cierran|cerrad[oa]s?|horario|trabajan"
+                        r"|atienden)\b")
+# A baby born and well, told as news: "she's 3 weeks old and perfect", "ya tiene 2 meses y está sanita".
+BORN_WELL = re.compile(r"\b(?:\d+|one|two|three|four|a few) (?:days?|weeks?|wks?|months?) old\b.{0,30}"
+                       r"\b(?:healthy|perfect|doing (?:great|well|good|so well)|thriving)\b"
+                       r"|\b(?:nacio|tiene \d+ (?:dias|semanas|meses))\b.{0,30}"
+                       r"\b(?:san[oa]|sanit[oa]|perfect[oa]|muy bien)\b")
+
 
 def _said_before(tracker: Tracker, pattern: re.Pattern[str]) -> bool:
     """Did one of the patient's last few messages before this one say it?"""
@@ -43,6 +54,7 @@ DELIVERY_DAYS = "request_refill/delivery_days"
 TESTS = re.compile(r"\b(?:analisis|pruebas|examenes|estudios|tests?|testing|bloodwork|blood work|labs"
                    r"|sacar(?:le)? sangre"
                    r"|check (?:her|him|the baby)|checked|checking|liver numbers|levels|le (?:hacen|van a hacer))\b")
+SCAN = re.compile(r"\b(?:scan|ultrasound|anatomy|checkup|check up|ecografia|ultrasonido|sonograma|chequeo)\b")
 AFTER_BIRTH = "ask_ivig_treatment/after_birth"
 # "they're checking his liver numbers, even though I did the IVIG": the tests after birth.
 IVIG_DONE = re.compile(r"\b(?:even (?:tho|though|if) i (?:did|had|got)|after (?:all )?(?:the |my )?|despite (?:the )?"
@@ -209,8 +221,11 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
         return "ask_recurrence_risk/surrogacy"
     if NURSE_VISIT.search(plain):
         return "request_refill/home_nurse"
-    if GOOD_RESULTS.search(plain) and TESTS.search(plain) and "?" not in plain:
-        return GLAD  # "buenas noticias!! le salieron bien los análisis"
+    if "?" not in plain and ((GOOD_RESULTS.search(plain) and (TESTS.search(plain) or SCAN.search(plain)))
+                             or BORN_WELL.search(plain)):
+        return GLAD  # "buenas noticias!! le salieron bien los análisis", "3 weeks old and perfect"
+    if HOLIDAY.search(plain) and OPEN_ASKED.search(plain):
+        return HOLIDAY_HOURS  # "are you open christmas eve?": the week's hours would read as yes
     if HOW_MUCH.search(plain):
         return "ask_copay_help/cost_amount"
     if IN_A_VEIN.search(plain):

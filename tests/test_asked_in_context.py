@@ -284,3 +284,24 @@ def test_a_detail_or_a_contact_preference_after_a_hand_off_is_added_not_answered
     reference = services.escalations.open_reference(PATIENT)
     lines = [line.get("text") for line in services.escalations.get(reference, with_lines=True).transcript]
     assert "its about my insurance changing next month" in lines and "can they text me instead, im at work" in lines
+
+
+# -- round 7: news told, and a holiday asked ------------------------------------------------
+@pytest.mark.parametrize("news", [
+    "great news, the ultrasound today looked perfect!!",
+    "hes 5 weeks old and doing great, wanted you all to know",
+    "ya tiene 2 meses y está sanita, gracias a todos",
+])
+def test_good_news_from_a_scan_or_a_baby_doing_well_is_met_with_joy(twilio, news):
+    said = sms(twilio, news)
+    glad = {first_sentence("utter_glad_it_went_well"), first_sentence("utter_glad_it_went_well", "es")}
+    assert any(line in said for line in glad), said
+
+
+@pytest.mark.parametrize(("asked", "language"), [
+    ("will you be open the day after thanksgiving", "en"),
+    ("trabajan en año nuevo?", "es"),
+])
+def test_a_holiday_asked_about_is_not_answered_with_the_weeks_hours_alone(twilio, asked, language):
+    said = sms(twilio, asked)
+    assert first_sentence("utter_holiday_hours", language) in said, said
