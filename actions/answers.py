@@ -35,7 +35,7 @@ from actions.reading import (
     tells_a_feeling,
     topic_base,
 )
-from actions.thread import CANCEL_DELIVERY, DELIVERY_DAYS
+from actions.thread import CANCEL_DELIVERY, DELIVERY_DAYS, side_note
 from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, ruled_answer, safe_answer
 from bot.dialogue.responses import UNSET_SUPPORT_PHONE
 from bot.hours import describe
@@ -163,6 +163,8 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
         # "I need a refill, and does the copay card cover it?": the question, then the refill.
         refill_next = (asks_for_a_refill(text) and not (tracker.active_loop or {}).get("name")
                        and not key.startswith("request_refill/"))
+        if refill_next and side_note(text):
+            key = str(side_note(text))  # "I need a refill, and I changed insurance, does that matter?"
         events = say_answer(dispatcher, tracker, self.services, key, refill_next=refill_next)
         return [*events, FollowupAction(REFILL_FORM)] if refill_next else events
 

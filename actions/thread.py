@@ -255,3 +255,20 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
         return DELIVERY_DAYS
     return None
 
+
+# The shipping cooler and its ice packs, and a new insurance plan, asked about beside a refill.
+COOLER = re.compile(r"\b(?:cooler|ice ?packs?|gel packs?|styrofoam|hielera|hieleras|nevera|refrigerante|geles)\b")
+NEW_INSURANCE = re.compile(r"\b(?:new|changed?|switch\w*|different|cambi\w* de|nuev[oa])\s+(?:\w+\s+)?"
+                            r"(?:insurance|plan|seguro|aseguranza|aseguradora)\b"
+                            r"|\b(?:insurance|seguro|aseguranza|aseguradora) (?:changed|cambio|es nuev[oa]|nuev[oa])\b")
+
+
+def side_note(text: str) -> str | None:
+    """What a refill request also asked that only a person can settle: the cooler's
+    return, a new insurance plan ("...y cambié de aseguranza, eso afecta?"); None if neither."""
+    plain = sin_acentos(text.lower())
+    if COOLER.search(plain):
+        return "refill_cooler_note"
+    if NEW_INSURANCE.search(plain):
+        return "refill_insurance_note"
+    return None

@@ -305,3 +305,13 @@ def test_good_news_from_a_scan_or_a_baby_doing_well_is_met_with_joy(twilio, news
 def test_a_holiday_asked_about_is_not_answered_with_the_weeks_hours_alone(twilio, asked, language):
     said = sms(twilio, asked)
     assert first_sentence("utter_holiday_hours", language) in said, said
+
+
+@pytest.mark.parametrize(("asked", "note", "language"), [
+    ("time to reorder my ivig, and what do i do with the old ice packs and cooler", "utter_refill_cooler_note", "en"),
+    ("necesito mi resurtido, tengo seguro nuevo desde enero, cambia algo?", "utter_refill_insurance_note", "es"),
+])
+def test_the_cooler_or_a_new_plan_asked_beside_a_refill_is_answered_before_the_form(twilio, asked, note, language):
+    said = sms(twilio, asked)
+    assert first_sentence(note, language) in said, said
+    assert "Rx" in said.split("\n")[-1], said
