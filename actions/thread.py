@@ -30,6 +30,14 @@ HOLIDAY = re.compile(r"\b(?:christmas|xmas|new years?|thanksgiving|easter|holida
                      r"|memorial day|navidad|nochebuena|ano nuevo|dias? festivos?|feriados?)\b")
 OPEN_ASKED = re.compile(r"\b(?:open|closed|close|hours|working|abren|abiertos?|cierran|cerrad[oa]s?|horario|trabajan"
                         r"|atienden)\b")
+# "so even with him it's the same chance?", "is there anything that lowers it?": after the odds.
+SAME_CHANCE = re.compile(r"\b(?:same|still the same|also the same|as high a|different) (?:chance|risk|odds)\b"
+                         r"|\b(?:el mismo|igual de alto el|mismo) (?:riesgo|chance|porcentaje)\b")
+WITH_HIM = re.compile(r"\bwith (?:him|this one|my new|the new|a new|a different|another)\b"
+                      r"|\bcon (?:el|mi nuevo|otro|mi nueva pareja)\b")
+LOWERS = re.compile(r"\b(?:lower|lowers|lowering|reduce|reduces|decrease|bring down|cut)\b.{0,15}"
+                    r"\b(?:it|risk|chance|chances|odds|that)\b"
+                    r"|\b(?:baja|bajar|reducir|reduce|disminuir|disminuye)\b.{0,15}\b(?:riesgo|probabilidad|chance)\b")
 # A baby born and well, told as news: "she's 3 weeks old and perfect", "ya tiene 2 meses y está sanita".
 BORN_WELL = re.compile(r"\b(?:\d+|one|two|three|four|a few) (?:days?|weeks?|wks?|months?) old\b.{0,30}"
                        r"\b(?:healthy|perfect|doing (?:great|well|good|so well)|thriving)\b"
@@ -179,6 +187,10 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
         return DELIVERY_DAYS
     if CANCEL_DELIVERIES.search(plain):
         return CANCEL_DELIVERY
+    if SAME_CHANCE.search(plain) and WITH_HIM.search(plain):
+        return "ask_recurrence_risk/partner"  # the risk follows the mother, whoever the father
+    if LOWERS.search(plain) and talked_of.startswith(("ask_recurrence_risk/", "ask_what_is_nh/")):
+        return "ask_recurrence_risk/with_treatment"  # IVIG in pregnancy, and by how much
     if (talked_of.startswith("ask_ivig_treatment/dose") or talked_of in IVIG_PLAN) and CAP.search(plain):
         return "ask_ivig_treatment/dose_cap"  # "hold on so it stops at some number even if im bigger?"
     born = talked_of in {"ask_ivig_treatment/baby_born", GLAD, AFTER_BIRTH} or _said_before(tracker, BORN)

@@ -44,6 +44,7 @@ SCHEDULE_CHANGE = re.compile(
     r"|\b(?:still|todavia|aun) (?:do|get|give|have|me (?:ponen|pongo)|recibo)\b.{0,20}"
     r"\b(?:ivig|infusions?|doses?|infusion|dosis)\b")
 MISSED = re.compile(r"\b(?:missed|forgot|didn'?t (?:go|make it|get)|no fui|falt[eé]|perd[ií]|olvid[eé])\b")
+ARTICLE_ERRORS = "article_errors"  # utter_article_errors: not a retrieval answer
 MILLIGRAMS = re.compile(r"\d\s*mg\b|\bmg\b|milligram|miligramo")
 # Another medicine asked about with IVIG or in pregnancy: for the care team or pharmacist
 # (safety rule 2: no personal medical advice).
@@ -202,6 +203,8 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     weeks = WEEKS.search(sin_acentos(text))
     if key == "ask_ivig_treatment/late_start" and weeks and int(weeks.group(1)) < 14:
         return "ask_recurrence_risk/next_steps"  # "tengo 10 semanas": not late; see an MFM specialist early
+    if THIRD_TRIMESTER.search(sin_acentos(text)) and MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
+        return ARTICLE_ERRORS  # both of the source article's errors at once: both corrected
     if THIRD_TRIMESTER.search(sin_acentos(text)) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/schedule"  # the source article's error: protocols start at 14 weeks
     if DIAGNOSIS.search(text):

@@ -315,3 +315,17 @@ def test_the_cooler_or_a_new_plan_asked_beside_a_refill_is_answered_before_the_f
     said = sms(twilio, asked)
     assert first_sentence(note, language) in said, said
     assert "Rx" in said.split("\n")[-1], said
+
+
+def test_both_of_the_articles_errors_in_one_question_are_both_corrected(twilio):
+    said = sms(twilio, "i read ivig is 1mg/kg and you only start in the 3rd trimester, true?")
+    assert said.startswith(first_sentence("utter_article_errors")), said
+    assert "grams, not milligrams" in said and "14 weeks" in said
+
+
+def test_the_same_chance_with_a_new_partner_and_what_lowers_it_follow_the_odds(twilio):
+    sms(twilio, "whats the chance nh comes back next pregnancy")
+    same = sms(twilio, "and with a different guy is it the same risk")
+    lowers = sms(twilio, "ok so what can lower that")
+    assert same.startswith(first_sentence("utter_ask_recurrence_risk/partner")), same
+    assert lowers.startswith(first_sentence("utter_ask_recurrence_risk/with_treatment")), lowers
