@@ -219,6 +219,17 @@ def test_the_shell_answers_a_conversation_with_a_refill(cli_env, redis_client):
     assert "Traceback" not in result.stderr
 
 
+def test_the_shell_ends_quietly_when_its_input_ends(tmp_path, project_dir, cli_env):
+    # Piped in without /quit, on the embedded Redis, as a script or a reviewer runs it: no
+    # traceback at exit.
+    copy = copy_project(project_dir, tmp_path / "project")
+    shutil.copytree(project_dir / "models", copy / "models")  # no need to train again
+    env = {key: value for key, value in cli_env.items() if key != "REDIS_URL"}
+    result = bot("shell", env={**env, "BOT_PROJECT_DIR": str(copy)}, stdin="hi\nwhat is nh\n")
+    assert result.returncode == 0 and result.stdout.count("bot> ") >= 2, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+
+
 def test_restart_in_the_shell_starts_over_after_a_hand_off(cli_env):
     lines = ["i want to talk to a person", "hello?", "/restart", "what is nh", "/quit"]
     result = bot("shell", env=cli_env, stdin="\n".join(lines) + "\n")

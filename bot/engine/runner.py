@@ -7,6 +7,7 @@ and the full `domain`; a response with `events` and `responses`.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import inspect
 import logging
 import threading
@@ -75,6 +76,9 @@ class InProcessRunner:
         loop = getattr(self._local, "loop", None)
         if loop is None or loop.is_closed():
             loop = asyncio.new_event_loop()
+            # Closed at exit, before interpreter teardown would collect it half-dismantled
+            # (a traceback, "Invalid file descriptor: -1", on stderr after the shell's last turn).
+            atexit.register(loop.close)
             self._local.loop = loop
         return loop
 
