@@ -34,6 +34,10 @@ SCHEDULE_CHANGE = re.compile(
     # "two doses at once" doubles one; "I've had two infusions" tells the past.
     r"|\b(?<!llevo )(?<!had )(?<!ive had )(?:two|2|extra|double|dos) (?:doses|infusions|dosis|infusiones)\b"
     r"|\bcatch up\b|\bponerme al d[ií]a\b"
+    # Going on or stopping, asked: "do I keep going even tho he's fine", "¿tengo que seguir con la IVIG?"
+    r"|\b(?:do|should|can|must) (?:i|we) (?:still )?(?:keep (?:going|doing it|doing them|getting it|getting them)"
+    r"|go on with it|stop now)\b"
+    r"|\b(?:sigo|debo seguir|tengo que seguir|puedo dejar)\b.{0,20}\b(?:ivig|infusion\w*|tratamiento|poniendo)"
     r"|\b(?:stop|quit|dejar(?:lo|la)?|parar(?:lo|la)?) (?:\w+ )?(?:at|a las|en la|en las) (?:like |about |around )?"
     r"\d{2}\b"
     r"|\bmake up (?:for )?(?:the |a |my )?(?:missed )?(?:dose|infusion)"

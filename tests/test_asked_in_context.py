@@ -329,3 +329,12 @@ def test_the_same_chance_with_a_new_partner_and_what_lowers_it_follow_the_odds(t
     lowers = sms(twilio, "ok so what can lower that")
     assert same.startswith(first_sentence("utter_ask_recurrence_risk/partner")), same
     assert lowers.startswith(first_sentence("utter_ask_recurrence_risk/with_treatment")), lowers
+
+
+@pytest.mark.parametrize(("asked", "language"), [
+    ("the scans are all good now, should i keep going with the weekly infusions", "en"),
+    ("ya todo sale bien, ¿tengo que seguir con la ivig?", "es"),
+])
+def test_whether_to_keep_going_with_ivig_is_for_the_care_team(twilio, asked, language):
+    said = sms(twilio, asked)
+    assert first_sentence("utter_ask_ivig_treatment/schedule_change", language) in said, said
