@@ -76,7 +76,7 @@ SIGNOS: dict[str, list[str]] = {
         r"|el biberon|la formula|nada)|no come|casi no come|rechaza)\b",
         r"\b(?:no (?:quiere |puede )?(?:come|comer|toma|tomar|mama|agarra)|sin comer|no quiere (?:la mamila"
         r"|el pecho|el biberon))\b.{0,60}\b(?:amarill\w*|ictericia|yellow)\b",
-        r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|pansita|pancita|estomago|estomaguito|vientre|abdomen|tummy"
+        r"\b(?:panza|pansa|barriga|barriguita|pancita|panzita|pansita|estomago|estomaguito|vientre|abdomen|tummy"
         r"|belly)\s+(?:\w+\s+){0,5}(?:hinchad\w*|inflad\w*|inflamad\w*|dur[oa]|grande y dur\w*|distendid\w*"
         r"|como (?:un )?globo)\b",
     ],
