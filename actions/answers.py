@@ -35,7 +35,7 @@ from actions.reading import (
     tells_a_feeling,
     topic_base,
 )
-from actions.thread import CANCEL_DELIVERY, DELIVERY_DAYS, side_note
+from actions.thread import CANCEL_DELIVERY, DELIVERY_DAYS, ELSEWHERE, side_note
 from actions.wording import DIAGNOSIS, OTHER_MEDICINE, OTHER_MEDICINES, ruled_answer, safe_answer
 from bot.dialogue.responses import UNSET_SUPPORT_PHONE
 from bot.hours import describe
@@ -147,6 +147,10 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if (tracker.active_loop or {}).get("name") and ELSEWHERE.search(lowered(tracker)):
+            # "can you send it to my sister's this time", read as a question inside the refill
+            dispatcher.utter_message(response="utter_refill_address_note")
+            return []
         if (closing_remark(lowered(tracker)) and not asked_as_a_question(lowered(tracker))
                 and not _STILL_ASKS.search(sin_acentos(lowered(tracker)))):
             # "ok I'll just go with what she says then": no new answer

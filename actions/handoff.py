@@ -95,12 +95,19 @@ class ActionHandoff(services.ServiceAction, Action):
         return [*events, SlotSet("escalation_reference", reference)]
 
 
-class ActionDeclineSpecialist(Action):
+class ActionDeclineSpecialist(services.ServiceAction, Action):
+    """No to the offer of a person; but a question that starts with "no" or "if not" ("y si
+    no nos aceptan en ninguna?") is answered within the topic, and the offer stands."""
+
     def name(self) -> str:
         return "action_decline_specialist"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        if reading.asks_at_an_offer(reading.lowered(tracker)):
+            answered = answers.follow_up_or_ask(dispatcher, tracker, self.services)
+            if answered is not None:
+                return answered
         after_loss = tracker.get_slot("handoff_reason") == grief.REASON
         dispatcher.utter_message(response="utter_here_when_ready" if after_loss else "utter_anything_else")
         return [SlotSet("handoff_offered", False), SlotSet("handoff_reason", None)]

@@ -45,7 +45,7 @@ class ValidateRefillForm(services.ServiceAction, FormValidationAction):
         if reading.asks_to_wait(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_take_your_time")
             return True
-        if _ELSEWHERE.search(reading.lowered(tracker)):  # "can it go to my mom's house this time"
+        if thread.ELSEWHERE.search(reading.lowered(tracker)):  # "can it go to my mom's house this time"
             dispatcher.utter_message(response="utter_refill_address_note")
             return True
         if reading.asks_when_it_comes(reading.lowered(tracker)):  # "y q día me la mandan": answered
@@ -203,9 +203,6 @@ class ActionRefillNumberHelp(Action):
 
 SHIPMENT = "request_refill/shipment_status"
 STORAGE = "ask_ivig_treatment/storage"
-# A delivery address changed in the middle of the form.
-_ELSEWHERE = re.compile(r"\b(?:go|send|ship|deliver|mail|mandar\w*|enviar\w*|llegar)\b.{0,30}"
-                        r"\b(?:house|address|place|home|casa|direccion|trabajo|work)\b")
 _HOURS = re.compile(r"\b(?:open|close|closed|closing|hours|abren|cierran|horario|abierto)\b")
 # A question asked beside the refill: "..., also does it need to stay in the fridge?"
 _ALSO_ASKS = re.compile(r"\?|\b(?:also|and|plus|y|tambien|ademas)\b,? (?:\w+ ){0,2}(?:does|do|is|are|can|could|will"

@@ -284,3 +284,8 @@ def side_note(text: str) -> str | None:
     if NEW_INSURANCE.search(plain):
         return "refill_insurance_note"
     return None
+
+
+# A delivery address changed in the middle of the form.
+ELSEWHERE = re.compile(r"\b(?:go|send|ship|deliver|mail|mandar\w*|enviar\w*|llegar)\b.{0,30}"
+                       r"\b(?:house|address|place|home|casa|direccion|trabajo|work)\b")

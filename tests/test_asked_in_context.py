@@ -338,3 +338,12 @@ def test_the_same_chance_with_a_new_partner_and_what_lowers_it_follow_the_odds(t
 def test_whether_to_keep_going_with_ivig_is_for_the_care_team(twilio, asked, language):
     said = sms(twilio, asked)
     assert first_sentence("utter_ask_ivig_treatment/schedule_change", language) in said, said
+
+
+def test_what_if_we_are_not_accepted_at_the_copay_offer_is_answered_not_taken_for_a_no(twilio):
+    sms(twilio, "nos quedamos sin seguro, hay fundaciones que ayuden?")
+    asked = sms(twilio, "y si no nos aceptan en ninguna de esas?")
+    assert first_sentence("utter_ask_copay_help/not_eligible", "es") in asked, asked
+    assert "Responda SI o NO" in asked  # the offer stands (sent in GSM-7)
+    declined = sms(twilio, "no gracias")
+    assert declined.startswith(first_sentence("utter_anything_else", "es")), declined
