@@ -167,8 +167,9 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
         # "I need a refill, and does the copay card cover it?": the question, then the refill.
         refill_next = (asks_for_a_refill(text) and not (tracker.active_loop or {}).get("name")
                        and not key.startswith("request_refill/"))
-        if refill_next and side_note(text):
-            key = str(side_note(text))  # "I need a refill, and I changed insurance, does that matter?"
+        note = side_note(text) if refill_next else None
+        if note:
+            key = note  # "I need a refill, and I changed insurance, does that matter?"
         events = say_answer(dispatcher, tracker, self.services, key, refill_next=refill_next)
         return [*events, FollowupAction(REFILL_FORM)] if refill_next else events
 

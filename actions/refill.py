@@ -246,8 +246,8 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
             asked = answers.DELIVERY_DAYS
         elif _HOURS.search(text) and refill_asked:  # "need to reorder. also r u open fridays till 6"
             asked = "out_of_scope/hours"
-        elif thread.side_note(text) and refill_asked:  # "...oh and do i send the cooler back or toss it"
-            asked = thread.side_note(text)
+        elif refill_asked and (note := thread.side_note(text)):  # "...oh and do i send the cooler back"
+            asked = note
         elif _ALSO_ASKS.search(text) and refill_asked:
             asked = STORAGE if thread.STORING.search(text) else answers.question_asked(tracker, floor=0.03)
         if asked:  # "need my next box, also does it need to stay in the fridge": answered, then the form
