@@ -196,3 +196,30 @@ def test_oozing_spreading_hives_a_tongue_or_lips_growing_and_nonstop_twitching_c
 def test_a_plant_a_show_a_joke_taken_back_or_a_sign_said_to_be_absent_pages_nobody(app, text):
     parsed = app.test_client().post("/model/parse", json={"text": text}).get_json()
     assert parsed["intent"]["name"] != "report_emergency", text
+
+
+@pytest.mark.parametrize("text", [
+    "there is no reason left to keep going since we lost him",
+    "this is my goodbye, tell my husband i love him",
+    "ive been hoarding my meds for a while now",
+    "sorry to bother you about the copay but he just went grey on me",
+    "ya no tengo ninguna razon para vivir",
+    "este mensaje es mi adios",
+    "mi bb se acaba de poner morado",
+    "el nino esta amarillo y no ha querido mamar",
+    "my son no esta breathing bien",
+])
+def test_quiet_goodbyes_saved_pills_a_sign_that_just_began_and_spanglish_count(text):
+    assert safety.check(text).matched, text
+
+
+@pytest.mark.parametrize("text", [
+    "she just turned three weeks old and is doing great",
+    "we went to labour and delivery last night and everything checked out",
+    "my older boy bumped his knee, hes running around and fine",
+    "i want to be with my baby soon, when do nicu visits start",
+    "mi bebe se acaba de dormir por fin",
+])
+def test_an_age_a_visit_that_checked_out_or_wanting_to_see_the_baby_pages_nobody(app, text):
+    parsed = app.test_client().post("/model/parse", json={"text": text}).get_json()
+    assert parsed["intent"]["name"] != "report_emergency", text

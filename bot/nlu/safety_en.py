@@ -20,6 +20,7 @@ SIGNS: dict[str, list[str]] = {
         rf"\bstop(?:s|ped|ping)?\s+{_BREATH}",
         rf"\b(?:barely|hardly)\s+{_BREATH}",
         rf"\b(?:not|isnt|stopped)\s+{_W}?breeding\b",  # "not breathing", misheard
+        rf"\bno (?:esta|está)\s+{_BREATH}",  # Spanglish: "no esta breathing"
         rf"\b(?:trouble|hard time|difficulty|problems?|struggling|hard|labou?red)\s+{_W}?{_BREATH}",
         rf"\b{_BREATH}\s+(?:is\s+)?(?:so |really |very |too )?(?:fast|funny|weird|strange|hard|shallow|heavy|noisy|slow)\b",
         r"\b(?:gasping|choking|grunting|wheezing|short of breath|shortness of breath|apnea)\b",
@@ -167,6 +168,11 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:nobody|no one|noone) would (?:miss|notice|care)\b|\bif i (?:was|were) gone\b|\bhow (?:to|i would|i will|im going to) do it\b"
         r"|\bplanning (?:how|to do it|my)\b|\b(?:go to sleep|fall asleep) and (?:not|never) wake up\b|\bpills in my hand\b",
         r"\bend(?:ing)?\s+(?:my life|it all)\b|(?<!not )\bsuicid\w*\b|\bno reason to live\b",
+        r"\b(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:my |the |all my )?(?:pills|meds|medicine|tablets)\b"
+        r"|\b(?:pills|meds|tablets)\b.{0,40}\b(?:going to|gonna) take (?:them|it) all\b"
+        r"|\bwant to be with (?:my|our) (?:baby|son|daughter|angel|boy|girl)\b.{0,30}\b(?:im done|i am done)\b",
+        r"\bno reason (?:left )?to (?:go on|keep going|carry on|be here|stay|get up)\b|\bnothing (?:left )?to live for\b"
+        r"|\bthis is (?:my )?goodbye\b|\btell (?:my|our) (?:\w+ )?(?:husband|wife|kids|children|family|mom|son|daughter|partner) i love\b",
         r"\b(?:took|taken|swallowed) (?:a bunch of|all my|a lot of|too many) pills\b|\boverdos\w*\b",
         # How grief says it: no plan named, but a parent who writes this needs 988 now.
         r"\b(?:whats|what is) the point (?:of|in) (?:living|life|going on|being here|anything)\b",

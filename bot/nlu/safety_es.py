@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_BABY = r"(?:bebe|bebita|bebito|nene|nena|nino|nina|hijo|hija|baby|la nina|el nino|mi nieto|mi nieta)"
+_BABY = r"(?:bebe|bb|bebita|bebito|nene|nena|nino|nina|hijo|hija|baby|la nina|el nino|mi nieto|mi nieta)"
 
 SIGNOS: dict[str, list[str]] = {
     "respiracion": [
@@ -27,7 +27,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\b(?:pusieron|puso) (?:\w+ )?morad\w*|\bmorad\w* los labios\b",
         r"\b(?:labios|boca|boquita|cara|carita|piel|lengua|lips|unas)\s+(?:\w+\s+){0,3}(?:morad\w*|morao\w*"
         r"|azul\w*|gris\w*|moradit\w*|azulit\w*|negr\w*)\b",
-        r"\bse (?:esta |puso |pone |le puso |le esta poniendo )?(?:poniendo |puso )?(?:morad\w*|azul\w*|gris\w*)\b",
+        r"\bse (?:esta |puso |pone |le puso |le esta poniendo |acaba de poner |acaba de )?(?:poniendo |puso )?(?:morad\w*|azul\w*|gris\w*)\b",
         r"\b(?:esta|se ve|lo veo|la veo|quedo) (?:todo |toda |bien |muy )?(?:morad\w*|azul\w*|gris\w*"
         r"|palid\w* y fri\w*)\b",
         # "bebe azul", "mi nena morada": the baby named and the colour (not the baby's clothes).
@@ -69,7 +69,7 @@ SIGNOS: dict[str, list[str]] = {
         r"|color cafe|como cafe|como asientos de cafe))\b",
     ],
     "higado": [
-        r"\bamarill\w*\b.{0,30}\bno (?:ha comido|come|quiere comer|toma)\b",
+        r"\bamarill\w*\b.{0,30}\bno (?:ha comido|come|quiere comer|toma|ha querido (?:comer|tomar|mamar)|ha tomado|ha mamado)\b",
         r"\bse le hincho (?:la|el) (?:barrig\w*|panz\w*|estomago|pancita|vientre)\b",
         r"\b(?:amarill\w*|ictericia|yellow|amarilla)\b.{0,60}\b(?:no (?:quiere |puede )?(?:come|comer|comido"
         r"|toma|tomar|tomado|mama|mamar|agarra|chupa|succiona)|sin comer|no quiere (?:la mamila|el pecho"
@@ -146,6 +146,8 @@ SIGNOS: dict[str, list[str]] = {
         r" (?:pastillas|pildoras|medicinas|pastiyas)\b",
         # Sin razon para seguir, y un adios a todos.
         r"\bno tiene (?:caso|sentido) (?:seguir|vivir|estar aqui|seguir viviendo)\b"
+        r"|\b(?:no tengo|ya no tengo|sin) (?:ninguna |ni una )?razon (?:para|de) (?:seguir|vivir|estar aqui)\b"
+        r"|\b(?:esto|este|este mensaje) es (?:un|mi) adios\b|\bdiganle a (?:mi|mis) \w+ (?:q|que) (?:lo|la|los|las) quiero\b"
         r"|\bme despido de (?:todos|todo el mundo|ustedes para siempre)\b|\bme despido para siempre\b",
         r"\b(?:me tome|me tomé|tome|me trague|me he tomado)\s+(?:un monton de|muchas|todas las|varias"
         r"|un bote de|el frasco de)\s+(?:pastillas|pildoras|medicinas)\b",
@@ -184,7 +186,8 @@ NOW_STRONG = re.compile(
     r"|que sigue (?!con\b|despues\b|para\b)\w|sigo"
     r"|todavia(?! (?:me acuerdo|recuerdo|pienso|sueno|lo extrano|la extrano|lloro))"
     r"|hace (?:\w+ )?(?:minutos?|un rato|una hora|rato)|desde (?:ayer|anoche|hoy|esta manana|hace|la manana|el)"
-    r"|lleva (?:\w+ )?(?:minutos|horas|rato|todo el dia)|todo el dia|no para|no se (?:le )?quita)\b"
+    r"|lleva (?:\w+ )?(?:minutos|horas|rato|todo el dia)|todo el dia|no para|no se (?:le )?quita"
+    r"|(?:se )?acaba(?:n)? de (?:poner|desmayar|caer|vomitar|dejar|empezar|desvanecer))\b"
 )
 RESOLVED = re.compile(
     r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor)|todo (?:esta |salio )?bien|se le (?:quito|paso)"

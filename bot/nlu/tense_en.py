@@ -15,7 +15,9 @@ _NOW_STRONG = re.compile(
     r"|(?:someone|somebody|anyone|anybody) (?:\w+ )?help|help (?:us|her|him|my|our)"
     r"|(?<!so )(?<!very )(?<!lay )(?<!laid )(?<!lying )(?<!was )still(?! (?:remember|think|miss|dream|cry|can|have nightmares|wonder|see|hear|picture|replay|need|have to|get them|report|call|tell|go|count|do)\b)"
     r"|(?:\w+ )?minutes? ago|an? (?:hour|few minutes) ago|(?:for|since) (?:the (?:last|past) )?(?:\d+|a few|ten|five|two|three|an?) ?(?:min|mins|minutes|hours?|hrs?)"
-    r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop)\b"
+    r"|since (?:last night|this morning|yesterday|an hour ago)|all (?:day|night|morning)|wont stop|will not stop"
+    # "just turned gray", not "just turned two" or "just turned 20 weeks"
+    r"|just (?:turned|went|got|became|started|stopped|threw up|passed out|collapsed|fainted)(?!\s+(?:\d|one|two|three|four|five|six|a |an |\w+ (?:weeks?|months?|years?)\b)))\b"
 )
 _NOW = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening))\b|\bwhat (?:do|should) (?:i|we) do\b(?! if)"
@@ -103,6 +105,7 @@ _RESOLVED = re.compile(
     r"|(?:monitoring|ultrasound|scan|heartbeat|nst) (?:was|looked|came back) (?:\w+ )?(?:perfect|fine|good|normal|great)"
     r"|(?:feeding|eating|breathing|sleeping|moving|kicking) (?:well|great|fine|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
     r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything (?:is|s) (?:fine|ok|okay|good|alright)"
+    r"|everything (?:checked out|was (?:fine|ok|okay|normal|good))|(?:hes|shes|theyre) (?:\w+ )?(?:playing|eating|laughing|running around|running) and (?:fine|ok|okay|happy)"
     r"|(?<!not )(?<!no )(?<!im not )(?:just|only) (?:kidding|joking)|was (?:just )?(?:a )?joke|was negative"
     r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
     r"|(?:it all|everything|it) went (?:fine|well|ok|okay|smoothly)|went (?:back )?down|then it passed|it passed"
