@@ -160,7 +160,7 @@ def _report_held_out(model: Any, path: Path) -> None:
     emergencies = sum(1 for e in examples if e.intent == "report_emergency")
     routed = sum(1 for gold, predicted, _ in errors
                  if gold == "out_of_scope" and predicted not in {"nlu_fallback", "out_of_scope"})
-    out_of_scope = sum(1 for e in examples if e.intent == "out_of_scope")
+    out_of_scope = sum(1 for e in examples if e.base_intent == "out_of_scope")
     print(f"    emergencies missed: {missed} of {emergencies}; "
           f"out-of-scope sent to a topic: {routed} of {out_of_scope}")
     _report_errors(errors)
