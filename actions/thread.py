@@ -149,6 +149,8 @@ HOURS_ASKED = re.compile(r"\b(?:a que hora|what time|when do you|horario|hours)\
                          r"\b(?:abren|empiezan|atienden|cierran|open|close|start)\b")
 EMAIL = re.compile(r"\b(?:e ?mail|correo(?: electronico)?)\b")
 GRAMS = re.compile(r"\b\d+ ?(?:g|grams?|gramos?)\b")
+# "1 g/kg or 1 mg/kg, which is right?": the unit is the question, whoever wrote the figure.
+UNITS_COMPARED = re.compile(r"\bmg\b|milligram|miligramo")
 # How to store what came: "la caja va al refrigerador?"
 STORING = re.compile(r"\b(?:fridge|refrigerat\w*|refrigerador|refri\w*|nevera|room temp\w*|store it|storing|storage"
                      r"|guard(?:o|ar|arla|arlo))\b")
@@ -217,7 +219,7 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
     if talked_of in IVIG_PLAN and WEEKLY.search(plain) and len(plain.split()) <= 6:
         return "ask_ivig_treatment/schedule"
     if DOSE_CHECKED.search(plain) and (talked_of.startswith("ask_ivig_treatment/dose") or GRAMS.search(plain)):
-        return "ask_ivig_treatment/dose_check"
+        return "ask_ivig_treatment/dose_unit" if UNITS_COMPARED.search(plain) else "ask_ivig_treatment/dose_check"
     if talked_of in RELATIVES and MY_OWN_DOCTOR.search(plain):
         return "ask_recurrence_risk/tell_your_doctor"
     if WHAT_IT_MEANS.search(plain) and re.search(r"\b(?:nh|gald|hn|hemochromatosis|hemocromatosis)\b", plain):

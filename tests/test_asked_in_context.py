@@ -141,6 +141,27 @@ def test_a_time_told_with_thanks_after_a_hand_off_is_acknowledged_as_added(twili
     assert any(line.get("text") == "mornings before 10 work best, thanks" for line in transcript)
 
 
+@pytest.mark.parametrize("wish", [
+    "ok so could they ring me after 6 then",
+    "im at work until 4, have them call after that",
+    "me pueden marcar despues de las 5? trabajo hasta esa hora",
+])
+def test_when_to_call_told_after_a_hand_off_is_added_for_the_specialist_not_answered_as_a_topic(
+        twilio, services, wish):
+    sms(twilio, "can someone from the pharmacy call me")
+    said = sms(twilio, wish)
+    assert re.search(r"added|agreg", said, re.I), said
+    assert "IVIG" not in said and "pregnan" not in said and "embarazo" not in said
+    reference = services.escalations.open_reference(PATIENT)
+    transcript = services.escalations.get(reference, with_lines=True).transcript
+    assert any(line.get("text") == wish for line in transcript)
+
+
+def test_a_dose_from_the_doctor_beside_a_milligram_figure_read_online_gets_the_unit_answer(twilio):
+    said = sms(twilio, "my mfm wrote 1 g/kg but a forum says 1 mg/kg, which one is right?")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/dose_unit"))
+
+
 def test_the_adult_hemochromatosis_of_a_relative_is_the_not_genetic_answer(twilio):
     said = sms(twilio, "is this the same hemochromatosis thing my dad has")
     assert said.startswith(first_sentence("utter_ask_what_is_nh/not_genetic"))
@@ -347,3 +368,26 @@ def test_what_if_we_are_not_accepted_at_the_copay_offer_is_answered_not_taken_fo
     assert "Responda SI o NO" in asked  # the offer stands (sent in GSM-7)
     declined = sms(twilio, "no gracias")
     assert declined.startswith(first_sentence("utter_anything_else", "es")), declined
+
+
+# -- relief ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("first, second, language", [
+    ("whew, that is good to hear", "ok that really eases my mind", "en"),
+    ("uf, que alivio", "bueno saberlo, me quedo mas tranquila", "es"),
+])
+def test_relief_after_an_answer_is_welcomed_not_misunderstood_or_handed_over(twilio, services, first, second, language):
+    asked = {"en": "what are the chances it happens again", "es": "que probabilidad hay de que vuelva a pasar"}
+    sms(twilio, asked[language])
+    said = [sms(twilio, first), sms(twilio, second)]
+    assert all(s in variants("utter_thank", language) for s in said), said
+    assert not services.escalations.open_queue()
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("hey its her brother, texting for her", "en"),
+    ("hola, escribo de parte de mi mama", "es"),
+])
+def test_someone_writing_for_a_relative_is_welcomed_not_told_it_is_out_of_scope(twilio, text, language):
+    said = sms(twilio, text)
+    assert said not in variants("utter_out_of_scope/other", language)
+    assert said in variants("utter_greet", language) or said.endswith("?"), said

@@ -51,7 +51,12 @@ PHARMACY_FACTS = frozenset({"out_of_scope/hours", "out_of_scope/location", "out_
 _FOR_THE_PERSON = re.compile(
     r"^(?:ok |so |and )?(?:its|it s|it is|this is|es|se trata) (?:about|regarding|sobre|de lo de|por lo de)\b"
     r"|\b(?:text me|call me|by text|instead of (?:a )?call|(?:can|could) (?:they|you|someone) text|im at work"
-    r"|llamenme|mandenme (?:un )?mensaje|por mensaje|estoy en el trabajo)\b")
+    r"|(?:can|could|will|would|should) (?:they|you|she|he|someone|somebody) (?:call|ring|phone|reach)"
+    r"|(?:have|tell) (?:them|her|him|someone) (?:to )?(?:call|text)|at work (?:till|until|til)"
+    r"|how long (?:till|until|til|before) (?:they|someone|somebody|she|he) (?:call|text|reach|get back)"
+    r"|llamenme|mandenme (?:un )?mensaje|por mensaje|estoy en el trabajo|trabajo hasta las"
+    r"|(?:me )?(?:pueden|puede|podrian|podria) (?:llamar|marcar|hablar)|que me (?:llamen|marquen)"
+    r"|cuanto (?:tardan|tarda|falta) (?:en|para) (?:llamar|que me))\b")
 
 
 class HandoffDesk(Protocol):
