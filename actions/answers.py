@@ -167,7 +167,8 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
         # "I need a refill, and does the copay card cover it?": the question, then the refill.
         refill_next = (asks_for_a_refill(text) and not (tracker.active_loop or {}).get("name")
                        and not key.startswith("request_refill/"))
-        note = side_note(text) if refill_next else None
+        in_refill = bool((tracker.active_loop or {}).get("name"))
+        note = side_note(text) if refill_next or in_refill else None  # at the form's question too
         if note:
             key = note  # "I need a refill, and I changed insurance, does that matter?"
         events = say_answer(dispatcher, tracker, self.services, key, refill_next=refill_next)

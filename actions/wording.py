@@ -37,6 +37,10 @@ SCHEDULE_CHANGE = re.compile(
     # Going on or stopping, asked: "do I keep going even tho he's fine", "¿tengo que seguir con la IVIG?"
     r"|\b(?:do|should|can|must) (?:i|we) (?:still )?(?:keep (?:going|doing it|doing them|getting it|getting them)"
     r"|go on with it|stop now)\b"
+    # "should I still go to my infusion Friday": whether it goes ahead is the care team's call
+    r"|\b(?:do|should|can|must) (?:i|we) still (?:go (?:to|for|in for)|get|have|do) (?:my |the |this |her )?(?:\w+ )?"
+    r"(?:infusion|ivig|appointment|dose)\b"
+    r"|\btodavia (?:voy|debo ir|tengo que ir|me toca ir|vaya) a (?:mi |la )?(?:infusion|cita|ivig)\b"
     r"|\b(?:sigo|debo seguir|tengo que seguir|puedo dejar)\b.{0,20}\b(?:ivig|infusion\w*|tratamiento|poniendo)"
     r"|\b(?:stop|quit|dejar(?:lo|la)?|parar(?:lo|la)?) (?:\w+ )?(?:at|a las|en la|en las) (?:like |about |around )?"
     r"\d{2}\b"

@@ -391,3 +391,20 @@ def test_someone_writing_for_a_relative_is_welcomed_not_told_it_is_out_of_scope(
     said = sms(twilio, text)
     assert said not in variants("utter_out_of_scope/other", language)
     assert said in variants("utter_greet", language) or said.endswith("?"), said
+
+
+def test_a_new_insurance_card_asked_at_the_rx_prompt_gets_the_insurance_note_and_the_prompt(twilio):
+    sms(twilio, "time to reorder my ivig")
+    said = sms(twilio, "we switched to a new insurance plan, do you need the card before this ships?")
+    assert said.startswith(first_sentence("utter_refill_insurance_note"))
+    assert "prescription (Rx) number" in said
+    assert "R-" in sms(twilio, "6614022") + sms(twilio, "03/04/1991")  # the request goes on
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("do we still go in for her ivig if shes running a fever", "en"),
+    ("todavia tengo que ir a mi infusion si estoy enferma?", "es"),
+])
+def test_whether_an_infusion_goes_ahead_is_for_the_care_team(twilio, text, language):
+    said = sms(twilio, text)
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/schedule_change", language)), said
