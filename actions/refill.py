@@ -228,6 +228,9 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
             # offered, not a new refill; the offer stands, and a yes after it counts.
             dispatcher.utter_message(response="utter_offer_again")
             return [SlotSet("refill_wanted", False), SlotSet("handoff_offered", True)]
+        if thread.DELIVERY_PLACE.search(thread.sin_acentos(text.lower())) and not reading.asks_for_a_refill(text):
+            dispatcher.utter_message(response="utter_refill_address_note")  # where it can go: the specialist's
+            return [SlotSet("refill_wanted", False)]
         if reading.asks_when_it_comes(text) and not reading.asks_for_a_refill(text):
             key, sure = answers.DELIVERY_DAYS, 1.0  # "y cuánto tarda en llegar": its days, not tracking
         in_context = wording.context_answer(text, tracker)
@@ -240,8 +243,8 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
         if key == SHIPMENT and sure >= reading.FOLLOWS:
             return [*answers.say_answer(dispatcher, tracker, self.services, key),
                     SlotSet("refill_wanted", False)]
-        asked = None
         refill_asked = reading.asks_for_a_refill(text)
+        asked = None
         if reading.asks_when_it_comes(text) and refill_asked:  # "...next week's ivig. do you deliver on saturdays"
             asked = answers.DELIVERY_DAYS
         elif _HOURS.search(text) and refill_asked:  # "need to reorder. also r u open fridays till 6"

@@ -408,3 +408,10 @@ def test_a_new_insurance_card_asked_at_the_rx_prompt_gets_the_insurance_note_and
 def test_whether_an_infusion_goes_ahead_is_for_the_care_team(twilio, text, language):
     said = sms(twilio, text)
     assert said.startswith(first_sentence("utter_ask_ivig_treatment/schedule_change", language)), said
+
+
+def test_where_deliveries_can_go_asked_is_for_the_specialist_not_a_new_refill(twilio):
+    said = sms(twilio, "can you ship it to my work or does it have to go home")
+    assert said in variants("utter_refill_address_note")
+    assert "prescription (Rx) number" not in said
+    assert "prescription (Rx) number" in sms(twilio, "ok then i need to reorder")
