@@ -221,29 +221,28 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
                   domain: DomainDict) -> list[EventType]:
         key, sure, _ = reading.selected(tracker, "request_refill")
         text = reading.lowered(tracker)
+        refill_asked = reading.asks_for_a_refill(text)
         # (handoff_offered is reset by this intent's slot mapping; the reason stays.)
         if (tracker.get_slot("handoff_reason") == answers.OFFERS[SHIPMENT][1]
-                and tracker.get_slot(reading.TOPIC) == SHIPMENT and not reading.asks_for_a_refill(text)):
+                and tracker.get_slot(reading.TOPIC) == SHIPMENT and not refill_asked):
             # "I need it before Friday" after the shipment answer: a detail for the person
             # offered, not a new refill; the offer stands, and a yes after it counts.
             dispatcher.utter_message(response="utter_offer_again")
             return [SlotSet("refill_wanted", False), SlotSet("handoff_offered", True)]
-        if thread.DELIVERY_PLACE.search(thread.sin_acentos(text.lower())) and not reading.asks_for_a_refill(text):
+        if thread.DELIVERY_PLACE.search(thread.sin_acentos(text)) and not refill_asked:
             dispatcher.utter_message(response="utter_refill_address_note")  # where it can go: the specialist's
             return [SlotSet("refill_wanted", False)]
-        if reading.asks_when_it_comes(text) and not reading.asks_for_a_refill(text):
+        if reading.asks_when_it_comes(text) and not refill_asked:
             key, sure = answers.DELIVERY_DAYS, 1.0  # "y cuánto tarda en llegar": its days, not tracking
         in_context = wording.context_answer(text, tracker)
         if in_context and in_context.startswith("request_refill/"):
             key, sure = in_context, 1.0  # "stop sending the boxes", "three boxes left over"
-        if key not in {SHIPMENT, "request_refill/refill", None} and sure >= reading.FOLLOWS and not (
-                reading.asks_for_a_refill(text)):
+        if key not in {SHIPMENT, "request_refill/refill", None} and sure >= reading.FOLLOWS and not refill_asked:
             # Deliveries cancelled, late or asked about, leftovers: answered, no new refill.
             return [*answers.say_answer(dispatcher, tracker, self.services, str(key)), SlotSet("refill_wanted", False)]
         if key == SHIPMENT and sure >= reading.FOLLOWS:
             return [*answers.say_answer(dispatcher, tracker, self.services, key),
                     SlotSet("refill_wanted", False)]
-        refill_asked = reading.asks_for_a_refill(text)
         asked = None
         if reading.asks_when_it_comes(text) and refill_asked:  # "...next week's ivig. do you deliver on saturdays"
             asked = answers.DELIVERY_DAYS
