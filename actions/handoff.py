@@ -79,6 +79,7 @@ class ActionHandoff(services.ServiceAction, Action):
             # A caller is put through to a specialist (or their voicemail) at once.
             dispatcher.utter_message(response="utter_voice_transfer")
             return events
+        to_copay_team = "_copay" if reason == COPAY_REASON else ""  # the team the offer named
         if tracker.get_slot("prescription_number") or tracker.get_slot("date_of_birth"):
             reason += "; a refill request was in progress (ask the patient to finish it)"
         reference = _open(self.services, tracker, reason)
@@ -87,10 +88,11 @@ class ActionHandoff(services.ServiceAction, Action):
                                      support_phone=self.services.support_phone)
             return events
         if services.open_now(tracker, self.services.hours):
-            dispatcher.utter_message(response="utter_handoff_done", escalation_reference=reference)
+            dispatcher.utter_message(response=f"utter_handoff_done{to_copay_team}", escalation_reference=reference,
+                                     support_phone=self.services.support_phone)
         else:
-            dispatcher.utter_message(response="utter_handoff_done_closed", escalation_reference=reference,
-                                     support_phone=self.services.support_phone,
+            dispatcher.utter_message(response=f"utter_handoff_done_closed{to_copay_team}",
+                                     escalation_reference=reference, support_phone=self.services.support_phone,
                                      next_open=services.next_opening(tracker, self.services.hours))
         return [*events, SlotSet("escalation_reference", reference)]
 

@@ -415,3 +415,16 @@ def test_where_deliveries_can_go_asked_is_for_the_specialist_not_a_new_refill(tw
     assert said in variants("utter_refill_address_note")
     assert "prescription (Rx) number" not in said
     assert "prescription (Rx) number" in sms(twilio, "ok then i need to reorder")
+
+
+@pytest.mark.parametrize("language, ask, yes", [
+    ("en", "can i get some help with what ivig costs me", "yes please"),
+    ("es", "hay ayuda para pagar la ivig?", "si por favor"),
+])
+def test_a_yes_to_the_copay_offer_is_promised_the_copay_team_not_a_pharmacy_specialist(
+        twilio, services, language, ask, yes):
+    sms(twilio, ask)
+    said = sms(twilio, yes)
+    team = {"en": "copay team", "es": "equipo de copagos"}[language]
+    assert team in said and re.search(r"E-\d+", said), said
+    assert services.escalations.open_reference(PATIENT)

@@ -91,7 +91,7 @@ def test_copay_help_offers_the_copay_team_and_a_yes_opens_a_callback(caller, ser
     assert response_text("utter_offer_copay_team", "twilio_voice") in offer.text
     assert "Reply YES" not in offer.text and "Press 1 or say yes" in offer.text
     done = caller.press("1")
-    assert "A pharmacy specialist will contact you" in done.text
+    assert "Our copay team will contact you" in done.text  # the team the offer named
     # The reference is read one character at a time.
     assert "E, 1, 0, 0, 1" in done.text and "E-1001" not in done.text
     [escalation] = services.escalations.open_queue()
