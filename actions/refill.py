@@ -34,6 +34,10 @@ def clear_form() -> list[EventType]:
     return [SlotSet(slot, None) for slot in (*FORM_SLOTS, CONFIRMED)] + [SlotSet("refill_failures", 0)]
 
 
+# "ok let's do the refill" at the form's question: the refill named, no number in it.
+_THE_REFILL = re.compile(r"\b(?:refill|reorder|resurtido|resurtir|el pedido)\b")
+
+
 class ValidateRefillForm(services.ServiceAction, FormValidationAction):
     def name(self) -> str:
         return "validate_refill_form"
@@ -48,6 +52,12 @@ class ValidateRefillForm(services.ServiceAction, FormValidationAction):
         if thread.ELSEWHERE.search(reading.lowered(tracker)):  # "can it go to my mom's house this time"
             dispatcher.utter_message(response="utter_refill_address_note")
             return True
+        if note := thread.side_note(reading.lowered(tracker)):  # "does my new insurance card need to be on file"
+            dispatcher.utter_message(response=f"utter_{note}")
+            return True
+        if (_THE_REFILL.search(reading.lowered(tracker)) and not re.search(r"\d", reading.lowered(tracker))
+                and tracker.get_slot("requested_slot") == "prescription_number"):
+            return True  # "ok let's do the refill": the question is asked again, nothing counted
         if reading.asks_when_it_comes(reading.lowered(tracker)):  # "y q día me la mandan": answered
             dispatcher.utter_message(**answers.answer_message(answers.DELIVERY_DAYS, tracker, self.services))
             return True

@@ -274,7 +274,8 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
 COOLER = re.compile(r"\b(?:cooler|ice ?packs?|gel packs?|styrofoam|hielera|hieleras|nevera|refrigerante|geles)\b")
 NEW_INSURANCE = re.compile(r"\b(?:new|changed?|switch\w*|different|cambi\w* de|nuev[oa])\s+(?:\w+\s+)?"
                             r"(?:insurance|plan|seguro|aseguranza|aseguradora)\b"
-                            r"|\b(?:insurance|seguro|aseguranza|aseguradora) (?:changed|cambio|es nuev[oa]|nuev[oa])\b")
+                            r"|\b(?:insurance|seguro|aseguranza|aseguradora)"
+                            r" (?:changed|switched|is new|cambio|es nuev[oa]|nuev[oa])\b")
 
 
 def side_note(text: str) -> str | None:

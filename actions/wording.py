@@ -41,6 +41,8 @@ SCHEDULE_CHANGE = re.compile(
     r"|\b(?:do|should|can|must) (?:i|we) still (?:go (?:to|for|in for)|get|have|do) (?:my |the |this |her )?(?:\w+ )?"
     r"(?:infusion|ivig|appointment|dose)\b"
     r"|\btodavia (?:voy|debo ir|tengo que ir|me toca ir|vaya) a (?:mi |la )?(?:infusion|cita|ivig)\b"
+    r"|\b(?:ok|okay|fine|safe|alright) (?:for me )?to (?:keep|go to|have|do|still have) (?:my |the |this )?(?:\w+ )?"
+    r"(?:infusion|ivig|appointment)\b"
     r"|\b(?:sigo|debo seguir|tengo que seguir|puedo dejar)\b.{0,20}\b(?:ivig|infusion\w*|tratamiento|poniendo)"
     r"|\b(?:stop|quit|dejar(?:lo|la)?|parar(?:lo|la)?) (?:\w+ )?(?:at|a las|en la|en las) (?:like |about |around )?"
     r"\d{2}\b"

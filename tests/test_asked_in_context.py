@@ -428,3 +428,18 @@ def test_a_yes_to_the_copay_offer_is_promised_the_copay_team_not_a_pharmacy_spec
     team = {"en": "copay team", "es": "equipo de copagos"}[language]
     assert team in said and re.search(r"E-\d+", said), said
     assert services.escalations.open_reference(PATIENT)
+
+
+def test_a_new_insurance_card_typed_at_the_rx_prompt_and_a_refill_named_again_count_no_failed_attempt(twilio):
+    sms(twilio, "refill please")
+    note = sms(twilio, "hang on before that, our insurance switched, do u need the new card on file")
+    assert note.startswith(first_sentence("utter_refill_insurance_note")) and "could not read" not in note
+    again = sms(twilio, "ok go ahead with the refill")
+    assert "could not read" not in again and "prescription (Rx) number" in again
+    sms(twilio, "5520917")
+    assert "R-" in sms(twilio, "07/22/1988")
+
+
+def test_keeping_an_infusion_appointment_asked_is_for_the_care_team(twilio):
+    said = sms(twilio, "is it alright to keep my ivig appointment thursday after a scare this morning")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/schedule_change")), said
