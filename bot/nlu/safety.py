@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from bot.nlu import safety_es
-from bot.nlu.safety_en import _ENGLISH_WORDS, _INFUSION, _NEWBORN_GROUPS, _PREGNANCY, EXPLICIT, SIGNS
+from bot.nlu.safety_en import _BABY, _ENGLISH_WORDS, _INFUSION, _NEWBORN_GROUPS, _PREGNANCY, EXPLICIT, SIGNS
 from bot.nlu.tense_en import _LOSS, MARKERS
 
 EMERGENCY_INTENT = "report_emergency"
@@ -42,9 +42,46 @@ class NetResult:
     language: str = "en"
 
 
+# An insurer's name is not a colour: "she has blue cross through work".
+_INSURERS = re.compile(r"\b(?:anthem )?blue (?:cross|shield|care|choice|advantage|kc)\b|\bbcbs\w*|\bbluecross\w*")
+
+
 def normalise(text: str) -> str:
     lowered = _APOSTROPHES.sub("", text.lower())
-    return _NON_WORD.sub(" ", lowered).strip()
+    return _INSURERS.sub(" insurer ", _NON_WORD.sub(" ", lowered)).strip()
+
+
+# The writer's own body, no baby in it: "my lips feel swollen and it's hard to breathe".
+_OWN_BODY = re.compile(r"\bmy (?:lips|face|throat|tongue|chest|mouth|eyes|skin)\b|\bi (?:cant|cannot|can not) breathe\b"
+                       r"|\bim (?:having )?(?:trouble|struggling|having a hard time) breathing\b"
+                       r"|\b(?:mis labios|mi cara|mi garganta|mi lengua)\b|\bme cuesta (?:mucho )?respirar\b"
+                       r"|\bno puedo respirar\b|\bse me (?:hincha\w*|cierra\w*)\b")
+
+
+_BABY_ES = re.compile(rf"\b{safety_es._BABY}\b")
+
+
+def own_body(text: str) -> bool:
+    """Signs in the writer's own body, with no baby named: a mother's, not a newborn's."""
+    plain = safety_es.sin_acentos(normalise(text))
+    return bool(_OWN_BODY.search(plain)) and not (_BABY.search(plain) or _BABY_ES.search(plain))
+
+
+# Feared for someone else: "my sister is saying goodbye to everyone", "mi hermana se despide".
+_SOMEONE_ELSE = re.compile(r"\b(?:my|mi|our|nuestra?) (?:sister|wife|husband|partner|daughter|son|mom|mother|friend|brother"
+                           r"|cousin|hermana|esposa|esposo|pareja|hija|hijo|mama|madre|amiga|amigo|hermano|prima|primo)\b")
+_MYSELF = re.compile(r"\b(?:i|im|ive|me|myself|my life|yo|me quiero|matarme|morirme|quitarme)\b")
+
+
+def about_someone_else(text: str) -> bool:
+    """Self-harm feared for a relative or friend, nothing said of the writer's own."""
+    plain = safety_es.sin_acentos(normalise(text))
+    return bool(_SOMEONE_ELSE.search(plain)) and not _MYSELF.search(_SOMEONE_ELSE.sub(" ", plain))
+
+
+def mentions_an_infusion(text: str) -> bool:
+    plain = safety_es.sin_acentos(normalise(text))
+    return bool(_INFUSION.search(plain) or safety_es.INFUSION.search(plain))
 
 
 _A_NEWBORN = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|a) (?:days?|weeks?) old\b|\bnewborn\b"
@@ -65,7 +102,7 @@ def _case(group: str, text: str, spanish: bool) -> str:
     if group in {"infusion reaction", "reaccion a la infusion"} or infusion.search(text):
         return "infusion"
     if group in _NEWBORN_GROUPS or group in safety_es.NEWBORN_GROUPS:
-        return "newborn"
+        return "sign" if own_body(text) else "newborn"
     return "general"
 
 

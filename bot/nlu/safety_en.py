@@ -34,7 +34,8 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:blue|gray|grey|purple|dusky|bluish|blueish|purplish|grayish)\s+(?:lips|face|skin|mouth|tongue)\b",
         r"\b(?:lips|face|skin|mouth)\s+(?:\w+\s+){0,3}(?:bluish|blueish|purplish|grayish|greyish|dusky)\b",
         rf"\b(?:lips|face|skin|mouth|he|she|hes|shes|baby|babys)\s+{_W}{{0,3}}(?:blue|blu|blew|gray|grey|purple|dusky)\b",
-        r"\b(?:turn\w*|went|gone|going|looks?|looking)\s+(?:\w+\s+)?(?:blue|blu|blew|gray|grey|purple)\b",
+        r"\b(?:turn\w*|went|gone|going|looks?|looking)\s+(?:\w+\s+)?(?:blue|blu|blew|gray|grey|purple)\b"
+        r"|\b(?:turn\w*|went|going|looks?|looking|getting)\s+(?:\w+\s+)?(?:bluish|blueish|purplish|grayish|greyish)\b",
         r"\b(?:are|is)\s+(?:so |all |really |very )?(?:blue|blu|blew|gray|grey|purple)\b",
         r"\bblue baby(?: help|[!.]|$)|\bcolou?r is (?:off|wrong|bad|strange)\b|\b(?:pale|white) and (?:limp|floppy|cold|sweaty)\b",
     ],
@@ -164,6 +165,11 @@ SIGNS: dict[str, list[str]] = {
         # Giving one's own things away, or no more need of them: a warning sign said quietly.
         r"\b(?:wont|will not|am not going to|not gonna) (?:be )?need(?:ing)? (?:mine|my (?:things|stuff|clothes|meds)|any of (?:it|this|my))\b"
         r"|\bgiv(?:e|ing|en) away (?:all )?(?:of )?my (?:things|stuff|belongings|clothes)\b",
+        r"\b(?:fastest|quickest|easiest|painless|best|surest) way to (?:die|end it|kill myself)\b|\bhow (?:do i|can i|to) kill myself\b"
+        r"|\bsaying (?:goodbye|bye) to (?:everyone|everybody|all of us|the family|her friends|his friends)\b"
+        r"|\bgiv(?:e|es|ing|en) (?:away )?(?:all )?(?:of )?(?:her|his|their|my) (?:things|stuff|belongings|clothes) away\b"
+        r"|\bgiv(?:e|es|ing|en) away (?:all )?(?:of )?(?:her|his|their) (?:things|stuff|belongings|clothes)\b",
+        r"\b(?:wont|will not) be (?:texting|writing|messaging|talking to (?:you|anyone)) (?:anymore|again|after tonight)\b",
         r"\bwanna die\b|\bend(?:ing)? it\b|\bkeep myself safe\b|\btake all (?:my|the|of my) pills\b|\bkms\b|\bunalive myself\b",
         r"\b(?:nobody|no one|noone) would (?:miss|notice|care)\b|\bif i (?:was|were) gone\b|\bhow (?:to|i would|i will|im going to) do it\b"
         r"|\bplanning (?:how|to do it|my)\b|\b(?:go to sleep|fall asleep) and (?:not|never) wake up\b|\bpills in my hand\b",

@@ -116,6 +116,7 @@ SIGNOS: dict[str, list[str]] = {
     "autolesion": [
         r"\bse quiere morir\b|\bmejor me muero\b|\bacabar con mi vida\b|\bno le veo salida\b|\bquitarme la vida\b",
         r"\b(?:me quiero|quiero|quisiera|me voy a) (?:morir|matar|quitar la vida)\b|\bquitarme la vida\b|\bmatarme\b",
+        r"\b(?:quiero|quisiera|queria|quise|tengo ganas de|me dan ganas de|mejor) (?:morirme|desaparecer para siempre)\b",
         r"\b(?:pienso|pensando|pense|quisiera|ojala|deseo"
         r"|rezo)\s+(?:en\s+)?(?:que\s+)?(?:ya\s+)?no\s+(?:despertar\w*|volver a despertar)\b",
         r"\bquiero (?:estar|irme) (?:donde esta|con) (?:ella|el|mi (?:bebe|hij[oa]|angelito))(?: otra vez| ya"
@@ -134,7 +135,10 @@ SIGNOS: dict[str, list[str]] = {
         # Done here, not needed: "ya cumplí aquí", "ya no hago falta", "nadie me necesita".
         r"|\bya (?:cumpli|termine) (?:aqui|mi parte|con mi vida|en esta vida)\b|\bya no hago falta\b"
         r"|\bnadie me necesita\b|\bya no le hago falta a nadie\b"
-        r"|\blas pastillas en la mano\b"
+        r"|\blas pastillas en la mano\b|\b(?:botella|frasco|bote) de (?:pastillas|pildoras)\b.{0,20}\b(?:en la mano|conmigo|aqui)\b"
+        # Quietly taking leave: "se está despidiendo de todos y regalando sus cosas".
+        r"|\b(?:se esta|esta|anda|me estoy) despidiendo de (?:todos|todo el mundo|la familia)\b"
+        r"|\bregal(?:ando|o|a|e) (?:todas )?(?:sus|mis) cosas\b"
         r"|\b(?:dormirme|dormir) y no despertar\b|\bnadie me (?:extranaria|va a extranar)\b",
         r"\b(?:estarian|estaria|estarán|estaran|vivirian|estarian) mejor sin mi\b|\bmejor sin mi\b",
         r"\b(?:ya no tengo|no tengo) ganas de vivir\b|\bya no (?:le )?encuentro sentido\b"
@@ -235,7 +239,7 @@ GENERAL_STRONG = re.compile(
     r"|el bebe|sangro|siento)"
     r"|en caso de|como (?:se|sabre|sabria|saber|distingo|distinguir|saberlo) (?:si|cuando|que)|como distingo"
     r"|no es (?:una )?emergencia|solo (?:quiero|queria) (?:saber|aprender|preguntar)|me da miedo|tengo miedo de"
-    r"|me preocupa\w*"
+    r"|me preocupa\w*|cuando es (?:una )?emergencia|que (?:\w+ ){1,5}es para (?:ir|llamar)"
     r"|(?:estoy|ando) (?:tan|muy|bien|super) cansad\w*|jaja\w*|como se ve|como luce|que se considera"
     r"|(?:los|las|a los|unos) (?:bebes|ninos|recien nacidos)|cuanto tiempo|puede (?:salir|pasar|dar)"
     r"|si (?:un|una) (?:bebe|nino|nina)|tiene que ver|que cuenta como|si vomita|si sangra|si no despierta|(?:es"
@@ -280,7 +284,9 @@ DENIES_HARM = re.compile(
     r"|\bhace (?:anos|tiempo|meses) (?:intente|quise|pense en) (?:hacerme dano|matarme"
     r"|quitarme la vida)\b(?=.*\b(?:estoy bien|estoy mejor|terapia|psicolog\w*)\b)"
     r"|\bantes pensaba en (?:quitarme la vida|matarme|morirme|suicid\w*)\b(?=.*\b(?:terapia|estoy mejor"
-    r"|psicolog\w*)\b)")
+    r"|psicolog\w*)\b)"
+    # Told as past and helped: "después de perderlo quería morirme, pero la terapia me ha ayudado".
+    r"|\b(?:queria|quise) (?:morirme|morir|matarme)\b(?=.*\b(?:terapia|psicolog\w*|consejer\w*)\b.*\b(?:me ha|me han|me esta) ayudado\b)")
 OVER = re.compile(r"\bno esta pasando\b.{0,30}\b(?:nomas|solo|nada mas) (?:preguntaba|queria saber)\b"
                   r"|^(?!.*\b(?:pero|otra vez|de nuevo|sigue|peor|volvio|desde)\b).*\b(?:se (?:le "
                   r"|me )?quitaron|se (?:le |me )?fue(?! la| el)|ya se (?:le |me )?fueron"

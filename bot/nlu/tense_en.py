@@ -49,6 +49,7 @@ _GENERAL_STRONG = re.compile(
     r"|\b(?:so over|sick of|tired of|fed up with)\b|\b(?:arms?|iv site|needle|sticks?)\b.{0,30}\bbruis\w*"
     r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
     r"|\b(?:when|at what point) (?:exactly |do |should |would )*(?:i|we) (?:call|go|dial)\b|\b911 rule\b"
+    r"|\bwhen is it (?:time )?to (?:call|go|dial)\b|\b(?:something|anything) to ask (?:the |her |his |my |our )?\w+ about\b"
     r"|\b(?:seizure|anti seizure) (?:meds?|medicines?|medications?|pills|prescriptions?|drugs)\b"
     r"|\bwhat to do (?:if|when)\b|\bdid (?:his|her|their|the|my|our) (?:\w+ ){0,2}mean\b"
     r"|\bwill (?:that|it|this) happen\b|\bhow (?:common|often|likely|rare|long)\b|\b(?:im|i am) not suicidal\b"
@@ -107,6 +108,9 @@ _RESOLVED = re.compile(
     r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything (?:is|s) (?:fine|ok|okay|good|alright)"
     r"|everything (?:checked out|was (?:fine|ok|okay|normal|good))|(?:hes|shes|theyre) (?:\w+ )?(?:playing|eating|laughing|running around|running) and (?:fine|ok|okay|happy)"
     r"|(?<!not )(?<!no )(?<!im not )(?:just|only) (?:kidding|joking)|was (?:just )?(?:a )?joke|was negative"
+    # Told as over, at the very end: "... the doctor said it was from my nipple, she's fine".
+    r"|(?:shes|hes|she is|he is|theyre|they are) (?:fine|ok|okay|alright|all right|good)(?: now)?\s*[.!]*$"
+    r"|(?:they|the doctors|the nurses|the nicu) saved (?:her|him|them)\b(?!.*\b(?:but|now)\b)"
     r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
     r"|(?:it all|everything|it) went (?:fine|well|ok|okay|smoothly)|went (?:back )?down|then it passed|it passed"
     r"|pinked (?:right |back )?up|(?:pediatrician|doctor|dr|nurse|midwife|ob) said (?:\w+ )?(?:normal|fine|ok|okay)"
@@ -133,7 +137,9 @@ _DENIES_HARM = re.compile(
     r"|\bi (?:would|will) never (?:hurt|kill) myself\b"
     r"|\b(?:years?|months?) ago i (?:tried|wanted|thought about) (?:to )?(?:hurt|kill|end)\w*\b(?=.*\b(?:good place|better now|doing well|therap\w*|counsel\w*)\b)"
     r"|\bused to (?:think|thought) (?:about|of) (?:ending (?:it|things|my life)|killing myself|suicide|not being here)\b"
-    r"(?=.*\b(?:therap\w*|counsel\w*|doing better|better now|getting help)\b)")
+    r"(?=.*\b(?:therap\w*|counsel\w*|doing better|better now|getting help)\b)"
+    # Told as past and helped: "I wanted to die after we lost him, but my therapist has helped a lot".
+    r"|\b(?:felt like i|i) wanted to die\b(?=.*\b(?:therap\w*|counsel\w*)\b.{0,20}\b(?:has|have) (?:\w+ )?help\w*)")
 
 # Plainly over, whatever time words come with it ("went away an hour ago"), unless
 # something says it is back.
