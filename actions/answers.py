@@ -16,8 +16,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clarify, services
+from actions.asked import COMMERCIAL_PLAN, RECORDS_ANSWER
 from actions.reading import (
-    DELIVERIES,
     FOLLOWS,
     RETRIEVAL_INTENTS,
     SURE,
@@ -28,7 +28,6 @@ from actions.reading import (
     closing_remark,
     follow_up,
     intent_of,
-    is_follow_up,
     lowered,
     selected,
     starts_with_yes,
@@ -53,6 +52,13 @@ MONEY = re.compile(r"\b(?:cost|costs|price|prices|pay|paying|copay|copays|bill|b
                    r"|costos|precio|precios|pagar|pago|copago|copagos|biles)\b")
 
 REFILL_FORM = "refill_form"
+# Cost asked beside another question: "when do I start, and does insurance cover it?"
+ASKS_COST = re.compile(
+    r"\b(?:does|will|would|is) (?:my |our |her |his |the )?insurance (?:cover|pay|going to (?:cover|pay))"
+    r"|\bcovered by (?:my |our |her )?insurance\b|\bhow much (?:does|will|would|is) (?:it|this|that|ivig|each \w+)\b"
+    r"|\b(?:me |nos |le )?(?:la |lo )?(?:cubre|paga|va a cubrir) (?:el|mi|su) seguro\b"
+    r"|\b(?:el|mi|su) seguro (?:me |le |nos )?(?:la |lo )?(?:cubre|paga|va a cubrir)\b"
+    r"|\bcuanto (?:cuesta|cuestan|me va a costar)\b")
 # A question inside what reads as a closing: "ok I'll be 14 weeks next week, when do I start"
 _STILL_ASKS = re.compile(r"\b(?:when (?:do|does|will|should|can)|how (?:much|long|often|do|does)|should i|can i|do i"
                          r"|is it|cuando|cuanto|como (?:se|le|me))\b")
@@ -64,6 +70,8 @@ OFFERS = {
     "ask_ivig_treatment/home_or_clinic": ("utter_offer_pharmacy_specialist", "home or clinic infusion"),
     # Results or symptoms typed in: no diagnosis (rule 3), but a way forward with a person.
     "ask_what_is_nh/cannot_diagnose": ("utter_offer_pharmacy_specialist", "worried about symptoms or results"),
+    RECORDS_ANSWER: ("utter_offer_pharmacy_specialist", "records for a hospital or doctor"),
+    COMMERCIAL_PLAN: COPAY_OFFER,
     "out_of_scope/location": ("utter_offer_pharmacy_specialist", "pharmacy address or pickup"),
     "out_of_scope/helping_someone": ("utter_offer_pharmacy_specialist", "a relative asks how to help"),
     "request_refill/shipment_status": ("utter_offer_pharmacy_specialist", "where a shipment is"),
@@ -156,6 +164,11 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
             # "ok I'll just go with what she says then": no new answer
             dispatcher.utter_message(response="utter_anything_else")
             return []
+        told = tracker.latest_message.get("text") or ""
+        if (safety.grief_without_a_question(told) and intent_of(tracker)[1] < SURE
+                and not (tracker.active_loop or {}).get("name")):
+            # "my first baby had seizures in the NICU before she passed": told, not asked
+            return [FollowupAction("action_condolences")]
         key = answer_key(tracker)
         if key is None:  # a retrieval intent without a selector's answer (not trained)
             return clarify.ask_topic(dispatcher, tracker)
@@ -172,7 +185,15 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
         if note:
             key = note  # "I need a refill, and I changed insurance, does that matter?"
         events = say_answer(dispatcher, tracker, self.services, key, refill_next=refill_next)
-        return [*events, FollowupAction(REFILL_FORM)] if refill_next else events
+        if refill_next:
+            return [*events, FollowupAction(REFILL_FORM)]
+        if (ASKS_COST.search(sin_acentos(text.lower())) and offer_for(key) is None and not in_refill
+                and not services.handed_over(tracker)):
+            # the second question of the message, answered too, with the copay team offered
+            dispatcher.utter_message(response="utter_also_costs")
+            dispatcher.utter_message(response=COPAY_OFFER[0])
+            events += [SlotSet("handoff_offered", True), SlotSet("handoff_reason", COPAY_OFFER[1])]
+        return events
 
 
 def follow_up_answer(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -245,74 +266,3 @@ class ActionOutOfScope(services.ServiceAction, Action):
             return []
         dispatcher.utter_message(response=f"utter_{NOT_OURS}")
         return [SlotSet(TOPIC, None)]
-
-
-class ActionYesToNothing(services.ServiceAction, Action):
-    """A yes when nothing was offered: a bare "ok" gets "anything else?"; a longer message
-    read as a weak yes is a question the classifier missed: asked about, not waved off."""
-
-    def name(self) -> str:
-        return "action_yes_to_nothing"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        text = lowered(tracker)
-        ruled = ruled_answer(text, tracker)
-        if ruled:  # "aunque este salió bien?" read as a yes
-            return say_answer(dispatcher, tracker, self.services, ruled)
-        if closing_remark(text) or (len(text.split()) <= BARE_YES_WORDS and "?" not in text):
-            dispatcher.utter_message(response="utter_anything_else")  # "ok got it": no menu
-            return []
-        answered = follow_up_or_ask(dispatcher, tracker, self.services)
-        if answered is not None:
-            return answered
-        if len(lowered(tracker).split()) <= BARE_YES_WORDS:
-            dispatcher.utter_message(response="utter_anything_else")
-            return []
-        return clarify.ask_topic(dispatcher, tracker)
-
-
-# Said as small talk when it is what it seems: a farewell, a question about the bot.
-SMALL_TALK = {"goodbye": "utter_goodbye", "bot_challenge": "utter_bot_challenge",
-              "deny": "utter_goodbye", "cancel": "utter_anything_else"}
-_PLAINLY = {
-    "goodbye": re.compile(r"\b(?:bye|goodbye|good night|goodnight|thats all|that is all|talk later|see you"
-                          r"|adios|chao|hasta luego|buenas noches|eso es todo)\b"),
-    "bot_challenge": re.compile(r"\b(?:bot|robot|human|real person|computer|machine|ai|automated"
-                                r"|persona real|humano|maquina|computadora)\b"),
-    # A no that is only a no: "no thanks, that's all". "No guarantee then?" asks something.
-    "deny": re.compile(r"^(?:no|nope|nah|not now|no thanks|no thank you|no gracias|ahorita no|todavia no)\b[^?]*$"),
-    "cancel": re.compile(r"\b(?:cancel\w*|never ?mind|forget (?:it|about it)|stop|olvid\w+|ya no|dejalo)\b"),
-}
-
-
-class ActionSmallTalk(services.ServiceAction, Action):
-    """A farewell or "are you a bot?": said as such, unless the classifier was unsure of a
-    short question that leans on the answer just given ("who decides that?", "who do we
-    see?"), which is answered within that topic, or asked about there."""
-
-    def name(self) -> str:
-        return "action_small_talk"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        intent, confidence = intent_of(tracker)
-        text = lowered(tracker)
-        plainly = _PLAINLY.get(intent)
-        said_plainly = bool(plainly and plainly.search(text))
-        ruled = None if said_plainly else ruled_answer(text, tracker)
-        if ruled:  # "ya no necesito las cajas" read as a cancel, "¿y si me lo niegan?" as a no
-            return say_answer(dispatcher, tracker, self.services, ruled)
-        # "So no guarantee?" is not a no: the classifier's confidence does not make it one.
-        unsure = confidence < SURE or (intent == "deny" and is_follow_up(text))
-        if unsure and not said_plainly and topic_base(tracker) in RETRIEVAL_INTENTS:
-            answered = follow_up_or_ask(dispatcher, tracker, self.services)
-            if answered is not None:
-                return answered
-        if intent == "cancel" and DELIVERIES.search(sin_acentos(text)):  # "¿cómo cancelo las cajas?"
-            return say_answer(dispatcher, tracker, self.services, CANCEL_DELIVERY)
-        if intent == "deny" and not said_plainly:  # "I'm not sure what that means": no goodbye
-            dispatcher.utter_message(response="utter_anything_else")
-            return []
-        dispatcher.utter_message(response=SMALL_TALK.get(intent, "utter_anything_else"))
-        return []

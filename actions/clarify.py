@@ -56,7 +56,10 @@ def ask_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventT
     if tells_a_feeling(tracker.latest_message.get("text") or ""):
         return feeling_heard(dispatcher, tracker)
     count = int(tracker.get_slot("fallback_count") or 0) + 1
-    if not offer_options(dispatcher, tracker, "utter_clarify_topic", likely_topics(tracker)):
+    options = likely_topics(tracker)
+    if len(options) == 1 and options[0] != "request_specialist":
+        options.append("request_specialist")  # never a menu of one option
+    if not offer_options(dispatcher, tracker, "utter_clarify_topic", options):
         dispatcher.utter_message(response="utter_default")
     return [SlotSet("fallback_count", count)]
 

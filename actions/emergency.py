@@ -24,6 +24,7 @@ from actions.answers import answer_for, answer_message
 from actions.handoff import hands_over
 from actions.reading import FOLLOWS, asked_as_a_question, selected
 from actions.wording import OTHER_MEDICINE, SCHEDULE_CHANGE
+from bot.hours import describe
 from bot.nlu import safety, safety_es
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ DURING = (
     (re.compile(r"\burgent care\b|\b(?:urgencias|clinica)\b.{0,30}\b(?:o|or)\b|\bwhich (?:hospital|er)\b"
                 r"|\b(?:er|hospital|emergencias) (?:or|o) (?:urgent care|urgencias|la clinica)\b"),
      "utter_during_emergency_er"),
+    # "ya llamé, ¿alguien me puede llamar después?": yes, and when we are open.
+    (re.compile(r"\b(?:call|ring) (?:me|us) (?:back|later|after)\b|\bcan (?:someone|somebody|you) call\b"
+                r"|\b(?:me|nos) (?:puede|pueden|podrian) (?:llamar|marcar)\b|\bllamarme (?:despues|luego|mas tarde)\b"),
+     "utter_during_emergency_callback"),
     (re.compile(r"\b(?:do|should|must) (?:i|we) still (?:need to |have to )?(?:call|go)\b|\bstill need to call\b"
                 r"|\b(?:todavia|aun) (?:tengo|tenemos|debo) que (?:llamar|ir)\b|\baun asi (?:llamo|voy)\b"),
      "utter_during_emergency_still_call"),
@@ -124,7 +129,16 @@ def _case(tracker: Tracker) -> str:
     else:
         found = safety.check(tracker.latest_message.get("text") or "")
         case = found.case if found.sign else "general"
-    return "sign" if case == "general" and net.get("sign") else case
+    case = "sign" if case == "general" and net.get("sign") else case
+    if case == "sign" and safety.own_body(tracker.latest_message.get("text") or "") and _after_an_infusion(tracker):
+        return "infusion"  # "had my infusion this morning" ... "my lips feel swollen": her reaction
+    return case
+
+
+def _after_an_infusion(tracker: Tracker) -> bool:
+    """One of the last few messages told of an infusion (IVIG, the drip)."""
+    texts = [event.get("text") or "" for event in tracker.events if event.get("event") == "user"][-4:]
+    return any(safety.mentions_an_infusion(text) for text in texts)
 
 
 def _language(tracker: Tracker) -> list[EventType]:
@@ -155,10 +169,13 @@ class ActionEmergency(services.ServiceAction, Action):
             return _help_on_the_way(dispatcher, tracker, self.services)
         # Again in an emergency already told: "please don't wait", not the same text again,
         # and what the message asked, if it is one of the questions asked during one.
-        dispatcher.utter_message(response=(DONT_WAIT if ongoing else FIRST_LINES)[case])
+        first = (DONT_WAIT if ongoing else FIRST_LINES)[case]
+        if case == "crisis" and not ongoing and safety.about_someone_else(tracker.latest_message.get("text") or ""):
+            first = "utter_emergency_crisis_other"  # "my sister is giving her things away"
+        dispatcher.utter_message(response=first)
         during = _during(safety.normalise(tracker.latest_message.get("text") or "")) if ongoing else None
         if during:
-            dispatcher.utter_message(response=during)
+            dispatcher.utter_message(response=during, **_hours(self.services, tracker))
         if case == "crisis" and not ongoing and safety.tells_a_loss(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_condolences_brief")  # "since my baby died..."
         events: list[EventType] = [*_language(tracker), *self._pause_form(tracker),
@@ -214,7 +231,7 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
             dispatcher.utter_message(response=DONT_WAIT.get(case, DONT_WAIT["general"]))
             during = _during(plain)  # "should I take a Benadryl first?": don't wait, and ask 911
             if during:
-                dispatcher.utter_message(response=during)
+                dispatcher.utter_message(response=during, **_hours(self.services, tracker))
             return []
         if case != "crisis" and intent in {"thank", "goodbye"} and not asked_as_a_question(plain):
             dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))  # "gracias, ahí le aviso"
@@ -231,12 +248,17 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
         dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))
         during = _during(plain)
         if during:
-            dispatcher.utter_message(response=during)
+            dispatcher.utter_message(response=during, **_hours(self.services, tracker))
         elif intent == "share_loss":
             dispatcher.utter_message(response="utter_condolences_brief")
         else:
             _answer_too(dispatcher, tracker, self.services, intent)
         return []
+
+
+def _hours(store: services.Services, tracker: Tracker) -> dict[str, Any]:
+    """The pharmacy's hours and number, for a line that says when a person will call."""
+    return {"business_hours": describe(store.hours, services.language(tracker)), "support_phone": store.support_phone}
 
 
 def _help_on_the_way(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -248,7 +270,7 @@ def _help_on_the_way(dispatcher: CollectingDispatcher, tracker: Tracker,
     dispatcher.utter_message(response="utter_emergency_help_coming")
     during = _during(plain)
     if during:
-        dispatcher.utter_message(response=during)
+        dispatcher.utter_message(response=during, **_hours(store, tracker))
     elif _A_QUESTION.search(unaccented) and not _WHAT_NOW.search(unaccented):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         _answer_too(dispatcher, tracker, store, intent)  # a question, not "we're on our way"

@@ -232,7 +232,7 @@ def likely_topics(tracker: Tracker, limit: int = 3, floor: float = 0.08) -> list
     return list(dict.fromkeys(options))[:limit]
 
 
-def only_topic(tracker: Tracker, floor: float = 0.3) -> str | None:
+def only_topic(tracker: Tracker, floor: float = 0.2) -> str | None:
     """The one answer the message can mean, when it points to a single topic at least
     `floor` likely ("hola q es la hemocromatosis neonatal", read half as a greeting): a
     menu of one option would only ask the patient to repeat themselves."""

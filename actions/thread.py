@@ -8,6 +8,7 @@ import re
 
 from rasa_sdk import Tracker
 
+from actions.asked import asked_in_context
 from actions.reading import IVIG_PLAN, MEDICAID, MEDICAID_ANSWER, TOPIC, asks_when_it_comes
 from bot.nlu.safety_es import sin_acentos
 
@@ -184,6 +185,9 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
     (a delivery asked about after a refill, tests after a birth); None if none."""
     plain = sin_acentos(text.lower())
     talked_of = str(tracker.get_slot(TOPIC) or "")
+    worded = asked_in_context(plain, talked_of)
+    if worded:
+        return worded
     if asks_when_it_comes(text) and (ORDER.search(plain) or tracker.get_slot("refill_reference")
                                      or talked_of.startswith("request_refill/")):
         return DELIVERY_DAYS

@@ -10,12 +10,14 @@ import re
 
 from rasa_sdk import Tracker
 
+from actions.asked import how_often
 from actions.reading import TOPIC
 from actions.thread import BORN, CAP, GLAD, _said_before, context_answer
 from bot.nlu.safety_es import sin_acentos
 
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
 OTHER_MEDICINES = "other_medicines"  # utter_other_medicines: not a retrieval answer
+CRISIS_PAST = "crisis_past"  # utter_crisis_past: not a retrieval answer
 
 # Asking us to say whether a baby has NH (safety rule 3: never diagnose or rule it out).
 DIAGNOSIS = re.compile(
@@ -25,7 +27,10 @@ DIAGNOSIS = re.compile(
     r"|\bferritin\b|\b(?:my|our|her|his) (?:test|lab|blood) (?:results?|work|tests?)\b"
     r"|\bultrasound (?:showed|shows|found)\b|\b(?:liver )?enzymes\b|\bbilirubin\b"
     r"|\b(?:tiene|tendrá|tendra) (?:mi|el|la) (?:bebé|bebe|hija|hijo) (?:hn|hemocromatosis)\b"
-    r"|\b(?:es|será|sera) (?:hn|hemocromatosis)\b|\bferritina\b")
+    r"|(?<!que )(?<!qué )(?<!q )(?<!cual )(?<!cuál )\b(?:es|será|sera) (?:hn|hemocromatosis)\b|\bferritina\b"
+    # "could that be NH?", "¿eso puede ser hemocromatosis?", "sounds like nh to me"
+    r"|\b(?:can|might|may) (?:it|this|that) be (?:nh|gald)\b|\bsounds like (?:nh|gald)\b"
+    r"|\b(?:puede|podria|podría|sera|será) (?:ser )?(?:la )?(?:hn|gald|hemocromatosis)\b")
 # A change to an infusion (safety rule 2: never skip, double or delay).
 SCHEDULE_CHANGE = re.compile(
     r"\b(?:skip|delay|postpone|push(?:ing)? (?:back|it)|move|double|reschedule|stop|cancel|saltar|"
@@ -74,6 +79,8 @@ def warning_signs(tracker: Tracker) -> str | None:
     net = tracker.latest_message.get("emergency_net") or {}
     if not net.get("sign") or net.get("now"):
         return None
+    if net.get("case") == "crisis":
+        return CRISIS_PAST  # "I wanted to die after we lost him, but my therapist has helped"
     return {"infusion": "ask_ivig_treatment/side_effects",
             "pregnancy": "ask_what_is_nh/warning_signs_pregnancy"}.get(
         str(net.get("case")), "ask_what_is_nh/warning_signs_newborn")
@@ -182,6 +189,10 @@ def ruled_answer(text: str, tracker: Tracker) -> str | None:
 
 def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     """The safety rules' answer where the wording calls for one, else the selector's."""
+    if warning_signs(tracker) == CRISIS_PAST:  # harm thought of once, now helped: 988 if it comes back
+        return CRISIS_PAST
+    if VENTING.search(sin_acentos(text.lower())) and len(text.split()) <= 8:
+        return VENTING_OK  # "sorry for the rant", read weakly as a topic
     in_context = context_answer(text, tracker)
     if in_context:
         return in_context
@@ -219,6 +230,8 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/schedule"  # the source article's error: protocols start at 14 weeks
     if DIAGNOSIS.search(text):
         return "ask_what_is_nh/cannot_diagnose"
+    if base == "ask_ivig_treatment" and how_often(plain) and not SCHEDULE_CHANGE.search(text):
+        return "ask_ivig_treatment/schedule"  # "had my infusion this morning, how often do I get these?"
     if SCHEDULE_CHANGE.search(text) or (DOUBLE.search(plain) and talked_of in AFTER_A_MISS):
         if DOUBLE.search(plain):
             return "ask_ivig_treatment/double_dose"

@@ -116,4 +116,17 @@ def fit_turn(texts: list[str], expendable: Sequence[str] = ()) -> list[str]:
             kept[where] = " ".join(sentences[:count])
             if len(pack(kept)) <= MAX_MESSAGES_PER_TURN:
                 break
+        if not kept[where] and len(kept) > 1:
+            kept = _moved_to_the_end(kept, where, sentences)
     return pack(kept)
+
+
+def _moved_to_the_end(kept: list[str], where: int, sentences: list[str]) -> list[str]:
+    """A text that had no room in front (the introduction, before a long answer) may fit
+    at the back, before the last text: its longest start that does, if any."""
+    rest = kept[:where] + kept[where + 1:]
+    for count in range(len(sentences), 0, -1):
+        moved = [*rest[:-1], " ".join(sentences[:count]), rest[-1]]
+        if len(pack(moved)) <= MAX_MESSAGES_PER_TURN:
+            return moved
+    return kept

@@ -1,0 +1,87 @@
+"""What a message asks, read from its wording and the answer just given, where the
+classifier's topic is right and its answer is not: "how often?" after an infusion told
+of, "should I ask for the higher one?" after a dose, records wanted by a hospital.
+actions/thread.py reads them first (context_answer)."""
+
+from __future__ import annotations
+
+import re
+
+RECORDS_ANSWER = "records_request"  # utter_records_request: not a retrieval answer
+RESULTS_TIMING = "results_timing"  # utter_results_timing: when test results come
+COMMERCIAL_PLAN = "copay_commercial"  # utter_copay_commercial: a plan through work named
+SIGN_RESOLVED = "sign_resolved"  # utter_sign_resolved: a sign told as over, nothing asked
+
+HOW_OFTEN = re.compile(r"\bhow (?:often|many times)\b|\bcada (?:cuanto|cuando)\b"
+                       r"|\bwhen (?:is|s) (?:the|my) next (?:one|infusion|dose)\b"
+                       r"|\bcuando (?:es|me toca) la (?:siguiente|proxima)\b")
+SIDE_WORDS = re.compile(r"\b(?:side effects?|headaches?|reactions?|rash|fever|hives|nausea|chills|dolor\w*|reaccion\w*"
+                        r"|efectos?|fiebre|happen(?:s)? (?:to|after))\b")
+# Another dose than the one given: "should I ask for the higher one?", "¿le pido la más alta?"
+OTHER_DOSE = re.compile(r"\b(?:higher|lower|bigger|smaller|larger) (?:one|dose|amount|number)\b"
+                        r"|\bthe (?:higher|lower|bigger)\b"
+                        r"|\b(?:more|less) (?:grams|ivig)\b|\b(?:la|una) (?:dosis )?mas (?:alta|baja)\b"
+                        r"|\b(?:mas|menos) (?:gramos|dosis)\b")
+# Records wanted from us: "can the delivery nurse get my history from you?"
+RECORDS = re.compile(r"\b(?:records?|history|historial|registros?|expediente)\b.{0,30}\b(?:from (?:you|the pharmacy)"
+                     r"|de (?:ustedes|la farmacia))\b"
+                     r"|\b(?:send|fax|get|share|pass|mandar|mandan|enviar|envian|pasar|pasan)\w* (?:\w+ ){0,4}"
+                     r"(?:records?|(?:my|her|our) (?:infusion |treatment )?history|historial|registros|expediente)\b")
+# "¿y eso evita que el bebé lo tenga?": whether IVIG prevents it (F5: lowers, does not remove).
+PREVENTS = re.compile(r"\b(?:evita|evitar|previene|prevenir|impide|impedir)\b")
+# "cuándo me dan los resultados?": the hospital's, not ours to read (rule 3).
+RESULTS_WHEN = re.compile(r"\bcuando (?:me |nos |le )?(?:dan|daran|van a dar|llegan|salen|estan|tendran)"
+                          r" (?:\w+ )?resultados\b"
+                          r"|\bwhen (?:do|will|would|can|should) (?:we|i) (?:get|hear|know|see) (?:\w+ ){0,2}results\b"
+                          r"|\bwhen (?:are|will|do|should) (?:the |his |her |their )?(?:\w+ )?results (?:be |come )?"
+                          r"(?:back|ready|in|out)\b")
+# A plan through work named at the copay answer: "she has blue cross through work".
+COMMERCIAL = re.compile(r"\b(?:through|from|thru) (?:my |her |his |our )?(?:work|job|employer|husbands job)\b"
+                        r"|\b(?:blue cross|blue shield|bcbs|aetna|cigna|united ?health\w*|humana|kaiser|anthem)\b"
+                        r"|\bseguro (?:del|de mi|de su) (?:trabajo|empleo)\b|\bpor (?:el|mi|su) trabajo\b")
+SIGN_UP = re.compile(r"\b(?:sign (?:up|her up|me up)|enroll\w*|get (?:her|me|us) signed|inscrib\w*"
+                     r"|registrar(?:me|la|nos))\b")
+# Another father named for the mother who had the affected pregnancy: the risk follows her.
+OTHER_FATHER = re.compile(r"\b(?:with|con) (?:someone|somebody|some1) else\b"
+                          r"|\b(?:with|con) (?:another|a new|a different|otro) "
+                          r"(?:man|guy|partner|husband|boyfriend|hombre|esposo|novio)\b|\bcon otra pareja\b")
+# A sign told as over, nothing asked: "estuvo amarillo la semana pasada pero ya está bien".
+SIGN_WORDS = re.compile(r"\b(?:yellow|jaundice\w*|amarill\w*|ictericia|seizures?|convulsion\w*|blue|azul\w*"
+                        r"|bleeding|sangr\w*)\b")
+OVER_NOW = re.compile(r"\b(?:(?:ya|ahora) (?:esta|se ve) bien|ya se le quito"
+                      r"|(?:is|s) (?:fine|ok|okay|good|better) now"
+                      r"|(?:shes|hes) (?:fine|ok|okay|doing (?:well|great|fine)) now|all better)\b")
+# "¿qué puede hacer ella?" after the chance it comes back: the next steps (F9).
+WHAT_TO_DO = re.compile(r"\bque (?:puede|podemos|puedo|debe|deberia|tiene que) hacer\b(?! (?:por|para))"
+                        r"|\bwhat (?:can|should|could) (?:she|we|i|they) do\b|\bwhat do (?:we|i|they) do now\b")
+MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
+
+
+def asked_in_context(plain: str, talked_of: str) -> str | None:
+    """The answer the wording and the answer just given call for, or None."""
+    if RECORDS.search(plain):
+        return RECORDS_ANSWER
+    if RESULTS_WHEN.search(plain):
+        return RESULTS_TIMING
+    if SIGN_WORDS.search(plain) and OVER_NOW.search(plain) and "?" not in plain:
+        return SIGN_RESOLVED
+    copay = talked_of.startswith("ask_copay_help/") or talked_of == COMMERCIAL_PLAN
+    if copay and SIGN_UP.search(plain):
+        return "ask_copay_help/apply_for_me"
+    if copay and COMMERCIAL.search(plain) and len(plain.split()) <= 12:
+        return COMMERCIAL_PLAN
+    if talked_of.startswith(("ask_recurrence_risk/", "ask_what_is_nh/not_genetic")) and OTHER_FATHER.search(plain):
+        return "ask_recurrence_risk/partner"
+    if talked_of.startswith("ask_ivig_treatment/dose") and OTHER_DOSE.search(plain):
+        return "ask_ivig_treatment/dose"  # the care team decides (safety rule 2)
+    if (WHAT_TO_DO.search(plain) and talked_of.startswith(("ask_recurrence_risk/", "ask_what_is_nh/"))
+            and len(plain.split()) <= 8):
+        return "ask_recurrence_risk/next_steps"
+    if PREVENTS.search(plain) and talked_of.startswith(MEDICAL):
+        return "ask_ivig_treatment/prevents"
+    return None
+
+
+def how_often(plain: str) -> bool:
+    """How often infusions come, not how often a side effect does."""
+    return bool(HOW_OFTEN.search(plain)) and not SIDE_WORDS.search(plain)
