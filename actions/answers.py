@@ -29,6 +29,7 @@ from actions.reading import (
     follow_up,
     intent_of,
     lowered,
+    offer_was_pending,
     selected,
     starts_with_yes,
     tells_a_feeling,
@@ -67,6 +68,7 @@ _STILL_ASKS = re.compile(r"\b(?:when (?:do|does|will|should|can)|how (?:much|lon
 # (offer response, the reason an escalation names).
 COPAY_OFFER = ("utter_offer_copay_team", "copay help")
 OFFERS = {
+    "ask_ivig_treatment/schedule_change": ("utter_offer_pharmacy_specialist", "moving or changing an infusion"),
     "ask_ivig_treatment/home_or_clinic": ("utter_offer_pharmacy_specialist", "home or clinic infusion"),
     # Results or symptoms typed in: no diagnosis (rule 3), but a way forward with a person.
     "ask_what_is_nh/cannot_diagnose": ("utter_offer_pharmacy_specialist", "worried about symptoms or results"),
@@ -155,6 +157,9 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if (offer_was_pending(tracker) and not services.handed_over(tracker)
+                and starts_with_yes(lowered(tracker)) and not asked_as_a_question(lowered(tracker))):
+            return [FollowupAction("action_handoff")]  # "sí, conécteme con el equipo de copago"
         if (tracker.active_loop or {}).get("name") and ELSEWHERE.search(lowered(tracker)):
             # "can you send it to my sister's this time", read as a question inside the refill
             dispatcher.utter_message(response="utter_refill_address_note")
@@ -184,6 +189,13 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
         note = side_note(text) if refill_next or in_refill else None  # at the form's question too
         if note:
             key = note  # "I need a refill, and I changed insurance, does that matter?"
+        also = None if refill_next or in_refill else _also_asked(tracker, key)
+        if also:
+            # "my copay went up, also I get headaches after it": both questions, the one
+            # with an offer of a person last, so the offer ends the turn
+            first, second = (also, key) if offer_for(key) else (key, also)
+            events = say_answer(dispatcher, tracker, self.services, first)
+            return [*events, *say_answer(dispatcher, tracker, self.services, second)]
         events = say_answer(dispatcher, tracker, self.services, key, refill_next=refill_next)
         if refill_next:
             return [*events, FollowupAction(REFILL_FORM)]
@@ -194,6 +206,16 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
             dispatcher.utter_message(response=COPAY_OFFER[0])
             events += [SlotSet("handoff_offered", True), SlotSet("handoff_reason", COPAY_OFFER[1])]
         return events
+
+
+def _also_asked(tracker: Tracker, key: str) -> str | None:
+    """Another topic's question in a clause of its own (the parse's `also_asked`); not
+    when both answers would offer a person (two offers do not fit a turn's two texts)."""
+    also = (tracker.latest_message or {}).get("also_asked") or {}
+    second = str(also.get("response_key") or "")
+    if not second or second.split("/")[0] == key.split("/")[0] or (offer_for(key) and offer_for(second)):
+        return None
+    return safe_answer(second, lowered(tracker), tracker)
 
 
 def follow_up_answer(dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -54,6 +54,14 @@ OVER_NOW = re.compile(r"\b(?:(?:ya|ahora) (?:esta|se ve) bien|ya se le quito"
 # "¿qué puede hacer ella?" after the chance it comes back: the next steps (F9).
 WHAT_TO_DO = re.compile(r"\bque (?:puede|podemos|puedo|debe|deberia|tiene que) hacer\b(?! (?:por|para))"
                         r"|\bwhat (?:can|should|could) (?:she|we|i|they) do\b|\bwhat do (?:we|i|they) do now\b")
+# Home from the NICU, tests asked about: the newborn's blood tests (F8), not NICU care.
+HOME_FROM_NICU = re.compile(r"\b(?:home from|left|out of|discharged from|came home from) (?:the )?nicu\b"
+                            r"|\b(?:salimos|salio|nos dieron de alta) de (?:la )?(?:ucin|uci|terapia intensiva)\b")
+TESTS_ASKED = re.compile(r"\b(?:bloodwork|blood work|blood tests?|labs?|tests?|analisis|pruebas|estudios)\b")
+# "can I start it now to be safe?" at 8 weeks: protocols start at 14 weeks, the team decides.
+START_EARLY = re.compile(r"\b(?:start|begin)\w* (?:it |ivig |the ivig |treatment |the infusions )?"
+                         r"(?:now|early|earlier|sooner|right away|before 14)\b"
+                         r"|\b(?:empezar|comenzar|empiezo|comienzo)(?:la|lo)? (?:ya|antes|desde ahora|ahorita)\b")
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 
 
@@ -61,6 +69,10 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
     if RECORDS.search(plain):
         return RECORDS_ANSWER
+    if HOME_FROM_NICU.search(plain) and TESTS_ASKED.search(plain):
+        return "ask_ivig_treatment/after_birth"
+    if START_EARLY.search(plain) and not SIDE_WORDS.search(plain):
+        return "ask_ivig_treatment/schedule"
     if RESULTS_WHEN.search(plain):
         return RESULTS_TIMING
     if SIGN_WORDS.search(plain) and OVER_NOW.search(plain) and "?" not in plain:

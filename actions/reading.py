@@ -87,7 +87,11 @@ _REFILL_REQUEST = re.compile(
     r"|ready for|send|ship|necesito|quiero|pedir|solicitar|me toca|mandar|manden|ocupo)\b[^.?!]{0,25}"
     r"\b(?:refill|refil|refills|reorder|next box|resurtido|resurtir|el siguiente envio)\b"
     r"|\b(?:running (?:low|out)|almost out|se me (?:acaba|esta acabando)|ya casi no tengo)\b"
-    r"|\b(?:order|reorder|pedir)\b[^.?!]{0,25}\b(?:ivig|box|boxes|medicine|medicina|supply|caja|cajas)\b")
+    r"|\b(?:order|reorder|pedir)\b[^.?!]{0,25}\b(?:ivig|box|boxes|medicine|medicina|supply|caja|cajas)\b"
+    # "i need my next ivig delivery set up", "necesito programar mi siguiente envio"
+    r"|\bnext (?:ivig |iv |infusion )?(?:delivery|shipment|box) (?:set up|scheduled|ordered|sent)\b"
+    r"|\b(?:set up|schedule) (?:my |the )?next (?:ivig |infusion )?(?:delivery|shipment)\b"
+    r"|\b(?:programar|pedir) (?:mi |el )?(?:siguiente|proximo) envio\b")
 
 
 def asks_for_a_refill(text: str) -> bool:
@@ -293,6 +297,18 @@ _DELIVERY_WHEN = re.compile(
 
 def asks_when_it_comes(text: str) -> bool:
     return bool(_DELIVERY_WHEN.search(sin_acentos(text.lower())))
+
+
+def offer_was_pending(tracker: Tracker) -> bool:
+    """Was a person on offer when this message came? (A topic's intent lapses the slot as
+    the message arrives, domain.yml; "sí, conécteme con el equipo" is still a yes.)"""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "handoff_offered":
+            return bool(event.get("value"))
+    return False
 
 
 def starts_with_yes(text: str) -> bool:

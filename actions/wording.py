@@ -70,6 +70,17 @@ OTHER_MEDICINE = re.compile(
     r"|(?:alguna|una) pastilla para"
     r"|(?:take|tomar|tomarme) (?:something|anything|algo) (?:for|para) (?:the |el |la )?(?:pain|headache|dolor|fever"
     r"|fiebre|nausea)|medicinas? para (?:el )?dolor)\b")
+# "took tylenol and it's gone now, is that common?": a medicine told as taken, not asked about.
+TAKEN = re.compile(r"\b(?:took|taken|had|gave (?:her|him)|tome|me tome|le di|tomo)\b")
+ASKS_TO_TAKE = re.compile(r"\b(?:can|could|should|may|ok to|okay to|safe to|is it (?:ok|okay|safe))\b.{0,25}"
+                          r"\b(?:take|give|use|have)\b"
+                          r"|\b(?:puedo|podemos|debo|se puede|se vale) (?:tomar|darle|usar)\b")
+
+
+def taken_not_asked(plain: str) -> bool:
+    return bool(TAKEN.search(plain)) and not ASKS_TO_TAKE.search(plain)
+
+
 PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
                      r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma)\b")
 
@@ -236,7 +247,7 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         if DOUBLE.search(plain):
             return "ask_ivig_treatment/double_dose"
         return "ask_ivig_treatment/missed_dose" if MISSED.search(text) else "ask_ivig_treatment/schedule_change"
-    if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text):
+    if OTHER_MEDICINE.search(text) and not DIAGNOSIS.search(text) and not taken_not_asked(plain):
         return OTHER_MEDICINES
     if MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/dose_unit"

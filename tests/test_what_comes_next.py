@@ -27,7 +27,7 @@ def first_sentence(name: str, language: str = "en") -> str:
     return plain(re.split(r"(?<=[.:?!])\s", answer(name, language))[0])
 
 
-INTRODUCTIONS = ("Hi, this is the NH Support Line", "Hola, soy NH Support Line")
+INTRODUCTIONS = ("Hi, this is the NH Support Line", "Hola, soy NH Support Line", "(NH Support Line:")
 
 
 def plain(text: str) -> str:

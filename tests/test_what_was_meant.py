@@ -101,8 +101,26 @@ def test_could_that_be_nh_after_a_symptom_is_no_diagnosis(twilio):
 # -- the answer the question asked --------------------------------------------------------------
 def test_the_cost_asked_beside_when_to_start_is_answered_too_with_the_copay_team(twilio):
     said = sms(twilio, "tengo 12 semanas, mi primer bebe tuvo gald. cuando empiezo la ivig y me la cubre el seguro?")
-    assert said.index("14 semanas") < said.index(first_sentence("utter_also_costs", "es"))
+    assert said.index("14 semanas") < said.index("cobertura")  # the start, then the cost
     assert said.endswith(plain(variants("utter_offer_copay_team", "es")[0]))
+
+
+def test_the_cost_asked_beside_a_question_no_clause_of_which_reads_as_copay_gets_the_cost_line(twilio):
+    said = sms(twilio, "i am 13 weeks and want to know when ivig begins, how much is it")
+    assert said.index("14 and 16 weeks") < said.index(first_sentence("utter_also_costs")), said
+    assert said.endswith(plain(variants("utter_offer_copay_team")[0]))
+
+
+def test_two_questions_of_two_topics_in_one_text_get_both_answers(twilio):
+    said = sms(twilio, "is nh genetic? and what are the chances it happens again")
+    assert first_sentence("utter_ask_what_is_nh/not_genetic") in said
+    assert first_sentence("utter_ask_recurrence_risk/chance") in said
+
+
+def test_a_second_question_with_an_offer_comes_last_so_the_offer_ends_the_turn(twilio):
+    said = sms(twilio, "my copay went up this month and also i keep getting headaches after my infusions, normal?")
+    assert said.index("infusion reactions") < said.index(first_sentence("utter_ask_copay_help/overview")), said
+    assert said.endswith(plain(variants("utter_offer_copay_team")[0]))
 
 
 def test_the_higher_dose_asked_about_after_a_dose_is_for_the_care_team(twilio):

@@ -43,6 +43,30 @@ _STOP_WORDS = re.compile(
 _REFILL_WORDS = re.compile(r"\b(?:refill|refil|reorder|order|resurtido|pedido|next box|shipment|envio)\b")
 
 
+# A second question in one message ("my copay went up, also I get headaches after it, is
+# that normal?"): each clause is read on its own, and one that is surely another topic's
+# question is named in the parse (`also_asked`), for the dialogue to answer too.
+TOPIC_INTENTS = frozenset({"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"})
+ALSO_SURE = 0.6
+_CLAUSE_BREAK = re.compile(
+    r"\?+|\b(?:and also|also|plus|another question|one more thing|y tambien|tambien|otra pregunta|ademas)\b"
+    r"|\band (?=(?:does|do|is|are|can|will|how|what|when|should|would)\b)"
+    r"|\by (?=(?:cuando|cuanto|como|me (?:la|lo) cubre|el seguro|si me cubre)\b)")
+
+
+COURTESY_INTENTS = frozenset({"thank", "greet", "affirm"})
+_COURTESY = re.compile(r"^(?:(?:ok(?:ay)?|thanks?|thank you(?: so much)?|thx|ty|gracias|muchas gracias|mil gracias"
+                       r"|hi|hello|hey|hola|buenas(?: tardes| noches)?|buenos dias|good (?:morning|afternoon|evening))"
+                       r"[\s,.!]+)+")
+
+
+def _clauses(text: str) -> list[str]:
+    """The message's clauses when it has more than one, each of at least three words."""
+    parts = [part.strip(" ,.;:!") for part in _CLAUSE_BREAK.split(safety.safety_es.sin_acentos(text.lower()))]
+    parts = [part for part in parts if part]
+    return [part for part in parts if len(part.split()) >= 3] if len(parts) >= 2 else []
+
+
 def _asks_for_the_refill(text: str) -> bool:
     lowered = text.lower()
     return bool(_REFILL_WORDS.search(lowered)) and not _STOP_WORDS.search(lowered)
@@ -72,6 +96,8 @@ class NLUModel:
         the classifier alone sees in a question, a memory or a dream is not (it is asked
         about the warning signs, or told as a loss), so nobody is paged for it."""
         message = self.parse_message(text)
+        if (message.intent or {}).get("name") in COURTESY_INTENTS:
+            message = self._question_after_courtesy(message) or message
         net = safety.check(text)
         if net.matched and safety.help_is_on_the_way(text):  # "I called 911 already"
             net = safety.NetResult(False, net.group, net.sign, net.loss, net.case, net.language)
@@ -110,9 +136,40 @@ class NLUModel:
             told_a_loss = net.loss or (not net.sign and safety.tells_a_loss(text))
             self._set_intent(message, LOSS_INTENT if told_a_loss else WARNING_SIGNS_INTENT)
         self._name_full_retrieval_intent(message)
+        main = (message.intent or {}).get("name")
+        if main in TOPIC_INTENTS and not net.sign:
+            also = self._also_asked(text, str(main))
+            if also:
+                message.extra["also_asked"] = also
         message.extra["emergency_net"] = {"now": net.matched, "sign": net.sign, "case": net.case,
                                           "group": net.group, "language": net.language}
         return message.as_parse_data()
+
+    def _question_after_courtesy(self, message: Message) -> Message | None:
+        """ "gracias. ¿fue mi culpa?": thanks or a greeting first, then a topic's question,
+        which is what the message asks; None if what follows is no sure question."""
+        text = message.text
+        rest = _COURTESY.sub("", text.lower(), count=1).strip()
+        if rest == text.lower().strip() or len(rest.split()) < 2 or "?" not in rest and len(rest.split()) < 4:
+            return None
+        part = self.parse_message(rest)
+        name, sure = (part.intent or {}).get("name"), float((part.intent or {}).get("confidence") or 0)
+        if name not in TOPIC_INTENTS or sure < ALSO_SURE:
+            return None
+        part.text, part.entities = text, message.entities  # the entities' offsets are the whole text's
+        return part
+
+    def _also_asked(self, text: str, main: str) -> dict[str, Any] | None:
+        """Another topic's question asked in a clause of its own, if one is sure."""
+        for clause in _clauses(text):
+            part = self.parse_message(clause)
+            name, sure = (part.intent or {}).get("name"), float((part.intent or {}).get("confidence") or 0)
+            if name in TOPIC_INTENTS and name != main and sure >= ALSO_SURE and not safety.check(clause).sign:
+                self._name_full_retrieval_intent(part)
+                key = (part.intent or {}).get("full_retrieval_intent_name")
+                if key:
+                    return {"intent": name, "response_key": key, "confidence": sure}
+        return None
 
     @staticmethod
     def _leans_to_emergency(message: Message) -> bool:

@@ -46,9 +46,16 @@ class NetResult:
 _INSURERS = re.compile(r"\b(?:anthem )?blue (?:cross|shield|care|choice|advantage|kc)\b|\bbcbs\w*|\bbluecross\w*")
 
 
+# A sign said to be absent is none: "no trouble breathing or anything", "sin dificultad para respirar".
+_ABSENT = re.compile(r"\b(?:no|not any|without) (?:trouble|problems?|difficulty|issues?) (?:with )?breathing\b"
+                     r"|\b(?:no|without) (?:swelling|hives|rash|chest pain|fever)\b(?! (?:is|and) )"
+                     r"|\bsin (?:dificultad|problemas?) para respirar\b|\bno (?:tiene|tengo) (?:dificultad|problemas?)"
+                     r" para respirar\b")
+
+
 def normalise(text: str) -> str:
     lowered = _APOSTROPHES.sub("", text.lower())
-    return _INSURERS.sub(" insurer ", _NON_WORD.sub(" ", lowered)).strip()
+    return _ABSENT.sub(" ", _INSURERS.sub(" insurer ", _NON_WORD.sub(" ", lowered))).strip()
 
 
 # The writer's own body, no baby in it: "my lips feel swollen and it's hard to breathe".

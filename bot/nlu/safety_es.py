@@ -198,7 +198,7 @@ RESOLVED = re.compile(
     r"|ya se (?:le |me )?(?:quito|paso)|se me (?:quito|paso)|salio (?:negativo|bien|sin)|esta (?:sanito|sanita"
     r"|perfect\w*)"
     r"|eso fue hace (?:\w+ )?(?:anos|meses)|ya se (?:fueron|fue)|se (?:fueron|quitaron) (?:hace rato|solas|con)"
-    r"|todo bien"
+    r"|todo bien|(?:dijo|dice|dijeron|dicen) que (?:esta|todo esta|todo) bien|(?:y )?(?:come|esta comiendo|mama) bien"
     r"|ya esta fuerte|esta fuerte|esta (?:super|muy) bien|se (?:le |me )?quitaron|de la ultima vez"
     r"|(?:ya )?esta en casa|lo revisaron|la revisaron|me revisaron|(?:lo|la|me) dieron de alta"
     r"|(?:y|ya|ahora) respira bien|ya paro|ya voy a terapia|estoy mejor"

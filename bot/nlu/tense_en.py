@@ -120,7 +120,7 @@ _RESOLVED = re.compile(
     r"|(?:(?<!at )home|discharged) (?:and (?:fine|ok|okay|well|doing)|now)|\b(?:went|been|were) to (?:the )?(?:er|l d|hospital|emergency room|urgent care)\b.{0,80}\b(?:fine|ok|okay|good|normal|perfect|great|home))\b"
 )
 _LOSS = re.compile(
-    r"\bwould have been (?:his|her|their|our|my) (?:\w+ )?(?:birthday|due date)|\b(?:first|1st) birthday without\b"
+    r"\bwould have been (?:his|her|their|our|my) (?:\w+ ){0,2}(?:birthday|due date)|\b(?:first|1st) birthday without\b"
     r"|\b(?:heavenly|angel) (?:birthday|baby|babies)\b|\bsince (?:we|i) lost\b"
     r"|\b(?:he|she|they|baby|son|daughter|boy|girl|child|twins?) (?:\w+ )?pa+ss?ed\b(?! (?:the|a|an|her|his|my) )"
     r"|\bpa+ss?ed (?:from|of)\b|\bdid(?:n'?t| not) (?:make it|survive)\b"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 # The GSM 03.38 basic character set (one septet each).
 GSM7_BASIC = set(
@@ -96,13 +96,15 @@ def pack(texts: list[str]) -> list[str]:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def fit_turn(texts: list[str], expendable: Sequence[str] = ()) -> list[str]:
+def fit_turn(texts: list[str], expendable: Sequence[str] = (), stand_ins: Mapping[str, str] | None = None) -> list[str]:
     """A turn's replies as at most MAX_MESSAGES_PER_TURN messages, joined where they fit.
 
     `expendable` names texts of the turn that may give way, least important first (the
     introduction, then a notice): each is cut to its first sentences, or left out, until
     the turn fits. Anything else (the answer) is always kept. Should the turn still not
-    fit, only its first messages are sent, and the log says so.
+    fit, only its first messages are sent, and the log says so. A text left out in full
+    may have a short stand-in (`stand_ins`), said at the end of the turn if it fits there:
+    the introduction's "automated, not medical advice" after a long first answer.
     """
     kept = list(texts)
     for text in expendable:
@@ -116,17 +118,7 @@ def fit_turn(texts: list[str], expendable: Sequence[str] = ()) -> list[str]:
             kept[where] = " ".join(sentences[:count])
             if len(pack(kept)) <= MAX_MESSAGES_PER_TURN:
                 break
-        if not kept[where] and len(kept) > 1:
-            kept = _moved_to_the_end(kept, where, sentences)
+        stand_in = (stand_ins or {}).get(text)
+        if not kept[where] and stand_in and len(pack([*kept, stand_in])) <= MAX_MESSAGES_PER_TURN:
+            kept.append(stand_in)
     return pack(kept)
-
-
-def _moved_to_the_end(kept: list[str], where: int, sentences: list[str]) -> list[str]:
-    """A text that had no room in front (the introduction, before a long answer) may fit
-    at the back, before the last text: its longest start that does, if any."""
-    rest = kept[:where] + kept[where + 1:]
-    for count in range(len(sentences), 0, -1):
-        moved = [*rest[:-1], " ".join(sentences[:count]), rest[-1]]
-        if len(pack(moved)) <= MAX_MESSAGES_PER_TURN:
-            return moved
-    return kept

@@ -37,6 +37,7 @@ DEDUP_TTL = 48 * 3600  # a repeated delivery gets the same answer for this long
 TWIN_WAIT_SECONDS = 10.0  # a copy waits this long for the first one's answer
 MAX_BODY = 1600
 INTRO = "utter_intro"  # the first text of a conversation: gives way first when a turn is long
+SHORT_INTRO = "utter_intro_short"  # what of it is said at the end when it has no room
 
 
 @dataclass
@@ -54,10 +55,12 @@ class SmsChannel:
         message = self.renderer.render(response, CHANNEL, slots, {"support_phone": self.support_phone})
         return (message or {}).get("text") or ""
 
-    def twiml(self, texts: list[str], expendable: list[str] | None = None) -> str:
-        """TwiML for a turn; `expendable` texts (least important first) may be cut to fit."""
+    def twiml(self, texts: list[str], expendable: list[str] | None = None,
+              stand_ins: dict[str, str] | None = None) -> str:
+        """TwiML for a turn; `expendable` texts (least important first) may be cut to fit,
+        the introduction to its short stand-in at the end."""
         reply = MessagingResponse()
-        messages = fit_turn(texts, expendable or [])
+        messages = fit_turn(texts, expendable or [], stand_ins)
         if len(messages) > MAX_MESSAGES_PER_TURN:
             log.warning("a turn produced %d SMS messages; sending the first %d",
                         len(messages), MAX_MESSAGES_PER_TURN)
@@ -169,11 +172,14 @@ class SmsChannel:
         texts = result.texts
         # Too long for two texts: the introduction gives way first, then the notices,
         # never the answer.
-        expendable = [r.text for r in result.replies if r.text and r.response == INTRO]
-        expendable += notices
+        intros = [r.text for r in result.replies if r.text and r.response == INTRO]
+        # "Automated, not medical advice" is said once a session (safety rule 6), even
+        # when a long first answer leaves no room for the whole introduction.
+        stand_ins = {text: self.text(SHORT_INTRO, "es" if text.startswith("Hola") else None) for text in intros}
+        expendable = intros + notices
         if result.emergency:
-            return self.twiml(texts + notices, expendable)
-        return self.twiml(notices + texts, expendable)
+            return self.twiml(texts + notices, expendable, stand_ins)
+        return self.twiml(notices + texts, expendable, stand_ins)
 
     def _language(self, sender: str, body: str) -> str:
         """The patient's language for a keyword's answer: Spanish for a Spanish keyword or
