@@ -62,6 +62,18 @@ TESTS_ASKED = re.compile(r"\b(?:bloodwork|blood work|blood tests?|labs?|tests?|a
 START_EARLY = re.compile(r"\b(?:start|begin)\w* (?:it |ivig |the ivig |treatment |the infusions )?"
                          r"(?:now|early|earlier|sooner|right away|before 14)\b"
                          r"|\b(?:empezar|comenzar|empiezo|comienzo)(?:la|lo)? (?:ya|antes|desde ahora|ahorita)\b")
+# "should I tell my nurse next time?" after a side effect: yes, tell the care team.
+TELL_NURSE = re.compile(r"\b(?:should|do) i (?:tell|mention|let|report)\b.{0,20}\b(?:nurse|doctor|ob|care team|them)\b"
+                        r"|\b(?:le digo|le aviso|le cuento) a (?:mi |la |el )?(?:enfermera|doctora?|medico)\b")
+# A loss and the fear of trying again: whether to try again (F4/F5), not the iron.
+SCARED_TO_TRY = re.compile(r"\b(?:scared|afraid|terrified|nervous|miedo|temor)\b.{0,25}"
+                           r"\b(?:try(?:ing)? again|another (?:baby|pregnancy)|get(?:ting)? pregnant again"
+                           r"|embarazarme (?:otra vez|de nuevo)|intentarlo (?:otra vez|de nuevo)|otro bebe)\b")
+# Which tests a newborn needs after a sibling's NH: the blood tests soon after birth (F8).
+WHAT_TESTS = re.compile(r"\b(?:que|cuales) (?:analisis|pruebas|estudios)\b"
+                        r"|\bwhat (?:tests|bloodwork|labs|blood tests)\b")
+INFUSION_WORDS = re.compile(r"\b(?:ivig|infusions?|treatments?|i (?:get|have) (?:it|them|one)|drip|tratamiento"
+                            r"|me la ponen)\b")
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 
 
@@ -69,6 +81,14 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
     if RECORDS.search(plain):
         return RECORDS_ANSWER
+    if SCARED_TO_TRY.search(plain):
+        return "ask_recurrence_risk/trying_again"
+    if WHAT_TESTS.search(plain) and not RESULTS_WHEN.search(plain):
+        return "ask_ivig_treatment/after_birth"
+    if TELL_NURSE.search(plain) and talked_of.startswith(("ask_ivig_treatment/side", "ask_what_is_nh/warning_signs")):
+        return "ask_ivig_treatment/side_effect_had"
+    if how_often(plain) and INFUSION_WORDS.search(plain):
+        return "ask_ivig_treatment/schedule"  # "how often do I get it after 18 weeks", under any topic
     if HOME_FROM_NICU.search(plain) and TESTS_ASKED.search(plain):
         return "ask_ivig_treatment/after_birth"
     if START_EARLY.search(plain) and not SIDE_WORDS.search(plain):

@@ -232,6 +232,8 @@ class ActionEmergencyFollowup(services.ServiceAction, Action):
             during = _during(plain)  # "should I take a Benadryl first?": don't wait, and ask 911
             if during:
                 dispatcher.utter_message(response=during, **_hours(self.services, tracker))
+            elif not net.get("sign") and _PHARMACY_MATTER.search(unaccented):
+                dispatcher.utter_message(response="utter_refill_can_wait")  # "who do I call about the bill later"
             return []
         if case != "crisis" and intent in {"thank", "goodbye"} and not asked_as_a_question(plain):
             dispatcher.utter_message(response=REMINDERS.get(case, REMINDER))  # "gracias, ahí le aviso"

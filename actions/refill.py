@@ -56,8 +56,8 @@ class ValidateRefillForm(services.ServiceAction, FormValidationAction):
             dispatcher.utter_message(response=f"utter_{note}")
             return True
         if (_THE_REFILL.search(reading.lowered(tracker)) and not re.search(r"\d", reading.lowered(tracker))
-                and tracker.get_slot("requested_slot") == "prescription_number"):
-            return True  # "ok let's do the refill": the question is asked again, nothing counted
+                and tracker.get_slot("requested_slot") in FORM_SLOTS):
+            return True  # "ok, back to the refill": the question is asked again, nothing counted
         if reading.asks_when_it_comes(reading.lowered(tracker)):  # "y q día me la mandan": answered
             dispatcher.utter_message(**answers.answer_message(answers.DELIVERY_DAYS, tracker, self.services))
             return True

@@ -73,3 +73,54 @@ def test_a_loss_told_at_the_rx_prompt_gets_sympathy_not_a_bad_number(twilio):
     sms(twilio, "refill please")
     said = sms(twilio, "i dont have the number on me. today would have been my first babys birthday")
     assert "could not read" not in said and "so sorry" in said, said
+
+
+def test_a_number_sent_after_a_refill_paused_by_a_loss_goes_on_with_the_refill(twilio):
+    sms(twilio, "i need a refill please")
+    sms(twilio, "i cant find the number right now. today would have been my first babys birthday")
+    sms(twilio, "is it true iron is not the cause")
+    said = sms(twilio, "ok found it, rx 5520183")
+    assert said.startswith(first_sentence("utter_refill_resumed")) and "date of birth" in said, said
+    assert "R-" in sms(twilio, "03/14/1990")
+
+
+def test_a_number_out_of_the_blue_is_still_asked_about(twilio):
+    assert sms(twilio, "4471902").startswith(first_sentence("utter_inform_outside_form"))
+
+
+def test_back_to_the_refill_at_the_birth_date_prompt_counts_nothing(twilio):
+    sms(twilio, "i need a refill")
+    sms(twilio, "rx 4471902")
+    said = sms(twilio, "ok back to the refill then")
+    assert "could not read" not in said and "date of birth" in said, said
+
+
+def test_how_often_inside_the_refill_form_is_the_schedule_and_the_form_goes_on(twilio):
+    sms(twilio, "i need a refill")
+    sms(twilio, "rx 4471902")
+    said = sms(twilio, "wait, how often do i get it after 18 weeks")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/schedule")) and "date of birth" in said, said
+
+
+def test_the_bill_asked_about_during_an_emergency_can_wait(twilio):
+    sms(twilio, "my left calf is swollen red and hot since my infusion yesterday")
+    said = sms(twilio, "ok and who do i call about the bill later")
+    assert said.startswith("Please don't wait: call 911 now"), said
+    assert first_sentence("utter_refill_can_wait") in said
+
+
+def test_a_loss_and_the_fear_of_trying_again_gets_the_choice_not_the_iron(twilio):
+    said = sms(twilio, "our daughter died of neonatal hemochromatosis last year and im afraid to try again")
+    assert said.startswith(first_sentence("utter_condolences_brief")), said
+    assert first_sentence("utter_ask_recurrence_risk/trying_again") in said
+
+
+def test_which_tests_a_newborn_needs_after_a_brothers_gald_is_the_blood_tests(twilio):
+    said = sms(twilio, "que pruebas le tienen que hacer a mi bebe por lo que tuvo su hermano")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/after_birth", "es")), said
+
+
+def test_should_i_tell_my_nurse_after_a_side_effect_is_yes_tell_the_care_team(twilio):
+    sms(twilio, "i get a headache after every infusion, is that a side effect")
+    said = sms(twilio, "should i tell my nurse next time?")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/side_effect_had")), said
