@@ -11,6 +11,7 @@ RECORDS_ANSWER = "records_request"  # utter_records_request: not a retrieval ans
 RESULTS_TIMING = "results_timing"  # utter_results_timing: when test results come
 COMMERCIAL_PLAN = "copay_commercial"  # utter_copay_commercial: a plan through work named
 SIGN_RESOLVED = "sign_resolved"  # utter_sign_resolved: a sign told as over, nothing asked
+IN_THE_BODY = "ivig_in_the_body"  # utter_ivig_in_the_body: how long IVIG stays (no fact: a person)
 
 HOW_OFTEN = re.compile(r"\bhow (?:often|many times)\b|\bcada (?:cuanto|cuando)\b"
                        r"|\bwhen (?:is|s) (?:the|my) next (?:one|infusion|dose)\b"
@@ -74,6 +75,17 @@ WHAT_TESTS = re.compile(r"\b(?:que|cuales) (?:analisis|pruebas|estudios)\b"
                         r"|\bwhat (?:tests|bloodwork|labs|blood tests)\b")
 INFUSION_WORDS = re.compile(r"\b(?:ivig|infusions?|treatments?|i (?:get|have) (?:it|them|one)|drip|tratamiento"
                             r"|me la ponen)\b")
+# "how long does IVIG stay in the body?": nh-facts has no such fact; said so, and a person.
+STAYS = re.compile(r"\bhow long (?:does|do|will|would) (?:ivig|it|the ivig|the infusion|the antibodies)"
+                   r" (?:stay|last|remain)(?! (?:in the fridge|out|good|at room))\b"
+                   r"|\b(?:stay|stays|last|lasts) in (?:my|the|your|her) (?:body|system|blood)\b"
+                   r"|\bcuanto (?:tiempo )?(?:dura|se queda|permanece) (?:la ivig )?en (?:el|mi|su)"
+                   r" (?:cuerpo|sistema|sangre)\b")
+# Already on IVIG, asking what else to do: the delivery team and the baby's tests (F8).
+ON_IVIG = re.compile(r"\b(?:on|getting|doing|receiving|having) (?:weekly |my |the |her )?(?:ivig|infusions)\b"
+                     r"|\b(?:estoy|voy|sigo) (?:con|en|recibiendo) (?:la )?(?:ivig|infusiones)\b")
+WHAT_ELSE = re.compile(r"\bwhat else\b|\banything else (?:i|we) (?:should|need|can)\b"
+                       r"|\bque mas (?:debo|tengo que|puedo)\b")
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 
 
@@ -81,6 +93,10 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
     if RECORDS.search(plain):
         return RECORDS_ANSWER
+    if STAYS.search(plain):
+        return IN_THE_BODY
+    if ON_IVIG.search(plain) and WHAT_ELSE.search(plain):
+        return "ask_ivig_treatment/after_birth"
     if SCARED_TO_TRY.search(plain):
         return "ask_recurrence_risk/trying_again"
     if WHAT_TESTS.search(plain) and not RESULTS_WHEN.search(plain):

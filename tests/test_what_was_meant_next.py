@@ -124,3 +124,14 @@ def test_should_i_tell_my_nurse_after_a_side_effect_is_yes_tell_the_care_team(tw
     sms(twilio, "i get a headache after every infusion, is that a side effect")
     said = sms(twilio, "should i tell my nurse next time?")
     assert said.startswith(first_sentence("utter_ask_ivig_treatment/side_effect_had")), said
+
+
+def test_how_long_ivig_stays_in_the_body_says_there_is_no_fact_here_and_offers_a_person(twilio):
+    said = sms(twilio, "how long does the ivig stay in my system after each dose")
+    assert said.startswith(first_sentence("utter_ivig_in_the_body")), said
+    assert said.endswith(plain(variants("utter_offer_pharmacy_specialist")[0]))
+
+
+def test_already_on_weekly_ivig_asking_what_else_is_the_delivery_team_and_the_babys_tests(twilio):
+    said = sms(twilio, "im 26 weeks and getting my ivig every week, anything else i should do")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/after_birth")), said
