@@ -56,6 +56,10 @@ pytestmark = pytest.mark.slow
 PREFIX = "fo:"
 CROWD = 24  # patients texting, twenty messages each
 CALLERS = 4  # callers ringing again and again until the failover is over
+# A process learns of the new master on its next Redis error: from this long after the
+# promotion, every answer is the bot's (a fresh clone's suite on 2 cores once saw a text
+# begun just after it apologise).
+SETTLE = 1.0
 
 
 @dataclass
@@ -137,12 +141,12 @@ class Failover:
 
     def ring(self, number: int) -> None:
         """One caller calling again and again, each call a question and an answer,
-        until a while after the promotion."""
+        until two calls began more than SETTLE after the promotion."""
         server = self.line.stack.servers[number % 2]
         twilio = TwilioClient(_Http(server.url), AUTH_TOKEN, base_url=PUBLIC_URL)
         calls = after = 0
         while after < 2:
-            after += self.back.is_set()
+            after += self.back.is_set() and time.monotonic() > self.promoted_at + SETTLE
             calls += 1
             caller = VoiceCaller(twilio, caller=f"+1555500{number:02d}{calls:02d}",
                                  call_sid="CA" + uuid.uuid4().hex, base_url=PUBLIC_URL)
@@ -184,11 +188,13 @@ def test_the_master_killed_under_load_loses_nothing_and_nobody_restarts(line: Li
                     if failover.killed_at < started < failover.promoted_at - 1]
     for heard in calls_during:
         assert heard and "911" in heard[0] and any(APOLOGY in h for h in heard), heard
-    calls_after = [heard for started, heard in failover.calls if started > failover.promoted_at]
+    calls_after = [heard for started, heard in failover.calls if started > failover.promoted_at + SETTLE]
     assert calls_after and all(not any(APOLOGY in h for h in heard) for heard in calls_after)
 
-    # The same processes carried on: every text after the promotion answered by the bot.
-    after = [e for e in everything if e.started > failover.promoted_at]
+    # The same processes carried on: every text after the promotion answered by the bot
+    # (one begun in the moment the test sees the promotion may still be retrying the dead
+    # master in a process that has not yet asked Sentinel again: SETTLE).
+    after = [e for e in everything if e.started > failover.promoted_at + SETTLE]
     assert after and not [e.raw for e in after if e.apology]
     assert [server.process.pid for server in stack.servers] == web_pids
     assert all(server.process.poll() is None for server in stack.servers)
