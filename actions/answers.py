@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clarify, services
-from actions.asked import COMMERCIAL_PLAN, IN_THE_BODY, RECORDS_ANSWER
+from actions.asked import COMMERCIAL_PLAN, IN_THE_BODY, REACH_COPAY, RECORDS_ANSWER
 from actions.reading import (
     FOLLOWS,
     RETRIEVAL_INTENTS,
@@ -158,6 +158,8 @@ class ActionAnswerQuestion(services.ServiceAction, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if REACH_COPAY.search(sin_acentos(lowered(tracker))) and not services.handed_over(tracker):
+            return [SlotSet("handoff_reason", COPAY_OFFER[1]), FollowupAction("action_handoff")]
         if (offer_was_pending(tracker) and not services.handed_over(tracker)
                 and starts_with_yes(lowered(tracker)) and not asked_as_a_question(lowered(tracker))):
             return [FollowupAction("action_handoff")]  # "sí, conécteme con el equipo de copago"

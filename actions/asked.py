@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.whose import told_as_past
+
 RECORDS_ANSWER = "records_request"  # utter_records_request: not a retrieval answer
 RESULTS_TIMING = "results_timing"  # utter_results_timing: when test results come
 COMMERCIAL_PLAN = "copay_commercial"  # utter_copay_commercial: a plan through work named
 SIGN_RESOLVED = "sign_resolved"  # utter_sign_resolved: a sign told as over, nothing asked
 IN_THE_BODY = "ivig_in_the_body"  # utter_ivig_in_the_body: how long IVIG stays (no fact: a person)
+NO_IDS = "no_ids_by_text"  # utter_no_ids_by_text: member IDs are not sent by text (rule 7)
 
 HOW_OFTEN = re.compile(r"\bhow (?:often|many times)\b|\bcada (?:cuanto|cuando)\b"
                        r"|\bwhen (?:is|s) (?:the|my) next (?:one|infusion|dose)\b"
@@ -86,7 +89,40 @@ ON_IVIG = re.compile(r"\b(?:on|getting|doing|receiving|having) (?:weekly |my |th
                      r"|\b(?:estoy|voy|sigo) (?:con|en|recibiendo) (?:la )?(?:ivig|infusiones)\b")
 WHAT_ELSE = re.compile(r"\bwhat else\b|\banything else (?:i|we) (?:should|need|can)\b"
                        r"|\bque mas (?:debo|tengo que|puedo)\b")
+# "when would she have to start?": the schedule (F6), not the signs.
+START_WHEN = re.compile(r"\bwhen (?:would|does|do|should|will|can|could) (?:she|i|we|my wife|my daughter|they)"
+                        r" (?:have to |need to |get to )?(?:start|begin)\b"
+                        r"|\bcuando (?:empieza|empezaria|comienza|comenzaria|debe empezar|tiene que empezar)\b")
+# "how long does that usually take", asked about the copay team's help: the approval time.
+HOW_LONG = re.compile(r"\bhow long (?:does|will|would|do) (?:that|it|this|they)"
+                      r" (?:usually |normally |typically )?take\b"
+                      r"|\bcuanto (?:tiempo )?(?:tarda|tardan|se tarda|demora|se demoran)\b")
+# Identifiers offered by text: "do you need her member id? i can text it".
+IDS = re.compile(r"\b(?:member|insurance|policy|medicaid|subscriber) (?:id|number|#)\b|\bsocial security\b|\bssn\b"
+                 r"|\bnumero de (?:miembro|poliza|seguro social|afiliad[oa])\b")
+# "ok how do I reach the copay people": a ticket for the copay team, not the cost again.
+REACH_COPAY = re.compile(r"\bhow (?:do|can|would) (?:i|we) (?:reach|contact|get (?:a )?hold of|talk to"
+                         r"|speak (?:to|with)|call)"
+                         r" (?:the |your |a )?copay\b|\b(?:connect|put) (?:me|us) (?:with|through to|in touch with)"
+                         r" (?:the |your )?copay\b|\bcomo (?:me comunico|nos comunicamos|contacto|hablo|puedo hablar)"
+                         r" con (?:el )?(?:equipo de )?(?:los )?copagos?\b")
+# The delivery hospital or the baby's tests after birth (F8), in either language.
+AFTER_BIRTH_ASKED = re.compile(
+    r"\b(?:hospital|equipo) (?:donde|en (?:el )?que) (?:voy a dar a luz|va a nacer|nacera|me aliviare)\b"
+    r"|\b(?:van a|le van a|le tienen que|le haran|le hacen) (?:hacer )?(?:pruebas|analisis|estudios)\b"
+    r"|\bwill they (?:test|check) (?:the|my) (?:baby|newborn)\b"
+    r"|\bwill they (?:test|check) (?:the|my) (?:baby|newborn)\b")
+# "if he's born fine, no more danger, right?": IVIG lowers the risk, does not remove it (F5, F8).
+BORN_FINE = re.compile(r"\b(?:si|if) (?:sale|nace|is born|comes out|hes born|shes born|he is born|she is born)"
+                       r" (?:bien|fine|healthy|ok|okay|sano|sana)\b")
+# A reaction told as past, with the next infusion coming: tell the care team (side_effect_had).
+REACTION = re.compile(r"\b(?:swell\w*|swollen|hives|rash|headaches?|fever|chills|vomit\w*|hinch\w*|ronchas"
+                      r"|dolor de cabeza|fiebre)\b")
+AFTER_INFUSION = re.compile(r"\bafter (?:my |the |her |last |each )?(?:infusion|ivig|drip|one|treatment)\b"
+                            r"|\bdespues de (?:la|mi|su) (?:infusion|ivig)\b")
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
+IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/late_start", "ask_ivig_treatment/overview",
+                       "ask_ivig_treatment/dose", "ask_ivig_treatment/already_started"})
 
 
 def asked_in_context(plain: str, talked_of: str) -> str | None:
@@ -95,6 +131,21 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
         return RECORDS_ANSWER
     if STAYS.search(plain):
         return IN_THE_BODY
+    if IDS.search(plain):
+        return NO_IDS
+    if AFTER_BIRTH_ASKED.search(plain):
+        return "ask_ivig_treatment/after_birth"
+    if BORN_FINE.search(plain):
+        return "ask_ivig_treatment/prevents"
+    if REACTION.search(plain) and AFTER_INFUSION.search(plain) and told_as_past(plain) and "?" not in plain:
+        return "ask_ivig_treatment/side_effect_had"  # "last month my face swelled after it; next one is monday"
+    if START_WHEN.search(plain):
+        return "ask_ivig_treatment/schedule"
+    if HOW_LONG.search(plain) and (talked_of.startswith("ask_copay_help/") or talked_of == COMMERCIAL_PLAN):
+        return "ask_copay_help/approval_time"
+    if how_often(plain) and len(plain.split()) <= 6 and (talked_of in IVIG_TALK or talked_of.startswith(
+            "ask_ivig_treatment/sched")):
+        return "ask_ivig_treatment/schedule"  # "y cada cuánto es?" after when it starts
     if ON_IVIG.search(plain) and WHAT_ELSE.search(plain):
         return "ask_ivig_treatment/after_birth"
     if SCARED_TO_TRY.search(plain):

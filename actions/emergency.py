@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -25,7 +26,7 @@ from actions.handoff import hands_over
 from actions.reading import FOLLOWS, asked_as_a_question, selected
 from actions.wording import OTHER_MEDICINE, SCHEDULE_CHANGE
 from bot.hours import describe
-from bot.nlu import safety, safety_es
+from bot.nlu import safety, safety_es, whose
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +131,21 @@ def _case(tracker: Tracker) -> str:
         found = safety.check(tracker.latest_message.get("text") or "")
         case = found.case if found.sign else "general"
     case = "sign" if case == "general" and net.get("sign") else case
-    if case == "sign" and safety.own_body(tracker.latest_message.get("text") or "") and _after_an_infusion(tracker):
-        return "infusion"  # "had my infusion this morning" ... "my lips feel swollen": her reaction
+    if case == "sign" and safety.own_body(tracker.latest_message.get("text") or ""):
+        # Her own body, the baby not named: what the conversation told says whose signs.
+        pregnant = _recently(tracker, whose.mentions_a_pregnancy)
+        infused = _recently(tracker, whose.mentions_an_infusion)
+        if pregnant and (net.get("group") in {"bleeding", "sangrado"} or not infused):
+            return "pregnancy"  # "31 weeks on IVIG" ... "I'm bleeding a lot right now"
+        if infused:
+            return "infusion"  # "had my infusion this morning" ... "my lips feel swollen"
     return case
 
 
-def _after_an_infusion(tracker: Tracker) -> bool:
-    """One of the last few messages told of an infusion (IVIG, the drip)."""
+def _recently(tracker: Tracker, told: Callable[[str], bool]) -> bool:
+    """One of the last few messages told it (a pregnancy, an infusion)."""
     texts = [event.get("text") or "" for event in tracker.events if event.get("event") == "user"][-4:]
-    return any(safety.mentions_an_infusion(text) for text in texts)
+    return any(told(text) for text in texts)
 
 
 def _language(tracker: Tracker) -> list[EventType]:
@@ -170,7 +177,7 @@ class ActionEmergency(services.ServiceAction, Action):
         # Again in an emergency already told: "please don't wait", not the same text again,
         # and what the message asked, if it is one of the questions asked during one.
         first = (DONT_WAIT if ongoing else FIRST_LINES)[case]
-        if case == "crisis" and not ongoing and safety.about_someone_else(tracker.latest_message.get("text") or ""):
+        if case == "crisis" and not ongoing and whose.about_someone_else(tracker.latest_message.get("text") or ""):
             first = "utter_emergency_crisis_other"  # "my sister is giving her things away"
         dispatcher.utter_message(response=first)
         during = _during(safety.normalise(tracker.latest_message.get("text") or "")) if ongoing else None

@@ -95,5 +95,8 @@ class ActionSmallTalk(services.ServiceAction, Action):
         if intent == "deny" and not said_plainly:  # "I'm not sure what that means": no goodbye
             dispatcher.utter_message(response="utter_anything_else")
             return []
+        if intent == "bot_challenge" and services.handed_over(tracker):
+            dispatcher.utter_message(response="utter_bot_challenge_handed_over")  # a person is on the way
+            return []
         dispatcher.utter_message(response=SMALL_TALK.get(intent, "utter_anything_else"))
         return []

@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from actions.asked import how_often
 from actions.reading import TOPIC
 from actions.thread import BORN, CAP, GLAD, _said_before, context_answer
+from bot.nlu import whose
 from bot.nlu.safety_es import sin_acentos
 
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
@@ -92,6 +93,11 @@ def warning_signs(tracker: Tracker) -> str | None:
         return None
     if net.get("case") == "crisis":
         return CRISIS_PAST  # "I wanted to die after we lost him, but my therapist has helped"
+    told = tracker.latest_message.get("text") or ""
+    if whose.told_as_past(told) and net.get("case") == "infusion":
+        return "ask_ivig_treatment/side_effect_had"  # "my face swelled after last month's": tell the team
+    if whose.told_as_past(told) and whose.mentions_a_pregnancy(told):
+        return "ask_recurrence_risk/next_steps"  # "my son had seizures when he was born ... pregnant again"
     return {"infusion": "ask_ivig_treatment/side_effects",
             "pregnancy": "ask_what_is_nh/warning_signs_pregnancy"}.get(
         str(net.get("case")), "ask_what_is_nh/warning_signs_newborn")
@@ -225,7 +231,11 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     if (talked_of.startswith("ask_ivig_treatment/dose") and WEIGHT_OR_CAP.search(plain)
             and not MILLIGRAMS.search(text)):
         # not "7 lb 2 oz!" in a birth announcement
-        return "ask_ivig_treatment/dose_cap" if CAP.search(plain) else "ask_ivig_treatment/dose"
+        if CAP.search(plain):
+            return "ask_ivig_treatment/dose_cap"
+        # "I weigh 70 kg, so how many grams would I get?" right after the dose: not the same
+        # text again, but that the doctor sets it (rule 2)
+        return "ask_ivig_treatment/dose_check" if talked_of == "ask_ivig_treatment/dose" else "ask_ivig_treatment/dose"
     if talked_of in AFTER_A_MISS and BABY_HARMED.search(plain):
         return "ask_ivig_treatment/missed_dose_worry"
     if MISSED.search(text) and BABY_HARMED.search(plain) and base == "ask_ivig_treatment":

@@ -33,6 +33,10 @@ BOT_ANSWERS_WHILE_HANDED_OVER = frozenset({
     "ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help",
     "request_refill", "inform", "cancel", "share_loss", "change_language", EMERGENCY_INTENT,
 })
+# "is this a real person?": automated, said plainly (safety rule 6); "are you there?" is for
+# the person, with an honest word on when they will see it.
+_ABOUT_THE_BOT = re.compile(r"\b(?:bot|robot|human|real person|a person|computer|machine|automated|ai"
+                            r"|persona real|una persona|humano|maquina|computadora|automatico)\b")
 # Where a word on when a person will see the message is due, a thank-you or a goodbye is
 # met with one instead ("your message was added" is no answer to "thank you for listening").
 KIND_WORDS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
@@ -127,6 +131,8 @@ class StaffSide:
         said = sin_acentos(str(tracker.latest_message.get("text") or "").lower())
         if _FOR_THE_PERSON.search(said):  # "its about my insurance switching", "can they text me instead"
             return False
+        if intent == "bot_challenge":
+            return bool(_ABOUT_THE_BOT.search(said))
         if intent == "out_of_scope":  # the pharmacy's hours, address, number: facts too
             answer = (tracker.latest_message.get("intent") or {}).get("full_retrieval_intent_name")
             return answer in PHARMACY_FACTS

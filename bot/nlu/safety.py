@@ -60,6 +60,7 @@ def normalise(text: str) -> str:
 
 # The writer's own body, no baby in it: "my lips feel swollen and it's hard to breathe".
 _OWN_BODY = re.compile(r"\bmy (?:lips|face|throat|tongue|chest|mouth|eyes|skin)\b|\bi (?:cant|cannot|can not) breathe\b"
+                       r"|\b(?:im|i am) (?:\w+ )?(?:bleeding|spotting|gushing)\b|\bestoy sangrando\b|\bsangro mucho\b"
                        r"|\bim (?:having )?(?:trouble|struggling|having a hard time) breathing\b"
                        r"|\b(?:mis labios|mi cara|mi garganta|mi lengua)\b|\bme cuesta (?:mucho )?respirar\b"
                        r"|\bno puedo respirar\b|\bse me (?:hincha\w*|cierra\w*)\b")
@@ -72,23 +73,6 @@ def own_body(text: str) -> bool:
     """Signs in the writer's own body, with no baby named: a mother's, not a newborn's."""
     plain = safety_es.sin_acentos(normalise(text))
     return bool(_OWN_BODY.search(plain)) and not (_BABY.search(plain) or _BABY_ES.search(plain))
-
-
-# Feared for someone else: "my sister is saying goodbye to everyone", "mi hermana se despide".
-_SOMEONE_ELSE = re.compile(r"\b(?:my|mi|our|nuestra?) (?:sister|wife|husband|partner|daughter|son|mom|mother|friend|brother"
-                           r"|cousin|hermana|esposa|esposo|pareja|hija|hijo|mama|madre|amiga|amigo|hermano|prima|primo)\b")
-_MYSELF = re.compile(r"\b(?:i|im|ive|me|myself|my life|yo|me quiero|matarme|morirme|quitarme)\b")
-
-
-def about_someone_else(text: str) -> bool:
-    """Self-harm feared for a relative or friend, nothing said of the writer's own."""
-    plain = safety_es.sin_acentos(normalise(text))
-    return bool(_SOMEONE_ELSE.search(plain)) and not _MYSELF.search(_SOMEONE_ELSE.sub(" ", plain))
-
-
-def mentions_an_infusion(text: str) -> bool:
-    plain = safety_es.sin_acentos(normalise(text))
-    return bool(_INFUSION.search(plain) or safety_es.INFUSION.search(plain))
 
 
 _A_NEWBORN = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|a) (?:days?|weeks?) old\b|\bnewborn\b"
@@ -147,7 +131,7 @@ def _harm_denied(pattern: re.Pattern[str], text: str, spanish: bool) -> bool:
     return bool(denial.search(text)) and not pattern.search(denial.sub(" ", text))
 
 
-def _in_spanish(spanish_text: str) -> bool:
+def in_spanish(spanish_text: str) -> bool:
     """More Spanish little words than English ones (Spanglish counts as Spanish)."""
     return len(safety_es.SPANISH_WORDS.findall(spanish_text)) > len(_ENGLISH_WORDS.findall(spanish_text))
 
@@ -170,7 +154,7 @@ def tells_a_loss(text: str) -> bool:
     """Told as a loss: a baby's death, grief."""
     english = normalise(text)
     spanish_text = safety_es.sin_acentos(english)
-    if _in_spanish(spanish_text):
+    if in_spanish(spanish_text):
         return bool(safety_es.LOSS.search(spanish_text))
     return bool(_LOSS.search(english) or _SAD.search(english))
 
@@ -181,7 +165,7 @@ def check(text: str) -> NetResult:
     message's own language."""
     english = normalise(text)
     spanish_text = safety_es.sin_acentos(english)
-    spanish = _in_spanish(spanish_text)
+    spanish = in_spanish(spanish_text)
     marked = spanish_text if spanish else english
     first: NetResult | None = None
     for compiled, normalised in ((_COMPILED, english), (safety_es.COMPILED, spanish_text)):
@@ -242,7 +226,7 @@ def not_happening_now(text: str) -> bool:
     Then it is not paged. A memory alone is not enough: grief can say "I can't go on"."""
     english = normalise(text)
     spanish_text = safety_es.sin_acentos(english)
-    spanish = _in_spanish(spanish_text)
+    spanish = in_spanish(spanish_text)
     m, normalised = (safety_es.MARKERS, spanish_text) if spanish else (MARKERS, english)
     if _HOW_WILL_IT_GO.search(normalised):  # "will she and the baby be alright?", no sign named
         return True

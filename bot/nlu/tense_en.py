@@ -111,7 +111,8 @@ _RESOLVED = re.compile(
     # Told as over, at the very end: "... the doctor said it was from my nipple, she's fine".
     r"|(?:shes|hes|she is|he is|theyre|they are) (?:fine|ok|okay|alright|all right|good)(?: now)?\s*[.!]*$"
     r"|(?:they|the doctors|the nurses|the nicu) saved (?:her|him|them)\b(?!.*\b(?:but|now)\b)"
-    r"|pink again|(?:hes|shes) (?:a toddler|\d+) now|just gas|said (?:its|that is|thats) (?:normal|common)"
+    r"|pink again|(?:hes|shes|he is|she is) (?:a toddler|\d+|two|three|four|five|six)(?: years old| yrs old)? now"
+    r"|(?:hes|shes|he is|she is) (?:\d+|two|three|four|five|six)(?: years old| yrs old)?(?: now)? and (?:fine|healthy|doing (?:great|well|fine)|thriving)|just gas|said (?:its|that is|thats) (?:normal|common)"
     r"|(?:it all|everything|it) went (?:fine|well|ok|okay|smoothly)|went (?:back )?down|then it passed|it passed"
     r"|pinked (?:right |back )?up|(?:pediatrician|doctor|dr|nurse|midwife|ob) said (?:\w+ )?(?:normal|fine|ok|okay)"
     r"|that was (?:in )?(?:19|20)\d\d|that was (?:\w+ ){0,2}(?:years?|months?) ago"
