@@ -49,16 +49,17 @@ class ValidateRefillForm(services.ServiceAction, FormValidationAction):
         if reading.asks_to_wait(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_take_your_time")
             return True
-        if thread.ELSEWHERE.search(reading.lowered(tracker)):  # "can it go to my mom's house this time"
+        said = reading.lowered(tracker)
+        if thread.ELSEWHERE.search(said):  # "can it go to my mom's house this time"
             dispatcher.utter_message(response="utter_refill_address_note")
             return True
-        if note := thread.side_note(reading.lowered(tracker)):  # "does my new insurance card need to be on file"
+        if note := thread.side_note(said):  # "does my new insurance card need to be on file"
             dispatcher.utter_message(response=f"utter_{note}")
             return True
-        if (_THE_REFILL.search(reading.lowered(tracker)) and not re.search(r"\d", reading.lowered(tracker))
+        if (_THE_REFILL.search(said) and not re.search(r"\d", said)
                 and tracker.get_slot("requested_slot") in FORM_SLOTS):
             return True  # "ok, back to the refill": the question is asked again, nothing counted
-        if reading.asks_when_it_comes(reading.lowered(tracker)):  # "y q día me la mandan": answered
+        if reading.asks_when_it_comes(said):  # "y q día me la mandan": answered
             dispatcher.utter_message(**answers.answer_message(answers.DELIVERY_DAYS, tracker, self.services))
             return True
         intent, _ = reading.intent_of(tracker)
