@@ -19,6 +19,7 @@ from bot.nlu.safety_es import sin_acentos
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
 OTHER_MEDICINES = "other_medicines"  # utter_other_medicines: not a retrieval answer
 CRISIS_PAST = "crisis_past"  # utter_crisis_past: not a retrieval answer
+PARTNER_AGAIN = "partner_again"  # utter_partner_again: the partner answer again, in short
 
 # Asking us to say whether a baby has NH (safety rule 3: never diagnose or rule it out).
 DIAGNOSIS = re.compile(
@@ -83,7 +84,8 @@ def taken_not_asked(plain: str) -> bool:
 
 
 PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:father|dad|partner|man|guy)"
-                     r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma)\b")
+                     r"|donor sperm|sperm donor|ivf|otro (?:padre|esposo|pap[aá])|donante de esperma"
+                     r"|(?:esperma|semen) de donante|in vitro)\b")
 
 
 def warning_signs(tracker: Tracker) -> str | None:
@@ -262,7 +264,9 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     if MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/dose_unit"
     if PARTNER.search(text) and base == "ask_recurrence_risk":
-        return "ask_recurrence_risk/partner"
+        # "what about donor sperm?" right after that answer: the same fact, said shortly
+        again = talked_of in {"ask_recurrence_risk/partner", PARTNER_AGAIN}
+        return PARTNER_AGAIN if again else "ask_recurrence_risk/partner"
     signs = warning_signs(tracker)
     if signs and key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"}:
         return signs

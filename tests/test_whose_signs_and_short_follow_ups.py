@@ -92,3 +92,15 @@ def test_thanks_with_being_tired_is_heard_not_out_of_scope(twilio):
     sms(twilio, "my granddaughter is in the nicu with gald")
     said = sms(twilio, "thank you. sorry im just so tired")
     assert said.startswith(first_sentence("utter_feeling_heard")), said
+
+
+def test_another_case_of_the_partner_answer_right_after_it_is_said_shortly_not_again(twilio):
+    first = sms(twilio, "we are thinking of ivf this time, would that lower the chance of nh again")
+    again = sms(twilio, "what about donor sperm")
+    assert first.startswith(first_sentence("utter_ask_recurrence_risk/partner")), first
+    assert again.startswith(first_sentence("utter_partner_again")) and again != first, again
+
+
+def test_donor_sperm_in_spanish_after_another_father_is_said_shortly(twilio):
+    sms(twilio, "si el papa es otro cambia el riesgo de hn?")
+    assert sms(twilio, "y con esperma de donante?").startswith(first_sentence("utter_partner_again", "es"))
