@@ -15,6 +15,7 @@ COMMERCIAL_PLAN = "copay_commercial"  # utter_copay_commercial: a plan through w
 SIGN_RESOLVED = "sign_resolved"  # utter_sign_resolved: a sign told as over, nothing asked
 IN_THE_BODY = "ivig_in_the_body"  # utter_ivig_in_the_body: how long IVIG stays (no fact: a person)
 NO_IDS = "no_ids_by_text"  # utter_no_ids_by_text: member IDs are not sent by text (rule 7)
+OLDER_CHILD = "older_child"  # utter_older_child: NH begins before birth; a child's doctor for the rest
 
 HOW_OFTEN = re.compile(r"\bhow (?:often|many times)\b|\bcada (?:cuanto|cuando)\b"
                        r"|\bwhen (?:is|s) (?:the|my) next (?:one|infusion|dose)\b"
@@ -120,6 +121,25 @@ REACTION = re.compile(r"\b(?:swell\w*|swollen|hives|rash|headaches?|fever|chills
                       r"|dolor de cabeza|fiebre)\b")
 AFTER_INFUSION = re.compile(r"\bafter (?:my |the |her |last |each )?(?:infusion|ivig|drip|one|treatment)\b"
                             r"|\bdespues de (?:la|mi|su) (?:infusion|ivig)\b")
+# "is my other daughter, she's 5, at risk?": NH begins before birth (F1).
+OLDER_CHILD_RISK = re.compile(
+    r"^(?=.*\b(?:daughter|son|kid|child|toddler|boy|girl|hija|hijo|nena|nene|nino|nina)\b)"
+    r"(?=.*\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years?|yrs?|anos)\b)"
+    r"(?=.*\b(?:at risk|en riesgo|get it|get nh|tenerla|le puede dar|le va a dar)\b)")
+# "so our older one is safe?": the older child, NH beginning before birth (F1).
+OLDER_ONE_SAFE = re.compile(r"\b(?:older|other|oldest|big) (?:one|child|kid|kids|children|son|daughter|brother"
+                            r"|sister)\b"
+                            r".{0,25}\b(?:safe|at risk|ok|okay|fine)\b"
+                            r"|\b(?:el|la) (?:mayor|grande)\b.{0,25}\b(?:a salvo|en riesgo|corre riesgo|bien)\b")
+# "does that usually work?" about the exchange transfusion: the outcome figures (F7).
+WORKS = re.compile(r"\b(?:does|do|will|did|would) (?:that|it|this|they|the transfusion) (?:usually |normally |always )?"
+                   r"work\b|\b(?:funciona|sirve|da resultado)\b")
+EXCHANGE = re.compile(r"\bexchange transfus\w*|\bexanguino\w*|\brecambio\b")
+# "she keeps saying she did something wrong, did she?": F2, whoever asks.
+BLAME = re.compile(r"\b(?:did (?:something|anything) wrong|(?:her|his|my|our) fault|(?:did|do) (?:i|she|we) cause"
+                   r"|caused (?:it|this)|culpa|hice algo mal|hizo algo mal)\b")
+SOMEONE_ELSES = re.compile(r"\b(?:she|her|his|sister|daughter|friend|wife|mom|mother|girlfriend|daughter in law"
+                           r"|ella|hermana|hija|amiga|esposa|nuera|cunada|mama|madre|novia|prima|de ella)\b")
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/late_start", "ask_ivig_treatment/overview",
                        "ask_ivig_treatment/dose", "ask_ivig_treatment/already_started"})
@@ -131,6 +151,13 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
         return RECORDS_ANSWER
     if STAYS.search(plain):
         return IN_THE_BODY
+    if OLDER_CHILD_RISK.search(plain) or OLDER_ONE_SAFE.search(plain):
+        return OLDER_CHILD
+    if WORKS.search(plain) and (EXCHANGE.search(plain) or talked_of in {
+            "ask_ivig_treatment/exchange_transfusion", "ask_ivig_treatment/newborn_treatment"}):
+        return "ask_ivig_treatment/newborn_outcome"
+    if BLAME.search(plain):
+        return "ask_what_is_nh/blame_other" if SOMEONE_ELSES.search(plain) else "ask_what_is_nh/blame"
     if IDS.search(plain):
         return NO_IDS
     if AFTER_BIRTH_ASKED.search(plain):

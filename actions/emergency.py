@@ -39,6 +39,10 @@ REMINDER = "utter_emergency_reminder_general"
 ANSWER_TOO_SURE = 0.6
 CRISIS_HEARD = ("utter_crisis_heard", "utter_crisis_heard_again")
 ANSWERED_TOO = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"}
+# In the hospital already: the nurse is the nearest help ("his lips are blue, nurse is down the hall").
+IN_HOSPITAL = re.compile(r"\b(?:nicu|in the hospital|hospital room|at the hospital"
+                         r"|nurse (?:is )?(?:down the hall|here|nearby|outside|at the desk)|ucin|en el hospital"
+                         r"|la enfermera (?:esta )?(?:aqui|afuera|cerca))\b")
 # "What do I do now?": with help on the way, the 911 operator's instructions answer it.
 _WHAT_NOW = re.compile(r"\b(?:what (?:do|should|can|shall) (?:i|we) do|que (?:hago|hacemos|debo hacer|puedo hacer))\b")
 # Questions asked in the middle of an emergency, each with its own line after the urgent
@@ -180,6 +184,8 @@ class ActionEmergency(services.ServiceAction, Action):
         if case == "crisis" and not ongoing and whose.about_someone_else(tracker.latest_message.get("text") or ""):
             first = "utter_emergency_crisis_other"  # "my sister is giving her things away"
         dispatcher.utter_message(response=first)
+        if IN_HOSPITAL.search(safety_es.sin_acentos(safety.normalise(tracker.latest_message.get("text") or ""))):
+            dispatcher.utter_message(response="utter_in_hospital_call_the_nurse")  # "nurse is down the hall"
         during = _during(safety.normalise(tracker.latest_message.get("text") or "")) if ongoing else None
         if during:
             dispatcher.utter_message(response=during, **_hours(self.services, tracker))

@@ -10,7 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, services
+from actions.asked import asked_in_context
 from bot.nlu import safety
+from bot.nlu.safety_es import sin_acentos
 
 REASON = "a parent shared a loss"
 
@@ -22,7 +24,8 @@ class ActionCondolences(services.ServiceAction, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        asked = None if safety.grief_without_a_question(text) else answers.question_asked(tracker)
+        asked = None if safety.grief_without_a_question(text) else (
+            asked_in_context(sin_acentos(text.lower()), "") or answers.question_asked(tracker))
         if asked:
             # A loss told with a question: sympathy first, then the answer, then a person.
             dispatcher.utter_message(response="utter_condolences_brief")

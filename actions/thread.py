@@ -137,7 +137,9 @@ WHAT_HARMS = re.compile(r"\bwhat (?:damages|hurts|harms|attacks|causes|injures) 
 NURSE_VISIT = re.compile(r"\bnurse (?:still )?(?:come|comes|coming|visit\w*|show)|\benfermera (?:todavia "
                          r"|aun )?(?:viene|va a venir|vendra)\b")
 # "what if it's her egg but I carry": who carries, a surrogacy question (no facts: an MFM specialist).
-CARRIES = re.compile(r"\b(?:egg|eggs|ovulo|ovulos|i carry|carries|carrying|gestational|yo lo llevo|lo cargo yo)\b")
+CARRIES = re.compile(r"\b(?:i carry|carries|carrying|gestational|surrogate|yo lo llevo|lo cargo yo"
+                     r"|vientre de alquiler)\b"
+                     r"|\b(?:egg|eggs|ovulo|ovulos)\b.{0,30}\b(?:carry|carries|carrying|llevo|cargo)\b")
 # "what happens if she doesn't take it": the chance without treatment (F4).
 WITHOUT_IT = re.compile(r"\bif (?:she|i|we|you|my wife) (?:doesnt|dont|does not|do not|decides? not to"
                         r"|refuse\w*|skip\w*)"

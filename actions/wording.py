@@ -137,6 +137,11 @@ BABY_HARMED = re.compile(
     r"|hurt (?:the|my) baby|harm (?:the|my) baby|affect (?:the|my) baby"
     r"|(?:baby|she|he) (?:be |is |going to be )?(?:ok|okay|alright)"
     r"|in danger|at risk|mess (?:anything|something) up|(?:bebe|nena|nene) (?:va a estar|esta) bien)\b")
+# Whether IVIG itself can harm the baby: its own answer, not a missed dose's worry.
+IVIG_HARMS = re.compile(r"\b(?:does|can|will|could|would) (?:the )?(?:ivig|infusions?|treatment|immune globulin)"
+                        r" (?:hurt|harm|affect|damage)\b"
+                        r"|\b(?:la ivig|el tratamiento|la infusion|las infusiones) (?:le )?"
+                        r"(?:hace dano|afecta|lastima)\b")
 AFTER_A_MISS = {"ask_ivig_treatment/missed_dose", "ask_ivig_treatment/double_dose",
                 "ask_ivig_treatment/schedule_change"}
 # "Is NH the same hemochromatosis my grandpa had?": the adult, inherited kind (F3).
@@ -238,6 +243,8 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         # "I weigh 70 kg, so how many grams would I get?" right after the dose: not the same
         # text again, but that the doctor sets it (rule 2)
         return "ask_ivig_treatment/dose_check" if talked_of == "ask_ivig_treatment/dose" else "ask_ivig_treatment/dose"
+    if IVIG_HARMS.search(plain):
+        return "ask_ivig_treatment/safe_for_baby"  # "ok also does the ivig hurt the baby"
     if talked_of in AFTER_A_MISS and BABY_HARMED.search(plain):
         return "ask_ivig_treatment/missed_dose_worry"
     if MISSED.search(text) and BABY_HARMED.search(plain) and base == "ask_ivig_treatment":

@@ -104,3 +104,8 @@ def test_another_case_of_the_partner_answer_right_after_it_is_said_shortly_not_a
 def test_donor_sperm_in_spanish_after_another_father_is_said_shortly(twilio):
     sms(twilio, "si el papa es otro cambia el riesgo de hn?")
     assert sms(twilio, "y con esperma de donante?").startswith(first_sentence("utter_partner_again", "es"))
+
+
+def test_an_older_living_childs_risk_is_that_nh_begins_before_birth_and_her_doctor(twilio):
+    said = sms(twilio, "mi otra hija de 5 años esta en riesgo?")
+    assert said.startswith(first_sentence("utter_older_child", "es")), said

@@ -31,6 +31,7 @@ WEEKS_INTENT = "ask_ivig_treatment"  # how far along, said alone: when IVIG star
 CANCEL_INTENT = "cancel"
 REFILL_INTENT = "request_refill"
 EMERGENCY_LEAN = 0.4  # a fallback whose likeliest intent is an emergency this sure is one
+REFILL_LIKELY = 0.3  # "también necesito resurtir la receta": a refill this likely, and asked for, is one
 LOSS_SURE = 0.8  # share_loss below this, with no word of a loss in the message, is not taken as one
 FOLLOW_UP_INTENT = "nlu_fallback"  # a fragment for the dialogue to place (actions/reading.py)
 # What a loss told without a question is sometimes read as; never a question's topic.
@@ -40,7 +41,7 @@ GRIEF_MISREAD_AS = frozenset({"out_of_scope", "nlu_fallback", "inform", "affirm"
 _STOP_WORDS = re.compile(
     r"\b(?:cancel\w*|stop\w*|never ?mind|nvm|forget|quit|dont|do not|doesnt|not|no|nope|anymore|longer|needed"
     r"|undo|scratch|drop|delete|remove|hold off|olvid\w*|deten\w*|para|pare|ya no|borra\w*|quita\w*|no quiero)\b")
-_REFILL_WORDS = re.compile(r"\b(?:refill|refil|reorder|order|resurtido|pedido|next box|shipment|envio)\b")
+_REFILL_WORDS = re.compile(r"\b(?:refill|refil|reorder|order|resurtido|resurtir|pedido|next box|shipment|envio)\b")
 
 
 # A second question in one message ("my copay went up, also I get headaches after it, is
@@ -107,7 +108,9 @@ class NLUModel:
             predicted = safety.EMERGENCY_INTENT
             self._set_intent(message, predicted, message.intent_ranking[1]["confidence"])
         leaning = [r for r in message.intent_ranking if r["name"] != classifiers.NLU_FALLBACK]
-        if (leaning and leaning[0]["name"] in {CANCEL_INTENT, REFILL_INTENT} and predicted != REFILL_INTENT
+        refill_likely = any(r["name"] == REFILL_INTENT and r["confidence"] >= REFILL_LIKELY for r in leaning[:2])
+        if (leaning and (leaning[0]["name"] in {CANCEL_INTENT, REFILL_INTENT} or refill_likely)
+                and predicted != REFILL_INTENT
                 and not net.matched and _asks_for_the_refill(text)):
             predicted = REFILL_INTENT
             self._set_intent(message, predicted, leaning[0]["confidence"])

@@ -191,7 +191,9 @@ NOW_STRONG = re.compile(
     r"|todavia(?! (?:me acuerdo|recuerdo|pienso|sueno|lo extrano|la extrano|lloro))"
     r"|hace (?:\w+ )?(?:minutos?|un rato|una hora|rato)|desde (?:ayer|anoche|hoy|esta manana|hace|la manana|el)"
     r"|lleva (?:\w+ )?(?:minutos|horas|rato|todo el dia)|todo el dia|no para|no se (?:le )?quita"
-    r"|(?:se )?acaba(?:n)? de (?:poner|desmayar|caer|vomitar|dejar|empezar|desvanecer))\b"
+    r"|(?:se )?acaba(?:n)? de (?:poner|desmayar|caer|vomitar|dejar|empezar|desvanecer)"
+    # "se me está hinchando la cara": going on as she writes
+    r"|se (?:me |le )?estan? (?:hinchando|poniendo|cerrando|inflamando|llenando))\b"
 )
 RESOLVED = re.compile(
     r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor)|todo (?:esta |salio )?bien|se le (?:quito|paso)"
@@ -288,8 +290,12 @@ DENIES_HARM = re.compile(
     # Told as past and helped: "después de perderlo quería morirme, pero la terapia me ha ayudado".
     r"|\b(?:queria|quise) (?:morirme|morir|matarme)\b(?=.*\b(?:terapia|psicolog\w*|consejer\w*)\b.*\b(?:me ha|me han|me esta) ayudado\b)")
 OVER = re.compile(r"\bno esta pasando\b.{0,30}\b(?:nomas|solo|nada mas) (?:preguntaba|queria saber)\b"
-                  r"|^(?!.*\b(?:pero|otra vez|de nuevo|sigue|peor|volvio|desde)\b).*\b(?:se (?:le "
-                  r"|me )?quitaron|se (?:le |me )?fue(?! la| el)|ya se (?:le |me )?fueron"
+                  # Not over when something is going on now: "ahora se me está hinchando la cara".
+                  r"|^(?!.*\b(?:pero|otra vez|de nuevo|sigue|peor|volvio|desde|ahora (?:se|me|le|tiene|tengo|esta)"
+                  r"|se (?:me |le )?estan? \w+ando)\b).*\b(?:se (?:le "
+                  # "la enfermera se fue hace rato": the nurse left, not the sign
+                  r"|me )?quitaron|(?<!enfermera )(?<!enfermero )(?<!doctora )(?<!doctor )(?<!medico )(?<!esposo )"
+                  r"(?<!mama )se (?:le |me )?fue(?! la| el)|ya se (?:le |me )?fueron"
                   r"|ya paro|(?:y|ya|ahora) respira bien|falsa alarma|salio bien)\b")
 MARKERS = {"over": OVER, "denies_harm": DENIES_HARM, "not_a_person": NOT_A_PERSON, "now_strong": NOW_STRONG, "resolved": RESOLVED, "dream": DREAM,
            "general_strong": GENERAL_STRONG,

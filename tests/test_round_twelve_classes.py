@@ -1,0 +1,61 @@
+"""What the twelfth judged round saw (written and judged by a helper who never saw data/):
+a face swelling now, told after "the nurse left a while ago", read as over; an emergency in
+the NICU with no word about the nurse; a refill asked for at the copay offer lost; and
+answers that matched the topic, not the question. Through the signed SMS webhook."""
+
+from __future__ import annotations
+
+from tests.test_what_comes_next import first_sentence, sms
+
+
+def test_the_nurse_having_left_does_not_make_a_swelling_now_over(twilio, services):
+    said = sms(twilio, "la enfermera se fue hace rato y ahora se me esta hinchando la cara y los labios")
+    assert said.startswith(first_sentence("utter_emergency_infusion", "es")), said
+    assert [e.urgency for e in services.escalations.open_queue()] == ["urgent"]
+    assert sms(twilio, "espero a que vuelva la enfermera?").startswith(
+        first_sentence("utter_emergency_dont_wait_infusion", "es"))
+
+
+def test_a_swelling_that_went_away_is_still_over(twilio, services):
+    sms(twilio, "ayer se me hincharon un poco los labios despues de la infusion pero ya se me quito")
+    assert services.escalations.open_queue() == []
+
+
+def test_an_emergency_in_the_nicu_says_to_call_the_nurse_too(twilio):
+    sms(twilio, "our daughter had an exchange transfusion in the nicu today")
+    said = sms(twilio, "her lips are blue right now and shes breathing weird, the nurse is down the hall")
+    assert said.startswith("Call 911 now") and first_sentence("utter_in_hospital_call_the_nurse") in said, said
+
+
+def test_a_refill_asked_for_at_the_copay_offer_starts_the_refill(twilio):
+    sms(twilio, "necesito ayuda con el copago, no me alcanza")
+    said = sms(twilio, "tambien necesito resurtir la receta de mi esposa")
+    assert "receta (Rx)" in said and "1)" not in said, said
+
+
+def test_whether_the_exchange_transfusion_works_is_the_outcome_figures(twilio):
+    said = sms(twilio, "our son had the exchange transfusion last night. does that usually work")
+    assert "12 of 16" in said, said
+
+
+def test_a_relative_asking_whether_the_mother_caused_the_loss_is_told_no(twilio):
+    said = sms(twilio, "my sister lost her baby to nh last month and keeps saying she did something wrong. did she?")
+    assert said.startswith(first_sentence("utter_condolences_brief")), said
+    assert first_sentence("utter_ask_what_is_nh/blame_other") in said
+
+
+def test_whether_ivig_hurts_the_baby_after_a_schedule_question_is_its_safety(twilio):
+    sms(twilio, "can i move my thursday infusion to friday")
+    said = sms(twilio, "ok and does the ivig hurt the baby")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/safe_for_baby")), said
+
+
+def test_a_donor_egg_is_not_answered_as_a_surrogate(twilio):
+    said = sms(twilio, "would ivf with a donor egg change the risk of nh")
+    assert "surrogate" not in said and "follows the mother" in said, said
+
+
+def test_so_our_older_one_is_safe_is_answered_not_out_of_scope(twilio):
+    sms(twilio, "is nh genetic")
+    said = sms(twilio, "so our older one is safe?")
+    assert said.startswith(first_sentence("utter_older_child")), said
