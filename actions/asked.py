@@ -136,9 +136,13 @@ WORKS = re.compile(r"\b(?:does|do|will|did|would) (?:that|it|this|they|the trans
                    r"work\b|\b(?:funciona|sirve|da resultado)\b")
 EXCHANGE = re.compile(r"\bexchange transfus\w*|\bexanguino\w*|\brecambio\b")
 # "she keeps saying she did something wrong, did she?": F2, whoever asks.
-BLAME = re.compile(r"\b(?:did (?:something|anything) wrong|(?:her|his|my|our) fault|(?:did|do) (?:i|she|we) cause"
-                   r"|caused (?:it|this)|culpa|hice algo mal|hizo algo mal)\b")
-SOMEONE_ELSES = re.compile(r"\b(?:she|her|his|sister|daughter|friend|wife|mom|mother|girlfriend|daughter in law"
+BLAME = re.compile(r"\b(?:(?:was|is) it (?:my|her|his|our|their|my \w+s) fault|(?:did|do|could) (?:i|she|we|my \w+)"
+                   r" (?:have )?(?:do (?:something|anything) wrong|cause[ds]? (?:it|this|nh))"
+                   r"|did (?:something|anything) wrong\b.{0,20}\bdid (?:she|i|we)"
+                   r"|(?:is|was) (?:this|it) (?:my|her) doing|fue (?:mi|su|nuestra) culpa|es culpa (?:mia|suya|de)"
+                   r"|(?:tengo|tiene|tuvo|tuve) (?:yo |ella )?la culpa"
+                   r"|(?:yo |ella )?(?:hice|hizo) algo mal)\b")
+SOMEONE_ELSES = re.compile(r"\b(?:she|her|his|sisters?|daughters?|friends?|wifes?|moms?|mothers?|girlfriends?"
                            r"|ella|hermana|hija|amiga|esposa|nuera|cunada|mama|madre|novia|prima|de ella)\b")
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/late_start", "ask_ivig_treatment/overview",

@@ -59,3 +59,9 @@ def test_so_our_older_one_is_safe_is_answered_not_out_of_scope(twilio):
     sms(twilio, "is nh genetic")
     said = sms(twilio, "so our older one is safe?")
     assert said.startswith(first_sentence("utter_older_child")), said
+
+
+def test_sorry_my_fault_about_a_wrong_number_is_no_question_of_blame(twilio):
+    sms(twilio, "i need a refill")
+    said = sms(twilio, "perdon es mi culpa, me equivoque. es 4471902")
+    assert "culpa" not in said.lower() and "no lo causo" not in said.lower(), said
