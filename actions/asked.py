@@ -75,14 +75,16 @@ SCARED_TO_TRY = re.compile(r"\b(?:scared|afraid|terrified|nervous|miedo|temor)\b
                            r"\b(?:try(?:ing)? again|another (?:baby|pregnancy)|get(?:ting)? pregnant again"
                            r"|embarazarme (?:otra vez|de nuevo)|intentarlo (?:otra vez|de nuevo)|otro bebe)\b")
 # Which tests a newborn needs after a sibling's NH: the blood tests soon after birth (F8).
-WHAT_TESTS = re.compile(r"\b(?:que|cuales) (?:analisis|pruebas|estudios)\b"
-                        r"|\bwhat (?:tests|bloodwork|labs|blood tests)\b")
+WHAT_TESTS = re.compile(r"^(?=.*\b(?:baby|babys|newborn|born|sibling|brother|sister|bebe|recien nacid\w*|nazca|nacer"
+                        r"|hermano|hermana|hermanito|hermanita)\b)"
+                        r".*(?:\b(?:que|cuales) (?:analisis|pruebas|estudios)\b"
+                        r"|\bwhat (?:tests|bloodwork|labs|blood tests)\b)")
 INFUSION_WORDS = re.compile(r"\b(?:ivig|infusions?|treatments?|i (?:get|have) (?:it|them|one)|drip|tratamiento"
                             r"|me la ponen)\b")
 # "how long does IVIG stay in the body?": nh-facts has no such fact; said so, and a person.
-STAYS = re.compile(r"\bhow long (?:does|do|will|would) (?:ivig|it|the ivig|the infusion|the antibodies)"
-                   r" (?:stay|last|remain)(?! (?:in the fridge|out|good|at room))\b"
-                   r"|\b(?:stay|stays|last|lasts) in (?:my|the|your|her) (?:body|system|blood)\b"
+STAYS = re.compile(r"\bhow long (?:does|do|will|would) (?:ivig|it|the ivig|the antibodies|the immune globulin)"
+                   r" (?:stay|remain)\b(?! (?:in the fridge|out|good|at room))"
+                   r"|\b(?:stay|stays|last|lasts|remain|remains) in (?:my|the|your|her) (?:body|system|blood)\b"
                    r"|\bcuanto (?:tiempo )?(?:dura|se queda|permanece) (?:la ivig )?en (?:el|mi|su)"
                    r" (?:cuerpo|sistema|sangre)\b")
 # Already on IVIG, asking what else to do: the delivery team and the baby's tests (F8).
@@ -212,6 +214,9 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     return None
 
 
+WORKS_OR_FAILS = re.compile(r"\b(?:work|works|worked|succeed\w*|fail\w*|funciona|falla)\b")
+
+
 def how_often(plain: str) -> bool:
     """How often infusions come, not how often a side effect does."""
-    return bool(HOW_OFTEN.search(plain)) and not SIDE_WORDS.search(plain)
+    return bool(HOW_OFTEN.search(plain)) and not SIDE_WORDS.search(plain) and not WORKS_OR_FAILS.search(plain)

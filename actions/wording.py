@@ -91,11 +91,18 @@ PARTNER = re.compile(r"\b(?:new (?:partner|husband|guy|boyfriend)|different (?:f
 def warning_signs(tracker: Tracker) -> str | None:
     """A warning sign named in a question, a "what if" or a memory: the signs, with 911."""
     net = tracker.latest_message.get("emergency_net") or {}
-    if not net.get("sign") or net.get("now"):
+    told = tracker.latest_message.get("text") or ""
+    if net.get("now"):
         return None
+    if not net.get("sign"):
+        # Read as an emergency by the classifier alone, and not one now ("no trouble breathing,
+        # just a dull headache"): the signs, or an infusion's side effects.
+        if not tracker.latest_message.get("read_as_signs"):
+            return None
+        return "ask_ivig_treatment/side_effects" if whose.mentions_an_infusion(told) or HEADACHE.search(
+            told.lower()) else "ask_what_is_nh/warning_signs_newborn"
     if net.get("case") == "crisis":
         return CRISIS_PAST  # "I wanted to die after we lost him, but my therapist has helped"
-    told = tracker.latest_message.get("text") or ""
     if whose.told_as_past(told) and net.get("case") == "infusion":
         return "ask_ivig_treatment/side_effect_had"  # "my face swelled after last month's": tell the team
     if whose.told_as_past(told) and whose.mentions_a_pregnancy(told):
@@ -137,6 +144,8 @@ BABY_HARMED = re.compile(
     r"|hurt (?:the|my) baby|harm (?:the|my) baby|affect (?:the|my) baby"
     r"|(?:baby|she|he) (?:be |is |going to be )?(?:ok|okay|alright)"
     r"|in danger|at risk|mess (?:anything|something) up|(?:bebe|nena|nene) (?:va a estar|esta) bien)\b")
+DONOR_EGG = re.compile(r"\b(?:eggs?|ovulos?|ovocitos?)\b")
+HEADACHE = re.compile(r"\b(?:headaches?|dolor de cabeza|migra\w*)\b")
 # Whether IVIG itself can harm the baby: its own answer, not a missed dose's worry.
 IVIG_HARMS = re.compile(r"\b(?:does|can|will|could|would) (?:the )?(?:ivig|infusions?|treatment|immune globulin)"
                         r" (?:hurt|harm|affect|damage)\b"
@@ -272,7 +281,8 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/dose_unit"
     if PARTNER.search(text) and base == "ask_recurrence_risk":
         # "what about donor sperm?" right after that answer: the same fact, said shortly
-        again = talked_of in {"ask_recurrence_risk/partner", PARTNER_AGAIN}
+        # not for a donor egg: nh-facts says nothing of one (the partner answer sends it to an MFM specialist)
+        again = talked_of in {"ask_recurrence_risk/partner", PARTNER_AGAIN} and not DONOR_EGG.search(plain)
         return PARTNER_AGAIN if again else "ask_recurrence_risk/partner"
     signs = warning_signs(tracker)
     if signs and key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"}:

@@ -1,4 +1,4 @@
-"""What the twelfth judged round saw (written and judged by a helper who never saw data/):
+"""What the twelfth and thirteenth judged rounds saw (written and judged by a helper who never saw data/):
 a face swelling now, told after "the nurse left a while ago", read as over; an emergency in
 the NICU with no word about the nurse; a refill asked for at the copay offer lost; and
 answers that matched the topic, not the question. Through the signed SMS webhook."""
@@ -65,3 +65,30 @@ def test_sorry_my_fault_about_a_wrong_number_is_no_question_of_blame(twilio):
     sms(twilio, "i need a refill")
     said = sms(twilio, "perdon es mi culpa, me equivoque. es 4471902")
     assert "culpa" not in said.lower() and "no lo causo" not in said.lower(), said
+
+
+# -- the thirteenth judged round's unsafe turns ------------------------------------------------
+def test_her_throat_tight_and_lips_swelling_is_an_emergency_even_beside_a_car(twilio, services):
+    sms(twilio, "hi quick question, is it ok to eat during my infusion")
+    said = sms(twilio, "also my throat feels tight and my lips are kind of swelling, the nurse went out to the car")
+    assert said.startswith(first_sentence("utter_emergency_infusion")), said
+    assert [e.urgency for e in services.escalations.open_queue()] == ["urgent"]
+
+
+def test_a_headache_with_no_trouble_breathing_pages_nobody_and_gets_the_side_effects(twilio, services):
+    sms(twilio, "had my ivig yesterday and today i have a mild headache, is that normal")
+    said = sms(twilio, "no trouble breathing or anything, just a dull headache, my legs are fine")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/side_effects")), said
+    assert services.escalations.open_queue() == []
+
+
+def test_a_sleepy_newborn_who_wakes_quickly_to_feed_pages_nobody(twilio, services):
+    said = sms(twilio, "mi bebe tiene 6 dias y duerme mucho, pero lo despierto para comer y "
+                       "despierta rapido y come bien")
+    assert "avisado" not in said and services.escalations.open_queue() == []
+
+
+def test_the_ambulance_coming_in_spanish_is_help_on_the_way(twilio):
+    sms(twilio, "mi bebe esta vomitando sangre")
+    said = sms(twilio, "ya viene la ambulancia")
+    assert said.startswith(first_sentence("utter_emergency_help_coming", "es")), said

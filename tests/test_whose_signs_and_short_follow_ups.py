@@ -109,3 +109,15 @@ def test_donor_sperm_in_spanish_after_another_father_is_said_shortly(twilio):
 def test_an_older_living_childs_risk_is_that_nh_begins_before_birth_and_her_doctor(twilio):
     said = sms(twilio, "mi otra hija de 5 años esta en riesgo?")
     assert said.startswith(first_sentence("utter_older_child", "es")), said
+
+
+def test_the_length_of_an_infusion_is_not_how_long_ivig_stays_in_the_body(twilio):
+    said = sms(twilio, "how long does the infusion last")
+    assert not said.startswith(first_sentence("utter_ivig_in_the_body")), said
+
+
+def test_a_donor_egg_after_the_partner_answer_is_not_told_the_same_holds(twilio):
+    sms(twilio, "my new husband is a different dad so the risk should be lower right")
+    said = sms(twilio, "what about ivf with a donor egg")
+    assert not said.startswith(first_sentence("utter_partner_again")), said
+    assert "maternal-fetal medicine specialist" in said

@@ -138,6 +138,7 @@ class NLUModel:
                 net.sign or safety.not_happening_now(text)):
             told_a_loss = net.loss or (not net.sign and safety.tells_a_loss(text))
             self._set_intent(message, LOSS_INTENT if told_a_loss else WARNING_SIGNS_INTENT)
+            message.extra["read_as_signs"] = not told_a_loss  # the signs answer, not the selector's pick
         self._name_full_retrieval_intent(message)
         main = (message.intent or {}).get("name")
         if main in TOPIC_INTENTS and not net.sign:

@@ -228,6 +228,8 @@ def not_happening_now(text: str) -> bool:
     spanish_text = safety_es.sin_acentos(english)
     spanish = in_spanish(spanish_text)
     m, normalised = (safety_es.MARKERS, spanish_text) if spanish else (MARKERS, english)
+    if _ABSENT.search(_NON_WORD.sub(" ", text.lower())):  # "no trouble breathing or anything, just a headache"
+        return True
     if _HOW_WILL_IT_GO.search(normalised):  # "will she and the baby be alright?", no sign named
         return True
     if _THING_TROUBLE.search(normalised):  # "se me descargó la batería del carro", no sign named
@@ -268,6 +270,7 @@ _HELP_COMING = re.compile(
     r"|^(?:ok |si |ya )*ya (?:llame|llamamos|marque|les llame|le llame)\b(?! (?:a la farmacia|al doctor|a mi doctor))"
     r"|\b(?:while|until|till) (?:they|the ambulance|the paramedics|help|the medics) (?:come|comes|get here|gets here|arrive|arrives)\b"
     r"|\b(?:mientras|hasta que) (?:llegan|lleguen|vienen|llegue la ambulancia|llega la ambulancia)\b|\bya vienen\b"
+    r"|\bya (?:viene|llega|va a llegar) (?:la ambulancia|el 911|los paramedicos)\b|\b(?:ya )?vienen? en camino\b"
     # "911 is on the line", "mi esposo ya marcó al 911", "they said come in", "omw", "ya llegaron".
     r"|\b(?:911|they|dispatch|the operator|l ?and ?d|l d) (?:is|are) on the (?:line|phone)\b|\bon the phone with 911\b"
     r"|\b(?:ya )?(?:marco|llamo|marcaron|llamaron|hablo|hablamos) al 911\b|\bya (?:llegaron|llego la ambulancia|estan aqui)\b"

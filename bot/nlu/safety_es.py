@@ -186,7 +186,9 @@ SIGNOS: dict[str, list[str]] = {
 NEWBORN_GROUPS = {"respiracion", "color", "convulsion", "sangrado", "higado"}
 
 NOW_STRONG = re.compile(
-    r"\b(?:ahorita|ahora mismo|en este momento|ya mero|rapido|ayuda|ayudenme|por favor|porfa|(?<!que )sigue"
+    r"\b(?:ahorita|ahora mismo|en este momento|ya mero"
+    # "rápido" as a plea, not "despierta rápido y come bien"
+    r"|(?<!despierta )(?<!despierto )(?<!reacciona )(?<!responde )(?<!come )(?<!se despierta )rapido|ayuda|ayudenme|por favor|porfa|(?<!que )sigue"
     r"|que sigue (?!con\b|despues\b|para\b)\w|sigo"
     r"|todavia(?! (?:me acuerdo|recuerdo|pienso|sueno|lo extrano|la extrano|lloro))"
     r"|hace (?:\w+ )?(?:minutos?|un rato|una hora|rato)|desde (?:ayer|anoche|hoy|esta manana|hace|la manana|el)"

@@ -88,7 +88,8 @@ _DREAM = re.compile(
 # About an animal or a thing, with no person named anywhere in the message: for a vet
 # or a mechanic, not 911. It comes before everything that says "now".
 _NOT_A_PERSON = re.compile(
-    r"^(?!.*\b(?:baby|babys|newborn|infant|son|daughter|wife|husband|kid|child|pregnan\w*|me|my body|i|im|ive)\b)"
+    r"^(?!.*\b(?:baby|babys|newborn|infant|son|daughter|wife|husband|kid|child|pregnan\w*|me|my body|i|im|ive"
+    r"|my (?:throat|lips|face|chest|tongue|skin|eyes|mouth|head|belly|stomach|legs?|arms?|heart)|nurse|mom|dad)\b)"
     r".*\b(?:my|our|the) (?:dog|puppy|cat|kitten|fish|goldfish|hamster|bird|parrot|rabbit|bunny|horse|pet|car|truck|van)\b"
 )
 # Said to be over: "she's fine now", "it went away", "all is good".
