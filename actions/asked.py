@@ -15,6 +15,7 @@ COMMERCIAL_PLAN = "copay_commercial"  # utter_copay_commercial: a plan through w
 SIGN_RESOLVED = "sign_resolved"  # utter_sign_resolved: a sign told as over, nothing asked
 IN_THE_BODY = "ivig_in_the_body"  # utter_ivig_in_the_body: how long IVIG stays (no fact: a person)
 NO_IDS = "no_ids_by_text"  # utter_no_ids_by_text: member IDs are not sent by text (rule 7)
+ARTICLE_SURVIVAL = "article_survival"  # utter_article_survival: the source article's unsupported 80%
 OLDER_CHILD = "older_child"  # utter_older_child: NH begins before birth; a child's doctor for the rest
 
 HOW_OFTEN = re.compile(r"\bhow (?:often|many times)\b|\bcada (?:cuanto|cuando)\b"
@@ -146,6 +147,9 @@ BLAME = re.compile(r"\b(?:(?:was|is) it (?:my|her|his|our|their|my \w+s) fault|(
                    r"|(?:yo |ella )?(?:hice|hizo) algo mal)\b")
 SOMEONE_ELSES = re.compile(r"\b(?:she|her|his|sisters?|daughters?|friends?|wifes?|moms?|mothers?|girlfriends?"
                            r"|ella|hermana|hija|amiga|esposa|nuera|cunada|mama|madre|novia|prima|de ella)\b")
+# The source article's "survival increased by 80%": no source, and it conflicts with F7.
+SURVIVAL_80 = re.compile(r"\b(?:survival|surviv\w*|sobreviv\w*)\b.{0,40}\b80 ?(?:%|percent|por ciento)"
+                         r"|\b80 ?(?:%|percent|por ciento)\b.{0,40}\b(?:survival|surviv\w*|sobreviv\w*)\b")
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/late_start", "ask_ivig_treatment/overview",
                        "ask_ivig_treatment/dose", "ask_ivig_treatment/already_started"})
@@ -153,6 +157,8 @@ IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/lat
 
 def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
+    if SURVIVAL_80.search(plain):
+        return ARTICLE_SURVIVAL
     if RECORDS.search(plain):
         return RECORDS_ANSWER
     if STAYS.search(plain):

@@ -63,7 +63,8 @@ _FEELING = re.compile(
     r"|(?<!from )(?<!is )(?<!is that )(?<!of )too much(?! iron| ivig| medicine| of)"
     r"|heartbroken|freaking out|worried sick|miedo|asustad\w*|nervios\w*|abrumad\w*|angustiad\w*|muy dificil"
     r"|ugh+|so tired of|sick of|harta|harto|cansad[ao] de|ya no aguanto (?:los|las|tanto)|tan dificil"
-    r"|(?:just |so |really )tired|exhausted|worn out|drained|agotad[ao]|(?:muy|tan) cansad[ao])\b")
+    r"|(?:just |so |really )tired|exhausted|worn out|drained|agotad[ao]|(?:muy|tan) cansad[ao]"
+    r"|helpless|hopeless|so alone|impotente|sin esperanza|muy sola|tan sola)\b")
 _QUESTION_WORDS = (r"what|how|why|when|where|who|which|can|could|will|would|is|are|do|does|should"
                    r"|que|como|por que|cuando|donde|quien|cual|puedo|puede|es|hay")
 _ASKS = re.compile(rf"\?|^(?:{_QUESTION_WORDS})\b")

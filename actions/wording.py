@@ -144,6 +144,7 @@ BABY_HARMED = re.compile(
     r"|hurt (?:the|my) baby|harm (?:the|my) baby|affect (?:the|my) baby"
     r"|(?:baby|she|he) (?:be |is |going to be )?(?:ok|okay|alright)"
     r"|in danger|at risk|mess (?:anything|something) up|(?:bebe|nena|nene) (?:va a estar|esta) bien)\b")
+HALF = re.compile(r"\b(?:half|la mitad|media dosis|a smaller dose|less this week|menos esta semana)\b")
 DONOR_EGG = re.compile(r"\b(?:eggs?|ovulos?|ovocitos?)\b")
 HEADACHE = re.compile(r"\b(?:headaches?|dolor de cabeza|migra\w*)\b")
 # Whether IVIG itself can harm the baby: its own answer, not a missed dose's worry.
@@ -279,6 +280,10 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return OTHER_MEDICINES
     if MILLIGRAMS.search(text) and base == "ask_ivig_treatment":
         return "ask_ivig_treatment/dose_unit"
+    if key == "ask_ivig_treatment/dose_unit":
+        return "ask_ivig_treatment/dose_check"  # "1 g per kg and I weigh 95, so 95 grams?": no mg to correct
+    if key == "ask_ivig_treatment/double_dose" and HALF.search(plain) and not DOUBLE.search(plain):
+        return "ask_ivig_treatment/schedule_change"  # "can I just do half this week": the care team decides
     if PARTNER.search(text) and base == "ask_recurrence_risk":
         # "what about donor sperm?" right after that answer: the same fact, said shortly
         # not for a donor egg: nh-facts says nothing of one (the partner answer sends it to an MFM specialist)

@@ -92,3 +92,25 @@ def test_the_ambulance_coming_in_spanish_is_help_on_the_way(twilio):
     sms(twilio, "mi bebe esta vomitando sangre")
     said = sms(twilio, "ya viene la ambulancia")
     assert said.startswith(first_sentence("utter_emergency_help_coming", "es")), said
+
+
+# -- round thirteen's answers -------------------------------------------------------------------
+def test_thanks_with_a_feeling_is_heard_not_thanked(twilio):
+    sms(twilio, "my grandson is in the nicu with gald")
+    said = sms(twilio, "thank you. i just feel so helpless")
+    assert said.startswith(first_sentence("utter_feeling_heard")), said
+
+
+def test_a_grams_question_gets_the_doctor_sets_it_not_the_milligram_correction(twilio):
+    said = sms(twilio, "my dr said 1g per kg but i weigh 95 kg, so 95 grams? seems like a lot")
+    assert not said.startswith("No.") and said.startswith(first_sentence("utter_ask_ivig_treatment/dose_check")), said
+
+
+def test_half_a_dose_is_a_change_for_the_care_team_not_doubling(twilio):
+    said = sms(twilio, "can i just do half this week, im so tired after them")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/schedule_change")), said
+
+
+def test_the_articles_80_percent_survival_is_said_to_have_no_source(twilio):
+    said = sms(twilio, "the article said survival went up 80% with treatment, is that true?")
+    assert said.startswith(first_sentence("utter_article_survival")) and "12 of 16" in said, said

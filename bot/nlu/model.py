@@ -61,6 +61,10 @@ _COURTESY = re.compile(r"^(?:(?:ok(?:ay)?|thanks?|thank you(?: so much)?|thx|ty|
                        r"[\s,.!]+)+")
 
 
+_A_FEELING = re.compile(r"\b(?:i |me )?(?:feel|feeling|siento)\b.{0,20}\b(?:helpless|hopeless|lost|alone|scared|sad"
+                        r"|overwhelmed|tired|exhausted|impotente|sola|solo|triste|perdida|asustada|agotada|cansada)\b")
+
+
 def _clauses(text: str) -> list[str]:
     """The message's clauses when it has more than one, each of at least three words."""
     parts = [part.strip(" ,.;:!") for part in _CLAUSE_BREAK.split(safety.safety_es.sin_acentos(text.lower()))]
@@ -158,7 +162,10 @@ class NLUModel:
             return None
         part = self.parse_message(rest)
         name, sure = (part.intent or {}).get("name"), float((part.intent or {}).get("confidence") or 0)
-        if name not in TOPIC_INTENTS or sure < ALSO_SURE:
+        if _A_FEELING.search(safety.safety_es.sin_acentos(rest)):
+            # "thank you. i just feel so helpless": heard (action_out_of_scope), not thanked
+            part.intent, part.intent_ranking = {"name": "out_of_scope", "confidence": 0.0}, []
+        elif name not in TOPIC_INTENTS or sure < ALSO_SURE:
             return None
         part.text, part.entities = text, message.entities  # the entities' offsets are the whole text's
         return part
