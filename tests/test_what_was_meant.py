@@ -177,3 +177,18 @@ def test_a_sign_told_as_over_gets_glad_and_the_signs_to_call_911_for(twilio, ser
     said = sms(twilio, "she was yellow for a few days last week but the pediatrician says she is fine now")
     assert said.startswith(first_sentence("utter_sign_resolved")) and "911" in said, said
     assert services.escalations.open_queue() == []
+
+
+def test_a_first_turn_with_three_answers_still_says_automated_and_not_medical_advice(twilio):
+    replies = twilio.say("hi im texting for my sister. she lost a baby to nh last year and is 12 wks now. "
+                         "how does the ivig work, and does her insurance pay for it")
+    joined = "\n\n".join(replies)
+    assert "automated" in joined and "not medical advice" in joined, joined
+    assert len(replies) <= 3
+
+
+def test_the_introduction_is_never_cut_to_its_greeting_alone(twilio):
+    replies = twilio.say("la enfermera dijo que me toca cada semana desde la 18 pero me voy de viaje, "
+                         "puedo saltar una semana?")
+    joined = "\n\n".join(replies)
+    assert "no es consejo m" in joined, joined

@@ -102,11 +102,15 @@ def fit_turn(texts: list[str], expendable: Sequence[str] = (), stand_ins: Mappin
     `expendable` names texts of the turn that may give way, least important first (the
     introduction, then a notice): each is cut to its first sentences, or left out, until
     the turn fits. Anything else (the answer) is always kept. Should the turn still not
-    fit, only its first messages are sent, and the log says so. A text left out in full
-    may have a short stand-in (`stand_ins`), said at the end of the turn if it fits there:
-    the introduction's "automated, not medical advice" after a long first answer.
+    fit, only its first messages are sent, and the log says so.
+
+    A text with a short stand-in (`stand_ins`: the introduction's "automated, not medical
+    advice", safety rule 6) keeps at least its first two sentences or gives way in full to
+    the stand-in, said at the end of the turn; where even that has no room, the stand-in is
+    a message of its own, the one time a turn may be a message longer.
     """
     kept = list(texts)
+    owed: str | None = None
     for text in expendable:
         if len(pack(kept)) <= MAX_MESSAGES_PER_TURN:
             break
@@ -114,11 +118,18 @@ def fit_turn(texts: list[str], expendable: Sequence[str] = (), stand_ins: Mappin
             continue
         where = kept.index(text)
         sentences = _SENTENCE_END.split(text.strip())
+        stand_in = (stand_ins or {}).get(text)
+        shortest = 2 if stand_in else 1  # the introduction's first two sentences say what it must
         for count in range(len(sentences) - 1, -1, -1):  # the longest start that fits, or nothing
+            if 0 < count < shortest:
+                continue
             kept[where] = " ".join(sentences[:count])
             if len(pack(kept)) <= MAX_MESSAGES_PER_TURN:
                 break
-        stand_in = (stand_ins or {}).get(text)
-        if not kept[where] and stand_in and len(pack([*kept, stand_in])) <= MAX_MESSAGES_PER_TURN:
-            kept.append(stand_in)
-    return pack(kept)
+        if not kept[where] and stand_in:
+            owed = stand_in
+    if owed is None:
+        return pack(kept)
+    if len(pack([*kept, owed])) <= MAX_MESSAGES_PER_TURN:
+        return pack([*kept, owed])
+    return [*pack(kept)[:MAX_MESSAGES_PER_TURN], to_gsm7(owed).strip()]

@@ -19,7 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.apology import apology_texts
 from bot.channels.sms import keywords as sms_keywords
-from bot.channels.sms.sizing import MAX_MESSAGES_PER_TURN, fit_turn
+from bot.channels.sms.sizing import MAX_MESSAGES_PER_TURN, fit_turn, to_gsm7
 from bot.channels.twilio.signature import TwilioSignatureCheck
 from bot.dialogue.responses import ResponseRenderer
 from bot.engine.messages import UserMessage
@@ -61,10 +61,12 @@ class SmsChannel:
         the introduction to its short stand-in at the end."""
         reply = MessagingResponse()
         messages = fit_turn(texts, expendable or [], stand_ins)
-        if len(messages) > MAX_MESSAGES_PER_TURN:
-            log.warning("a turn produced %d SMS messages; sending the first %d",
-                        len(messages), MAX_MESSAGES_PER_TURN)
-        for text in messages[:MAX_MESSAGES_PER_TURN]:
+        # One message more only for the stand-in of the introduction (safety rule 6).
+        limit = MAX_MESSAGES_PER_TURN + bool(stand_ins and messages and messages[-1] in
+                                             {to_gsm7(text).strip() for text in stand_ins.values()})
+        if len(messages) > limit:
+            log.warning("a turn produced %d SMS messages; sending the first %d", len(messages), limit)
+        for text in messages[:limit]:
             reply.message(text)
         return str(reply)
 
