@@ -1,7 +1,14 @@
 """What a message asks, read from its wording and the answer just given, where the
-classifier's topic is right and its answer is not: "how often?" after an infusion told
-of, "should I ask for the higher one?" after a dose, records wanted by a hospital.
-actions/thread.py reads them first (context_answer)."""
+classifier's topic or answer is not what was asked (judged rounds 9 to 13): "how often?"
+after an infusion told of, "should I ask for the higher one?" after a dose, records wanted
+by a hospital, when results come, a sign told as over, an older child's risk, a member ID
+offered by text, the article's "survival up 80%".
+
+`asked_in_context` is read first by actions/thread.py (`context_answer`), so by every
+answer whatever the intent, and by the condolences for a question told with a loss. Each
+pattern is narrow on purpose (a question of blame must be asked, "what tests" needs a baby
+or a sibling named): a rule that fires on the wrong message answers it with the wrong text.
+Answers that are not retrieval answers are `utter_<name>` responses in domain.yml."""
 
 from __future__ import annotations
 
