@@ -157,6 +157,14 @@ SOMEONE_ELSES = re.compile(r"\b(?:she|her|his|sisters?|daughters?|friends?|wifes
 # The source article's "survival increased by 80%": no source, and it conflicts with F7.
 SURVIVAL_80 = re.compile(r"\b(?:survival|surviv\w*|sobreviv\w*)\b.{0,40}\b80 ?(?:%|percent|por ciento)"
                          r"|\b80 ?(?:%|percent|por ciento)\b.{0,40}\b(?:survival|surviv\w*|sobreviv\w*)\b")
+# "how many baby ok with ivg": the treated pregnancies' figures (F5), or a sick newborn's (F7).
+HOW_MANY_OK = re.compile(r"\bhow many (?:babies|baby|babys|pregnancies)\b.{0,20}\b(?:ok|okay|fine|healthy|well|good"
+                         r"|survive\w*|make it|born healthy)\b"
+                         r"|\bcuant[oa]s (?:bebes|bebe|embarazos)\b.{0,20}\b(?:salen bien|sanos|bien|sobreviven)\b")
+# "it work 100%?": IVIG lowers the risk, does not remove it (F5).
+FOR_SURE = re.compile(r"\b(?:work|works|funciona)\b.{0,12}(?:\b100\b|\bfor sure\b|\balways\b|\bsiempre\b|\bseguro\b)")
+NEWBORN_TALK = frozenset({"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/newborn_outcome",
+                          "ask_ivig_treatment/exchange_transfusion", "ask_ivig_treatment/transplant"})
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/late_start", "ask_ivig_treatment/overview",
                        "ask_ivig_treatment/dose", "ask_ivig_treatment/already_started"})
@@ -166,6 +174,10 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
     if SURVIVAL_80.search(plain):
         return ARTICLE_SURVIVAL
+    if HOW_MANY_OK.search(plain):
+        return "ask_ivig_treatment/newborn_outcome" if talked_of in NEWBORN_TALK else "ask_ivig_treatment/effectiveness"
+    if FOR_SURE.search(plain) and not talked_of.startswith("ask_copay_help/"):
+        return "ask_ivig_treatment/prevents"
     if RECORDS.search(plain):
         return RECORDS_ANSWER
     if STAYS.search(plain):

@@ -114,3 +114,16 @@ def test_half_a_dose_is_a_change_for_the_care_team_not_doubling(twilio):
 def test_the_articles_80_percent_survival_is_said_to_have_no_source(twilio):
     said = sms(twilio, "the article said survival went up 80% with treatment, is that true?")
     assert said.startswith(first_sentence("utter_article_survival")) and "12 of 16" in said, said
+
+
+def test_a_short_typod_how_many_are_ok_is_the_treated_pregnancies_figures_and_100_percent_is_not(twilio):
+    sms(twilio, "wht is gald")
+    figures = sms(twilio, "how many baby ok with ivg")
+    for_sure = sms(twilio, "my wife 15 week she start alredy, it work 100%?")
+    assert figures.startswith(first_sentence("utter_ask_ivig_treatment/effectiveness")), figures
+    assert for_sure.startswith(first_sentence("utter_ask_ivig_treatment/prevents")), for_sure
+
+
+def test_how_many_babies_make_it_in_the_nicu_is_the_newborns_figures(twilio):
+    sms(twilio, "our son is in the nicu with nh")
+    assert "12 of 16" in sms(twilio, "how many babies make it")
