@@ -56,7 +56,8 @@ REFILL_FORM = "refill_form"
 # Cost asked beside another question: "when do I start, and does insurance cover it?"
 ASKS_COST = re.compile(
     r"\b(?:does|will|would|is) (?:my |our |her |his |the )?insurance (?:cover|pay|going to (?:cover|pay))"
-    r"|\bcovered by (?:my |our |her )?insurance\b|\bhow much (?:does|will|would|is) (?:it|this|that|ivig|each \w+)\b"
+    r"|\bcovered by (?:my |our |her )?insurance\b|\bhow much (?:does|will|would) (?:it|this|that|ivig|each \w+) cost\b"
+    r"|\bhow much is (?:it|this|that|ivig|each \w+)\b(?! (?:help|helping|working|going to help))"
     r"|\b(?:me |nos |le )?(?:la |lo )?(?:cubre|paga|va a cubrir) (?:el|mi|su) seguro\b"
     r"|\b(?:el|mi|su) seguro (?:me |le |nos )?(?:la |lo )?(?:cubre|paga|va a cubrir)\b"
     r"|\bcuanto (?:cuesta|cuestan|me va a costar)\b")

@@ -5,6 +5,7 @@ escalation is stored; if it cannot be stored, they are given the number to call.
 from __future__ import annotations
 
 import logging
+import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -46,6 +47,13 @@ def _open(store: services.Services, tracker: Tracker, reason: str) -> str | None
     return escalation.reference
 
 
+# A question asked in a reply to an offer, anywhere in it ("... can the nurse come?").
+_A_QUESTION_TOO = re.compile(r"\?|\b(?:can|could|will|would|does|do|is|are) (?:the|a|you|they|she|he|it|we|i)\b"
+                             r"|\b(?:puede|pueden|se puede|hay)\b")
+# A person asked for in so many words: the ticket is theirs, whatever was on offer.
+_FOR_A_PERSON = re.compile(r"\b(?:real person|a person|someone|somebody|a human|alguien|una persona)\b")
+
+
 class ActionHandoff(services.ServiceAction, Action):
     def name(self) -> str:
         return "action_handoff"
@@ -75,6 +83,17 @@ class ActionHandoff(services.ServiceAction, Action):
                 answered = answers.follow_up_or_ask(dispatcher, tracker, self.services)
                 if answered is not None:  # answered, and the offer made again
                     return answered
+            if _A_QUESTION_TOO.search(text) and not reading.starts_with_yes(text):
+                # "we travel for thanksgiving, can the nurse come to another state": a question
+                # told with a date, no yes to the offer; the offer stands, asked again
+                dispatcher.utter_message(response="utter_offer_again")
+                return []
+        said = reading.lowered(tracker)
+        asked_for = reading.intent_of(tracker)[0] == "request_specialist" or _FOR_A_PERSON.search(said)
+        if asked_for and not answers.MONEY.search(said):
+            # "can I talk to a real person", "can the nurse come to another state" at the copay
+            # offer: a pharmacy specialist's ticket, not the copay team's
+            reason = "patient asked for a person"
         if services.channel(tracker) == VOICE_CHANNEL and reason != COPAY_REASON:
             # A caller is put through to a specialist (or their voicemail) at once.
             dispatcher.utter_message(response="utter_voice_transfer")

@@ -73,7 +73,8 @@ OTHER_MEDICINE = re.compile(
     r"|(?:take|tomar|tomarme) (?:something|anything|algo) (?:for|para) (?:the |el |la )?(?:pain|headache|dolor|fever"
     r"|fiebre|nausea)|medicinas? para (?:el )?dolor)\b")
 # "took tylenol and it's gone now, is that common?": a medicine told as taken, not asked about.
-TAKEN = re.compile(r"\b(?:took|taken|had|gave (?:her|him)|tome|me tome|le di|tomo)\b")
+TAKEN = re.compile(r"\b(?:took|taken|had|gave (?:her|him)|tome|me tome|le di|tomo|helped|helps|worked"
+                   r"|me ayudo|le ayudo|funciono)\b")
 ASKS_TO_TAKE = re.compile(r"\b(?:can|could|should|may|ok to|okay to|safe to|is it (?:ok|okay|safe))\b.{0,25}"
                           r"\b(?:take|give|use|have)\b"
                           r"|\b(?:puedo|podemos|debo|se puede|se vale) (?:tomar|darle|usar)\b")

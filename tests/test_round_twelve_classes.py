@@ -127,3 +127,26 @@ def test_a_short_typod_how_many_are_ok_is_the_treated_pregnancies_figures_and_10
 def test_how_many_babies_make_it_in_the_nicu_is_the_newborns_figures(twilio):
     sms(twilio, "our son is in the nicu with nh")
     assert "12 of 16" in sms(twilio, "how many babies make it")
+
+
+# -- round fourteen -----------------------------------------------------------------------------
+def test_how_much_ivig_helps_is_no_cost_question(twilio):
+    said = sms(twilio, "and with the ivig how much does it help")
+    assert first_sentence("utter_also_costs") not in said and "copay" not in said.lower(), said
+
+
+def test_a_person_asked_for_at_the_copay_offer_is_a_pharmacy_specialists_ticket(twilio, services):
+    sms(twilio, "is there any help with the copay")
+    said = sms(twilio, "can i talk to a real person at the pharmacy")
+    assert "pharmacy specialist will contact you" in said, said
+
+
+def test_a_question_told_with_a_date_at_an_offer_is_not_a_yes(twilio, services):
+    sms(twilio, "my next delivery never came, where is it")
+    said = sms(twilio, "we travel for thanksgiving, is it possible to ship to my moms house?")
+    assert "E-" not in said, said
+
+
+def test_tylenol_that_helped_a_headache_is_told_not_asked_about(twilio):
+    said = sms(twilio, "is it normal to get a headache the night after the infusion? its mild, tylenol helped")
+    assert not said.startswith(first_sentence("utter_other_medicines")), said
