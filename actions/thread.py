@@ -8,7 +8,7 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions.asked import asked_in_context
+from actions.asked import TESTS, asked_in_context
 from actions.reading import IVIG_PLAN, MEDICAID, MEDICAID_ANSWER, TOPIC, asks_when_it_comes
 from bot.nlu.safety_es import sin_acentos
 
@@ -60,9 +60,6 @@ DELIVERY_DAYS = "request_refill/delivery_days"
 
 
 # After a birth: "¿le tienen que hacer análisis?" is the tests a baby has after birth (F8).
-TESTS = re.compile(r"\b(?:analisis|pruebas|examenes|estudios|tests?|testing|bloodwork|blood work|labs"
-                   r"|sacar(?:le)? sangre"
-                   r"|check (?:her|him|the baby)|checked|checking|liver numbers|levels|le (?:hacen|van a hacer))\b")
 SCAN = re.compile(r"\b(?:scan|ultrasound|anatomy|checkup|check up|ecografia|ultrasonido|sonograma|chequeo)\b")
 AFTER_BIRTH = "ask_ivig_treatment/after_birth"
 # "they're checking his liver numbers, even though I did the IVIG": the tests after birth.

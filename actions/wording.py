@@ -10,7 +10,7 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions.asked import how_often
+from actions.asked import NEWBORN_ANSWERS, how_often
 from actions.reading import TOPIC
 from actions.thread import BORN, CAP, GLAD, _said_before, context_answer
 from bot.nlu import whose
@@ -118,8 +118,6 @@ NEWBORN = re.compile(r"\b(?:nicu|newborn|recien nacid\w*|cuidados intensivos|ter
                      r"|(?:do|doing|give|giving) (?:for|to) (?:her|him|them|the baby"
                      r"|my baby|our baby|my son|my daughter)|treat (?:her|him|the baby|my baby|our baby)"
                      r"|hacer(?:le)? (?:a|por) (?:ella|el|mi bebe|la bebe|el bebe)|le van a hacer)\b")
-NEWBORN_ANSWERS = {"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/newborn_outcome",
-                   "ask_ivig_treatment/exchange_transfusion", "ask_ivig_treatment/transplant"}
 # Pregnancy figures that a sick newborn's parent must not be given as the baby's (F5 vs F7).
 PREGNANCY_FIGURES = {"ask_ivig_treatment/effectiveness", "ask_recurrence_risk/with_treatment",
                      "ask_ivig_treatment/prevents"}
@@ -238,7 +236,8 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
     talked_of = str(tracker.get_slot(TOPIC) or "")
     if talked_of in NEWBORN_ANSWERS and IF_IT_FAILS.search(sin_acentos(text)):
         return "ask_ivig_treatment/transplant"
-    if talked_of in SIDE_EFFECTS and TELL_SOMEONE.search(text):
+    after_a_side_effect = talked_of in SIDE_EFFECTS or talked_of.startswith("ask_what_is_nh/warning_signs")
+    if after_a_side_effect and TELL_SOMEONE.search(text):
         return "ask_ivig_treatment/side_effect_had"
     if (base == "ask_ivig_treatment" and STICKS.search(sin_acentos(text)) and not SCHEDULE_CHANGE.search(text)
             and not WORTH_IT.search(sin_acentos(text))):
