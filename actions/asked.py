@@ -171,8 +171,23 @@ IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/lat
                        "ask_ivig_treatment/dose", "ask_ivig_treatment/already_started"})
 
 
+HER_INFUSIONS = frozenset(f"ask_ivig_treatment/{key}" for key in (
+    "side_effects", "side_effect_had", "schedule", "schedule_change", "infusion_length", "home_or_clinic",
+    "missed_dose", "missed_dose_worry", "double_dose", "dose_check", "dose_unit", "dose_cap", "prevents",
+    "effectiveness"))
+# "when should I actually worry?", "¿cuándo me debo preocupar?": which signs depends on whose
+# treatment was just talked of.
+WHEN_TO_WORRY = re.compile(
+    r"\b(?:when|at what point) (?:should|do|would|will) (?:i|we) (?:\w+ )?(?:worry|be worried|call|go in|get help)\b"
+    r"|\bwhat (?:should|do) (?:i|we) (?:watch|look) (?:out )?for\b|\bwhen is it (?:serious|an emergency)\b"
+    r"|\bcuando (?:me )?(?:debo|tengo que|deberia) (?:preocupar\w*|llamar|ir)\b|\bque (?:debo|tengo que) vigilar\b")
+
+
 def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
+    if WHEN_TO_WORRY.search(plain) and not re.search(r"\b(?:baby|newborn|bebe|recien nacid\w*)\b", plain) and (
+            talked_of in HER_INFUSIONS | IVIG_TALK):
+        return "ask_what_is_nh/warning_signs_pregnancy"  # her infusions just talked of: her signs, not a newborn's
     if SURVIVAL_80.search(plain):
         return ARTICLE_SURVIVAL
     if HOW_MANY_OK.search(plain):
@@ -236,7 +251,17 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
         return "ask_recurrence_risk/next_steps"
     if PREVENTS.search(plain) and talked_of.startswith(MEDICAL):
         return "ask_ivig_treatment/prevents"
+    baby_given_it = IN_THE_NICU.search(plain) and INFUSION_WORDS.search(plain)
+    if baby_given_it and not (PREGNANT.search(plain) or HERS.search(plain)):
+        return "ask_ivig_treatment/newborn_treatment"  # the baby is the one given IVIG (F7), not the mother
     return None
+
+
+IN_THE_NICU = re.compile(r"\b(?:nicu|ucin|terapia intensiva|cuidados intensivos|incubadora)\b")
+PREGNANT = re.compile(r"\b(?:pregnan\w*|embaraz\w*)\b")
+# The mother's own IVIG: "even though I had the IVIG", "aunque me pusieron la IVIG".
+HERS = re.compile(r"\b(?:i|me) (?:had|got|was on|did|received|finished)\b|\bmy (?:ivig|infusions?)\b"
+                  r"|\b(?:tuve|recibi|me pusieron|me dieron|mis infusiones)\b")
 
 
 WORKS_OR_FAILS = re.compile(r"\b(?:work|works|worked|succeed\w*|fail\w*|funciona|falla)\b")

@@ -50,10 +50,18 @@ def feeling_heard(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Ev
     return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", FRIGHTENED)]
 
 
+def _leans_to_grief(tracker: Tracker) -> bool:
+    """Too unsure to name, but nearest to grief and asking nothing ("some days I can't
+    face getting up"): a feeling to hear, not a menu of topics."""
+    text = tracker.latest_message.get("text") or ""
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    return bool(ranking) and ranking[0].get("name") == "share_loss" and "?" not in text
+
+
 def ask_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Which of the likely topics was meant; the general "I did not understand" when the
     message points nowhere. Counts as not understood (see action_fallback)."""
-    if tells_a_feeling(tracker.latest_message.get("text") or ""):
+    if tells_a_feeling(tracker.latest_message.get("text") or "") or _leans_to_grief(tracker):
         return feeling_heard(dispatcher, tracker)
     count = int(tracker.get_slot("fallback_count") or 0) + 1
     options = likely_topics(tracker)

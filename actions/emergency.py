@@ -139,8 +139,10 @@ def _case(tracker: Tracker) -> str:
         # Her own body, the baby not named: what the conversation told says whose signs.
         pregnant = _recently(tracker, whose.mentions_a_pregnancy)
         infused = _recently(tracker, whose.mentions_an_infusion)
-        if pregnant and (net.get("group") in {"bleeding", "sangrado"} or not infused):
-            return "pregnancy"  # "31 weeks on IVIG" ... "I'm bleeding a lot right now"
+        if (pregnant or infused) and net.get("group") in {"bleeding", "sangrado"} or pregnant and not infused:
+            # "31 weeks on IVIG" ... "I'm bleeding a lot right now"; a mother on IVIG is pregnant, and
+            # bleeding is a pregnancy's sign (F11), not an infusion's (F10): the OB or labour unit too
+            return "pregnancy"
         if infused:
             return "infusion"  # "had my infusion this morning" ... "my lips feel swollen"
     return case

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, services
+from actions import answers, services, wording
 from actions.asked import asked_in_context
 from bot.nlu import safety
 from bot.nlu.safety_es import sin_acentos
@@ -24,6 +24,10 @@ class ActionCondolences(services.ServiceAction, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
+        if wording.warning_signs(tracker) == wording.CRISIS_PAST:
+            # "after we lost him I wanted to die, counseling has helped": 988 if it comes back
+            dispatcher.utter_message(response="utter_condolences_brief")
+            return answers.say_answer(dispatcher, tracker, self.services, wording.CRISIS_PAST)
         asked = None if safety.grief_without_a_question(text) else (
             asked_in_context(sin_acentos(text.lower()), "") or answers.question_asked(tracker))
         if asked:

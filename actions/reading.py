@@ -8,6 +8,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.feelings import asked_as_a_question, tells_a_feeling  # noqa: F401 (read here by many)
 from bot.nlu.safety_es import sin_acentos
 
 # The topics a question can be about (each a retrieval intent). out_of_scope and
@@ -55,31 +56,6 @@ _WAIT = re.compile(
 def asks_to_wait(text: str) -> bool:
     plain = re.sub(r"[^\w ]+", " ", sin_acentos(text).replace("'", ""))
     return bool(_WAIT.fullmatch(" ".join(plain.split())))
-
-
-# "that's still scary", "tengo mucho miedo": a feeling, told without a question.
-_FEELING = re.compile(
-    r"\b(?:scar(?:y|ed)|terrif\w*|afraid|frightening|frightened|overwhelm\w*|nervous|anxious|so hard"
-    r"|(?<!from )(?<!is )(?<!is that )(?<!of )too much(?! iron| ivig| medicine| of)"
-    r"|heartbroken|freaking out|worried sick|miedo|asustad\w*|nervios\w*|abrumad\w*|angustiad\w*|muy dificil"
-    r"|ugh+|so tired of|sick of|harta|harto|cansad[ao] de|ya no aguanto (?:los|las|tanto)|tan dificil"
-    r"|(?:just |so |really )tired|exhausted|worn out|drained|agotad[ao]|(?:muy|tan) cansad[ao]"
-    r"|helpless|hopeless|so alone|impotente|sin esperanza|muy sola|tan sola)\b")
-_QUESTION_WORDS = (r"what|how|why|when|where|who|which|can|could|will|would|is|are|do|does|should"
-                   r"|que|como|por que|cuando|donde|quien|cual|puedo|puede|es|hay")
-_ASKS = re.compile(rf"\?|^(?:{_QUESTION_WORDS})\b")
-# The same, after a connective: "and how often?", "pero cuando?" ("no quiero que..." is not one).
-_ASKED = re.compile(rf"\?|^(?:(?:y|and|so|but|pero|ok|okay) )?(?:{_QUESTION_WORDS})\b")
-
-
-def asked_as_a_question(text: str) -> bool:
-    """A question mark, or a question word first (after a connective, if any)."""
-    return bool(_ASKED.search(sin_acentos(text)))
-
-
-def tells_a_feeling(text: str) -> bool:
-    plain = " ".join(sin_acentos(text).split())
-    return bool(_FEELING.search(plain)) and not _ASKS.search(plain)
 
 
 # "I need a refill and does the copay card cover it?": a refill asked for beside a

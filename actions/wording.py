@@ -18,6 +18,7 @@ from bot.nlu.safety_es import sin_acentos
 
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
 OTHER_MEDICINES = "other_medicines"  # utter_other_medicines: not a retrieval answer
+HAD = "ask_ivig_treatment/side_effect_had"  # a reaction told as past, the next infusion to come
 CRISIS_PAST = "crisis_past"  # utter_crisis_past: not a retrieval answer
 PARTNER_AGAIN = "partner_again"  # utter_partner_again: the partner answer again, in short
 
@@ -105,7 +106,7 @@ def warning_signs(tracker: Tracker) -> str | None:
     if net.get("case") == "crisis":
         return CRISIS_PAST  # "I wanted to die after we lost him, but my therapist has helped"
     if whose.told_as_past(told) and net.get("case") == "infusion":
-        return "ask_ivig_treatment/side_effect_had"  # "my face swelled after last month's": tell the team
+        return HAD  # "my face swelled after last month's": tell the team
     if whose.told_as_past(told) and whose.mentions_a_pregnancy(told):
         return "ask_recurrence_risk/next_steps"  # "my son had seizures when he was born ... pregnant again"
     return {"infusion": "ask_ivig_treatment/side_effects",
@@ -290,6 +291,7 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         again = talked_of in {"ask_recurrence_risk/partner", PARTNER_AGAIN} and not DONOR_EGG.search(plain)
         return PARTNER_AGAIN if again else "ask_recurrence_risk/partner"
     signs = warning_signs(tracker)
-    if signs and key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"}:
+    # A reaction told as past beats the general side effects: "tell your care team before the next one".
+    if signs and (key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"} or signs == HAD):
         return signs
     return key

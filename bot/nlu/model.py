@@ -49,6 +49,7 @@ _REFILL_WORDS = re.compile(r"\b(?:refill|refil|reorder|order|resurtido|resurtir|
 # question is named in the parse (`also_asked`), for the dialogue to answer too.
 TOPIC_INTENTS = frozenset({"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment", "ask_copay_help"})
 ALSO_SURE = 0.6
+PERSON_SURE = 0.5  # "gracias. con quien hablo?": a person asked for after thanks
 _CLAUSE_BREAK = re.compile(
     r"\?+|\b(?:and also|also|plus|another question|one more thing|y tambien|tambien|otra pregunta|ademas)\b"
     r"|\band (?=(?:does|do|is|are|can|will|how|what|when|should|would)\b)"
@@ -62,7 +63,11 @@ _COURTESY = re.compile(r"^(?:(?:ok(?:ay)?|thanks?|thank you(?: so much)?|thx|ty|
 
 
 _A_FEELING = re.compile(r"\b(?:i |me )?(?:feel|feeling|siento)\b.{0,20}\b(?:helpless|hopeless|lost|alone|scared|sad"
-                        r"|overwhelmed|tired|exhausted|impotente|sola|solo|triste|perdida|asustada|agotada|cansada)\b")
+                        r"|overwhelmed|tired|exhausted|impotente|sola|solo|triste|perdida|asustada|agotada|cansada)\b"
+                        # grief asked about: "does it ever get easier", "¿algún día duele menos?"
+                        r"|\b(?:it|this|grief|the pain) (?:ever )?(?:gets?|becomes?) (?:any )?easier\b"
+                        r"|\bever stop hurting\b"
+                        r"|\b(?:se hace|se vuelve|va a ser|sera) (?:mas )?facil\b|\bduele menos\b|\bdeja de doler\b")
 
 
 def _clauses(text: str) -> list[str]:
@@ -143,6 +148,11 @@ class NLUModel:
             told_a_loss = net.loss or (not net.sign and safety.tells_a_loss(text))
             self._set_intent(message, LOSS_INTENT if told_a_loss else WARNING_SIGNS_INTENT)
             message.extra["read_as_signs"] = not told_a_loss  # the signs answer, not the selector's pick
+        elif (not net.matched and net.sign and net.case != "crisis"
+              and predicted in {"out_of_scope", classifiers.NLU_FALLBACK} and safety.asks_about_a_sign(text)):
+            # "how floppy is too floppy?": the signs (911 if it is happening now), not "I can only help"
+            self._set_intent(message, WARNING_SIGNS_INTENT)
+            message.extra["read_as_signs"] = True
         self._name_full_retrieval_intent(message)
         main = (message.intent or {}).get("name")
         if main in TOPIC_INTENTS and not net.sign:
@@ -165,7 +175,7 @@ class NLUModel:
         if _A_FEELING.search(safety.safety_es.sin_acentos(rest)):
             # "thank you. i just feel so helpless": heard (action_out_of_scope), not thanked
             part.intent, part.intent_ranking = {"name": "out_of_scope", "confidence": 0.0}, []
-        elif name not in TOPIC_INTENTS or sure < ALSO_SURE:
+        elif not (name in TOPIC_INTENTS and sure >= ALSO_SURE or name == "request_specialist" and sure >= PERSON_SURE):
             return None
         part.text, part.entities = text, message.entities  # the entities' offsets are the whole text's
         return part

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlu import safety_es
+from bot.nlu import questions, safety_es
 from bot.nlu.safety_en import _BABY, _ENGLISH_WORDS, _INFUSION, _NEWBORN_GROUPS, _PREGNANCY, EXPLICIT, SIGNS
 from bot.nlu.tense_en import _LOSS, MARKERS
 
@@ -140,14 +140,22 @@ _SAD = re.compile(r"\b(?:sad|grieving|heartbroken|depressed|struggling|not suici
 # Words that keep a message the classifier reads as an emergency from being taken for a
 # question or a memory: what someone at risk of harming themselves might say.
 _CRISIS_HINTS = re.compile(r"\b(?:end(?:ing)? it|gone|pills|tonight|do it|wake up|miss me|point|anymore|no more)\b")
-_QUESTION = re.compile(r"\?|\b(?:what|why|how|when|will|would|could|can|should|is|are|does|do|did)\b(?! have been)")
-# "I don't even know why I'm texting": said, not asked.
-_NOT_ASKED = re.compile(r"\b(?:i )?(?:dont|don't|do not) (?:even |really )?know (?:why|what|how)\b|would have been")
+
+
+def asks_about_a_sign(text: str) -> bool:
+    """A question about a person's sign ("how floppy is too floppy?"), not a pet's or a thing's."""
+    english = normalise(text)
+    spanish_text = safety_es.sin_acentos(english)
+    m, normalised = (safety_es.MARKERS, spanish_text) if in_spanish(spanish_text) else (MARKERS, english)
+    spanish = m is safety_es.MARKERS
+    return questions.asks(english, spanish_text, spanish) and not m["not_a_person"].search(normalised)
 
 
 def grief_without_a_question(text: str) -> bool:
     """A loss told with no question in it: sympathy first, whatever else was under way."""
-    return tells_a_loss(text) and not _QUESTION.search(_NOT_ASKED.sub("", normalise(text)))
+    english = normalise(text)
+    spanish_text = safety_es.sin_acentos(english)
+    return tells_a_loss(text) and not questions.asks(english, spanish_text, in_spanish(spanish_text))
 
 
 def tells_a_loss(text: str) -> bool:

@@ -177,7 +177,11 @@ SIGNS: dict[str, list[str]] = {
         r"\b(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:my |the |all my )?(?:pills|meds|medicine|tablets)\b"
         r"|\b(?:pills|meds|tablets)\b.{0,40}\b(?:going to|gonna) take (?:them|it) all\b"
         r"|\bwant to be with (?:my|our) (?:baby|son|daughter|angel|boy|girl)\b.{0,30}\b(?:im done|i am done)\b",
-        r"\bno reason (?:left )?to (?:go on|keep going|carry on|be here|stay|get up)\b|\bnothing (?:left )?to live for\b"
+        r"\b(?:no|(?:dont|do not|cant|cannot|can not) (?:see|find|think of|have) (?:a|any|one)|without (?:a|any)) (?:single |good )?"
+        r"reason (?:left )?(?:for me )?to (?:go on|keep going|carry on|be here|stay|get up|live|keep living|wake up)\b|\bnothing (?:left )?to live for\b"
+        # A farewell with an apology for everything: "sorry for everything. bye", "forgive me for everything".
+        r"|\b(?:sorry|forgive me) for everything\b.{0,40}\b(?:good ?bye|bye|farewell)\b|\bforgive me for everything\s*[.!]*$"
+        r"|\b(?:good ?bye|farewell) (?:forever|for good|everyone|everybody|world)\b"
         r"|\bthis is (?:my )?goodbye\b|\btell (?:my|our) (?:\w+ )?(?:husband|wife|kids|children|family|mom|son|daughter|partner) i love\b",
         r"\b(?:took|taken|swallowed) (?:a bunch of|all my|a lot of|too many) pills\b|\boverdos\w*\b",
         # How grief says it: no plan named, but a parent who writes this needs 988 now.
@@ -228,7 +232,7 @@ SIGNS: dict[str, list[str]] = {
         r"^(?:its an? |this is an? )?emergency[!.? ]*$",
         r"(?<!yes )(?<!yeah )(?<!ok )(?<!sure )\bplease help(?: (?:me|us))?(?: now| asap)?[!. ]*$",
         # "financial help please" or "refill help asap" ask for the pharmacy, not for 911.
-        r"(?<!financial )(?<!money )(?<!copay )(?<!co pay )(?<!billing )(?<!insurance )(?<!refill )(?<!payment )"
+        r"(?<!financial )(?<!money )(?<!copay )(?<!co pay )(?<!billing )(?<!insurance )(?<!refill )(?<!payment )(?<!getting )(?<!got )"
         r"\bhelp (?:me )?(?:please|now|asap)\b|\b(?:somebody|someone) help\b(?! (?:me |us )?(?:w |with |on |out with )?(?:understand|with|find|figure|get|know|pay|move|reschedule|change|book|schedule|set up|sort|the (?:copay|bill|cost|insurance|refill|paperwork|forms?)|my (?:copay|bill|insurance|refill)))",
         r"\bsend help\b|\bneed help (?:right )?now\b|\bhurry\b|^urgent(?: please| help|[!.]|$)",
         r"(?<!no )(?<!not an )(?<!not a )\bemer+g+ency[!. ]*$",

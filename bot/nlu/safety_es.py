@@ -18,7 +18,7 @@ SIGNOS: dict[str, list[str]] = {
         r"\bno (?:puede |puedo |pueo |pude |podia |esta |quiere )?(?:r+e?s+p+[il]+r+\w*|respriar|respir)\b"
         r"|\bdej[oa] de r+espirar\b",
         r"\b(?:le|me) (?:cuesta|cuestra|falta|costando) (?:el aire|respirar|trabajo respirar|la respiracion)\b",
-        r"\brespir\w* (?:raro|rapido|rapidito|muy rapido|feo|con dificultad|mal|fuerte|como (?:silbando|ahogad\w*))\b",
+        r"\brespir\w* (?:raro|rapido|rapidito|muy rapido|feo|con dificultad|mal|fuerte|como (?:silbando|ahogad\w*)|con (?:mucho )?(?:trabajo|esfuerzo)|pujando|quejandose)\b",
         r"\bse (?:esta )?ahog\w*\b|\bjade\w*\b|\bsilba (?:al|cuando) respira|\bse le hunde\w* (?:el pecho"
         r"|las costillas)\b",
         r"\b(?:no le entra|sin) aire\b|\bapnea\b|\bpausas? (?:al|en la) respira\w*",
@@ -94,12 +94,12 @@ SIGNOS: dict[str, list[str]] = {
         r"^(?!.*\b(?:carro|coche|auto|camioneta|motor|radiador|techo|fregadero|tuberia|lavadora|refri)\b).*"
         r"\b(?:saliendo|sale|salio|se me sale|escurriendo|escurre|chorreando|goteando)\s+(?:\w+\s+){0,2}(?:agua"
         r"|liquido)\b",
-        r"\bno (?:he|ha|hemos) sentido (?:al bebe|moverse|que se mueva|patadas?|pataditas)\b|\bya no (?:lo "
+        r"\bno (?:he|ha|hemos) sentido (?:al bebe|moverse|que se mueva|patadas?|pataditas)\b|\bno (?:lo |la )?(?:siento|sentimos|senti) (?:q |que )?(?:se )?(?:mover\w*|mueva|mueve)\b|\bya no (?:lo "
         r"|la )?siento\b|\bno patea\b",
         r"\bse (?:me )?(?:rompio|reviento) (?:la fuente|la bolsa)\b|\brompi fuente\b|\bse mueve (?:mucho )?menos\b",
     ],
     "reaccion a la infusion": [
-        r"\bpecho apretado\b|\bme aprieta el pecho\b|\bno puedo (?:agarrar|tomar|jalar) aire\b",
+        r"\bpecho apretado\b|\bme aprieta el pecho\b|\bse me (?:esta )?(?:cierra|cerrando) (?:el pecho|la garganta)\b|\bno puedo (?:agarrar|tomar|jalar) aire\b",
         r"\bcara\b.{0,20}\bhinch\w*|\bno puedo abrir (?:un|el) ojo\b|\bcasi no orino\b",
         r"\bse (?:me|le) (?:esta )?(?:cierr|cerr)\w* la garganta\b|\bgarganta (?:cerrada|cerrando|apretada)\b",
         r"\b(?:labios|cara|lengua|ojos|boca|garganta|parpados)\s+(?:\w+\s+){0,2}hinchad\w*|\bse (?:me"
@@ -150,7 +150,8 @@ SIGNOS: dict[str, list[str]] = {
         r" (?:pastillas|pildoras|medicinas|pastiyas)\b",
         # Sin razon para seguir, y un adios a todos.
         r"\bno tiene (?:caso|sentido) (?:seguir|vivir|estar aqui|seguir viviendo)\b"
-        r"|\b(?:no tengo|ya no tengo|sin) (?:ninguna |ni una )?razon (?:para|de) (?:seguir|vivir|estar aqui)\b"
+        r"|\b(?:no tengo|ya no tengo|sin|no (?:le )?(?:veo|encuentro|hallo)) (?:ninguna |ni una |una |un |ningun )?(?:razon|motivo|sentido) (?:para|de|a|en) (?:seguir|vivir|estar aqui|levantarme)\b"
+        r"|\b(?:perdon|perdoname|perdonenme|lo siento) (?:por|de) todo\b.{0,40}\badios\b|\badios (?:para siempre|a todos|mundo)\b"
         r"|\b(?:esto|este|este mensaje) es (?:un|mi) adios\b|\bdiganle a (?:mi|mis) \w+ (?:q|que) (?:lo|la|los|las) quiero\b"
         r"|\bme despido de (?:todos|todo el mundo|ustedes para siempre)\b|\bme despido para siempre\b",
         r"\b(?:me tome|me tomé|tome|me trague|me he tomado)\s+(?:un monton de|muchas|todas las|varias"
@@ -188,9 +189,9 @@ NEWBORN_GROUPS = {"respiracion", "color", "convulsion", "sangrado", "higado"}
 NOW_STRONG = re.compile(
     r"\b(?:ahorita|ahora mismo|en este momento|ya mero"
     # "rápido" as a plea, not "despierta rápido y come bien"
-    r"|(?<!despierta )(?<!despierto )(?<!reacciona )(?<!responde )(?<!come )(?<!se despierta )rapido|ayuda|ayudenme|por favor|porfa|(?<!que )sigue"
+    r"|(?<!despierta )(?<!despierto )(?<!reacciona )(?<!responde )(?<!come )(?<!se despierta )(?<!paro )rapido|ayuda|ayudenme|por favor|porfa|(?<!que )sigue"
     r"|que sigue (?!con\b|despues\b|para\b)\w|sigo"
-    r"|todavia(?! (?:me acuerdo|recuerdo|pienso|sueno|lo extrano|la extrano|lloro))"
+    r"|todavia(?! (?:me acuerdo|recuerdo|pienso|sueno|tengo (?:pesadillas|suenos)|lo extrano|la extrano|lloro))"
     r"|hace (?:\w+ )?(?:minutos?|un rato|una hora|rato)|desde (?:ayer|anoche|hoy|esta manana|hace|la manana|el)"
     r"|lleva (?:\w+ )?(?:minutos|horas|rato|todo el dia)|todo el dia|no para|no se (?:le )?quita"
     r"|(?:se )?acaba(?:n)? de (?:poner|desmayar|caer|vomitar|dejar|empezar|desvanecer)"
@@ -198,7 +199,7 @@ NOW_STRONG = re.compile(
     r"|se (?:me |le )?estan? (?:hinchando|poniendo|cerrando|inflamando|llenando))\b"
 )
 RESOLVED = re.compile(
-    r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor)|todo (?:esta |salio )?bien|se le (?:quito|paso)"
+    r"\b(?:(?:ya|ahora) (?:esta|estamos|estoy) (?:bien|sano|sana|mejor|normal)|(?<!no )(?<!no se )paro (?:rapido|solo|sola|enseguida)|todo (?:esta |salio )?bien|se le (?:quito|paso)"
     r"|ya se (?:le |me )?(?:quito|paso)|se me (?:quito|paso)|salio (?:negativo|bien|sin)|esta (?:sanito|sanita"
     r"|perfect\w*)"
     r"|eso fue hace (?:\w+ )?(?:anos|meses)|ya se (?:fueron|fue)|se (?:fueron|quitaron) (?:hace rato|solas|con)"
@@ -236,7 +237,7 @@ GENERAL_STRONG = re.compile(
     r"|queria saber)|grupo de apoyo"
     r"|(?:alguien|una mama|una senora|mi amiga|mi prima|mi vecina) (?:conto|dijo|dice|comento|publico)|(?:es"
     r"|son) comun\w*|un moretoncito|(?:solo|nomas) (?:es )?un moreton"
-    r"|cuanto (?:\w+ )?es (?:demasiado|mucho)|(?:puede|va a) volver a pasar|siempre es (?:grave|peligros\w*"
+    r"|cuanto (?:\w+ )?es (?:demasiado|mucho)|cuanto (?:se )?(?:debe|deberia|tiene que)|(?:puede|va a) volver a pasar|siempre es (?:grave|peligros\w*"
     r"|normal)|es grave"
     r"|se vale|puedo tomar|puedo usar|que (?:hago|hacemos|debo hacer) si|y si"
     r"|(?<!como )(?<!hola )(?<!bueno )(?<!oye )(?<!pues )si (?:le|me|mi|el|la|se|tiene|tengo|esta|estoy|ella"
@@ -285,12 +286,16 @@ COMPILED = [(group, re.compile("|".join(f"(?:{p})" for p in patterns))) for grou
 DENIES_HARM = re.compile(
     r"\bno (?:pienso|voy a|quiero|estoy pensando en) (?:hacerme dano|hacerme nada|matarme|quitarme la vida)\b"
     r"|\bnunca me haria dano\b"
-    r"|\bhace (?:anos|tiempo|meses) (?:intente|quise|pense en) (?:hacerme dano|matarme"
-    r"|quitarme la vida)\b(?=.*\b(?:estoy bien|estoy mejor|terapia|psicolog\w*)\b)"
+    r"|\bhace (?:anos|tiempo|meses|\w+ anos) (?:intente|quise|pense en|me tome) (?:hacerme dano|matarme"
+    r"|quitarme la vida|(?:muchas|unas|todas las|un monton de) pastillas)\b(?=.*\b(?:estoy bien|estoy mejor|terapia"
+    r"|psicolog\w*|(?:ya )?lo supere)\b)|\bme (?:pregunto|preguntaron) si (?:\w+ ){0,4}(?:hacerme dano|matarme"
+    r"|suicid\w*|quitarme la vida)\b.{0,20}\b(?:le |les )?dije que no\b"
     r"|\bantes pensaba en (?:quitarme la vida|matarme|morirme|suicid\w*)\b(?=.*\b(?:terapia|estoy mejor"
     r"|psicolog\w*)\b)"
     # Told as past and helped: "después de perderlo quería morirme, pero la terapia me ha ayudado".
-    r"|\b(?:queria|quise) (?:morirme|morir|matarme)\b(?=.*\b(?:terapia|psicolog\w*|consejer\w*)\b.*\b(?:me ha|me han|me esta) ayudado\b)")
+    r"|\b(?:queria|quise) (?:morirme|morir|matarme)\b(?=.*\b(?:terapia|psicolog\w*|consejer\w*)\b.*\b(?:me ha|me han|me esta) ayudado\b)"
+    r"|\b(?:queria|quise) (?:morirme|morir|matarme)\b(?=.*\b(?:ya (?:estoy|voy) (?:en|a) terapia|ya lo supere|ya estoy mejor"
+    r"|estoy recibiendo ayuda)\b)")
 OVER = re.compile(r"\bno esta pasando\b.{0,30}\b(?:nomas|solo|nada mas) (?:preguntaba|queria saber)\b"
                   # Not over when something is going on now: "ahora se me está hinchando la cara".
                   r"|^(?!.*\b(?:pero|otra vez|de nuevo|sigue|peor|volvio|desde|ahora (?:se|me|le|tiene|tengo|esta)"

@@ -44,7 +44,10 @@ _GENERAL_STRONG = re.compile(
     r"|\bhow (?:much|little|many|long)\b.{0,30}\bis too (?:much|little|many|long)\b|\bin case of\b|\bjust (?:a )?nervous\b"
     r"|\b(?:read|heard|saw|seen) (?:about|of|a story|stories|online|on facebook)\b|\b(?:in|at) (?:my|our|a|the) support group\b"
     r"|\b(?:a mom|a friend|my friend|someone|somebody|a lady|another mom) (?:in \\w+ \\w+ )?(?:said|told|posted|wrote)\b|\bis (?:that|it|this) related\b"
-    r"|\bhow (?:much|little|many|long) is too\b|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
+    r"|\bhow (?:much|little|many|long) is too\b|\bhow (?P<degree>\w+) (?:is|are) too (?P=degree)\b"
+    # How long a sign lasts, asked: "how soon should the rash fade after ivig".
+    r"|\bhow (?:fast|quickly|soon|long) (?:should|does|do|will|would|can) (?:\w+ ){1,4}(?:go away|go down|fade|clear up|clear|last|settle|wear off|get better)\b"
+    r"|(?<!probably )(?<!hopefully )(?<!maybe )(?<!prob )\b(?:nothing|not) serious\b(?!.*\bbut\b)|\b(?:told|taught|asked) (?:me|us) to (?:watch|look) for\b"
     r"|\b(?:afraid of|scared of|worry|worried|worries|worrying)\b|\b(?:im|i am) so tired i could\b|\blol\b"
     r"|\b(?:so over|sick of|tired of|fed up with)\b|\b(?:arms?|iv site|needle|sticks?)\b.{0,30}\bbruis\w*"
     r"|\bjust (?:checking|making sure)\b|\b(?:explain|tell me about)\b|\bwhat (?:\w+ ){0,5}(?:mean|means)\b"
@@ -71,7 +74,7 @@ _GENERAL = re.compile(
 _PAST = re.compile(
     r"\b(?:died|pa+ss?ed away|pa+ss?ed on|lost (?:him|her|them|our|my|a|the)|before (?:he|she|they) (?:died|pa+ss?ed)"
     r"|stillb(?:orn|irth)|grieve|grieving|replay\w*|cant forget|close my eyes|at the end|the night (?:he|she|they|our|my)|(?:at|by) (?:his|her|their) grave"
-    r"|years? ago|last (?:year|month|week|pregnancy|time|infusion|dose|treatment)|in (?:19|20)\d\d|first (?:baby|pregnancy)"
+    r"|years? ago|back then|last (?:year|month|week|pregnancy|time|infusion|dose|treatment)|in (?:19|20)\d\d|first (?:baby|pregnancy)"
     r"|previous (?:baby|pregnancy)|our loss|remember|went away|at birth|when (?:he|she) was born|as a newborn"
     r"|fixed it|i had|we had|i was|he was|she was|they (?:checked|monitored|said)|airlifted"
     r"|when (?:my|our) (?:\w+ )?(?:daughter|son|baby|boy|girl) was born|thats how they (?:found|knew|diagnosed)"
@@ -88,14 +91,14 @@ _DREAM = re.compile(
 # About an animal or a thing, with no person named anywhere in the message: for a vet
 # or a mechanic, not 911. It comes before everything that says "now".
 _NOT_A_PERSON = re.compile(
-    r"^(?!.*\b(?:baby|babys|newborn|infant|son|daughter|wife|husband|kid|child|pregnan\w*|me|my body|i|im|ive"
+    r"^(?!.*\b(?:baby|babys|newborn|infant|son|daughter|wife|husband|kid|child|pregnan\w*|me|my body|i(?! (?:do|should|think|guess|wonder|know|dont know)\b)|im|ive"
     r"|my (?:throat|lips|face|chest|tongue|skin|eyes|mouth|head|belly|stomach|legs?|arms?|heart)|nurse|mom|dad)\b)"
     r".*\b(?:my|our|the) (?:dog|puppy|cat|kitten|fish|goldfish|hamster|bird|parrot|rabbit|bunny|horse|pet|car|truck|van)\b"
 )
 # Said to be over: "she's fine now", "it went away", "all is good".
 _RESOLVED = re.compile(
     r"(?<!not )(?<!isnt )(?<!arent )(?<!wont )(?<!not be )"
-    r"(?:(?:is|s|are|re) (?:fine|ok|okay|good|great|healthy|strong|up) (?:now|again)|doing (?:well|great|fine|good)"
+    r"(?:(?:is|s|are|re) (?:fine|ok|okay|good|great|healthy|strong|up|normal|back to normal) (?:now|again)|doing (?:well|great|fine|good)"
     r"|(?:has|have|shes|hes|theyve|ive|weve) been (?:fine|good|great|ok|okay|normal|healthy)(?! until)"
     r"|(?:im|i am|i feel|feeling|she feels|he feels) (?:fine|ok|okay|good|better|great) now|(?:now|and) stable|(?:is|s) stable"
     r"|(?:laughing|playing|smiling|nursing|feeding|eating) (?:and (?:\w+ )?\w+ )?(?:now|again|normally)"
@@ -110,7 +113,7 @@ _RESOLVED = re.compile(
     r"|everything (?:checked out|was (?:fine|ok|okay|normal|good))|(?:hes|shes|theyre) (?:\w+ )?(?:playing|eating|laughing|running around|running) and (?:fine|ok|okay|happy)"
     r"|(?<!not )(?<!no )(?<!im not )(?:just|only) (?:kidding|joking)|was (?:just )?(?:a )?joke|was negative"
     # Told as over, at the very end: "... the doctor said it was from my nipple, she's fine".
-    r"|(?:shes|hes|she is|he is|theyre|they are) (?:fine|ok|okay|alright|all right|good)(?: now)?\s*[.!]*$"
+    r"|(?:shes|hes|she is|he is|theyre|they are|(?:the )?baby is|babys|both are) (?:fine|ok|okay|alright|all right|good)(?: now)?\s*[.!]*$"
     r"|(?:they|the doctors|the nurses|the nicu) saved (?:her|him|them)\b(?!.*\b(?:but|now)\b)"
     r"|pink again|(?:hes|shes|he is|she is) (?:a toddler|\d+|two|three|four|five|six)(?: years old| yrs old)? now"
     r"|(?:hes|shes|he is|she is) (?:\d+|two|three|four|five|six)(?: years old| yrs old)?(?: now)? and (?:fine|healthy|doing (?:great|well|fine)|thriving)|just gas|said (?:its|that is|thats) (?:normal|common)"
@@ -141,7 +144,14 @@ _DENIES_HARM = re.compile(
     r"|\bused to (?:think|thought) (?:about|of) (?:ending (?:it|things|my life)|killing myself|suicide|not being here)\b"
     r"(?=.*\b(?:therap\w*|counsel\w*|doing better|better now|getting help)\b)"
     # Told as past and helped: "I wanted to die after we lost him, but my therapist has helped a lot".
-    r"|\b(?:felt like i|i) wanted to die\b(?=.*\b(?:therap\w*|counsel\w*)\b.{0,20}\b(?:has|have) (?:\w+ )?help\w*)")
+    r"|\b(?:felt like i|i) wanted to die\b(?=.*\b(?:therap\w*|counsel\w*)\b.{0,20}\b(?:has|have) (?:\w+ )?help\w*)"
+    r"|\b(?:felt like i|i) wanted to die\b(?=.*\b(?:(?:im|i am) getting help|got help|behind me|(?:im|i am) (?:doing )?better now|in a (?:good|better) place)\b)"
+    # Long ago, and over: "two years ago i swallowed a handful of pills, i'm in a good place now".
+    r"|\b(?:years?|months?|a long time) ago,? i (?:took|swallowed|tried|wanted|thought about|attempted)\b[\w ]{0,40}?"
+    r"\b(?:pills|to die|killing myself|ending it|suicide)\b(?=.*\b(?:behind me|past me|better now|doing (?:well|better)"
+    r"|in a (?:good|better) place|therap\w*|counsel\w*|got help|getting help)\b)"
+    # A question answered no: "my doctor asked if i had thoughts of hurting myself, i said no".
+    r"|\basked (?:me )?(?:if|whether) i (?:\w+ ){0,4}(?:hurt\w*|kill\w*|harm\w*|suicid\w*|end\w*)(?: myself| it| my life)?\b.{0,20}\bi said no\b")
 
 # Plainly over, whatever time words come with it ("went away an hour ago"), unless
 # something says it is back.

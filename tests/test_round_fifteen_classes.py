@@ -1,0 +1,64 @@
+"""What the fifteenth judged round saw (written and judged by a helper who never saw data/):
+a loss told in Spanish with a question got sympathy only; a grief question after thanks
+was thanked; "thanks, who do I talk to at the pharmacy" got "you're welcome"; a crisis
+long past and helped, read as a loss, lost its 988 line. Through the signed SMS webhook;
+the sentences are new, not the round's."""
+
+from __future__ import annotations
+
+from tests.test_what_comes_next import first_sentence, sms
+
+
+def test_a_loss_told_in_spanish_with_a_question_without_a_question_mark_gets_the_answer(twilio):
+    said = sms(twilio, "buenas, mi hijo fallecio en abril, los doctores dijeron hemocromatosis neonatal. q es eso")
+    assert said.startswith(first_sentence("utter_condolences_brief", "es")), said
+    assert first_sentence("utter_ask_what_is_nh/definition", "es") in said, said
+
+
+def test_weeks_and_a_loss_told_with_when_does_it_start_gets_the_schedule(twilio):
+    said = sms(twilio, "voy en 8 semanas y mi primera bebe murio de gald, cuando empiezan a ponerme la ivig")
+    assert said.startswith(first_sentence("utter_condolences_brief", "es")), said
+    assert "14 semanas" in said, said
+
+
+def test_a_loss_told_alone_in_spanish_is_still_sympathy_and_a_person(twilio):
+    said = sms(twilio, "nuestra bebita fallecio a los cinco dias de nacida")
+    assert said.startswith(first_sentence("utter_condolences", "es")), said
+
+
+def test_a_grief_question_after_thanks_is_heard_not_thanked(twilio):
+    sms(twilio, "what is nh")
+    said = sms(twilio, "thanks. will the pain ever get easier")
+    assert "glad I could help" not in said and said.startswith(first_sentence("utter_feeling_heard")), said
+
+
+def test_a_person_asked_for_after_thanks_is_a_pharmacy_specialist(twilio):
+    sms(twilio, "que es la hn")
+    said = sms(twilio, "gracias. con quien puedo hablar en la farmacia de esto")
+    assert "De nada" not in said and "especialista" in said, said
+
+
+def test_a_crisis_long_past_and_helped_told_as_grief_keeps_its_988_line_and_pages_nobody(twilio, services):
+    said = sms(twilio, "when our girl died i wanted to die too, but im in a better place now")
+    assert "988" in said, said
+    assert services.escalations.open_queue() == []
+
+
+def test_a_mothers_own_heavy_bleeding_after_talk_of_her_infusion_is_a_pregnancys_emergency(twilio, services):
+    sms(twilio, "buenas, una duda de mi infusion del jueves, cuantas horas son")
+    said = sms(twilio, "en este momento estoy sangrando bastante y tengo un dolor fuerte abajo")
+    assert said.startswith(first_sentence("utter_emergency_pregnancy", "es")), said
+    assert "infusion de IVIG" not in said
+    assert [e.urgency for e in services.escalations.open_queue()] == ["urgent"]
+
+
+def test_when_to_worry_after_talk_of_her_own_infusion_is_her_signs_not_a_newborns(twilio):
+    sms(twilio, "felt achy the day after my infusion but its fine now. is that normal")
+    said = sms(twilio, "ok so at what point should i worry")
+    assert said.startswith(first_sentence("utter_ask_what_is_nh/warning_signs_pregnancy")), said
+
+
+def test_a_baby_given_ivig_in_the_nicu_gets_the_newborns_treatment_not_the_mothers(twilio):
+    said = sms(twilio, "the nicu is giving our daughter ivig, how much do they give a baby")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/newborn_treatment")), said
+    assert "60 g" not in said and "1 g/kg" not in said, said
