@@ -121,8 +121,21 @@ REACH_COPAY = re.compile(r"\bhow (?:do|can|would) (?:i|we) (?:reach|contact|get 
 AFTER_BIRTH_ASKED = re.compile(
     r"\b(?:hospital|equipo) (?:donde|en (?:el )?que) (?:voy a dar a luz|va a nacer|nacera|me aliviare)\b"
     r"|\b(?:van a|le van a|le tienen que|le haran|le hacen) (?:hacer )?(?:pruebas|analisis|estudios)\b"
-    r"|\bwill they (?:test|check) (?:the|my) (?:baby|newborn)\b"
-    r"|\bwill they (?:test|check) (?:the|my) (?:baby|newborn)\b")
+    r"|\b(?:do|will|would|should|are) (?:they|the doctors|the hospital|the nicu|the pediatrician|you)"
+    r"(?: going to| gonna)? (?:test|check|screen|look at|examine)"
+    r" (?:him|her|them|the baby|my baby|our baby|the newborn)\b"
+    r"|\bwhat happens (?:when|after|once) (?:the baby|he|she|baby|our baby) (?:comes|is born|arrives|gets here)\b"
+    # What the delivery team should know (F8): "does the hospital need to know anything from us?"
+    r"|\b(?:does|do|should) (?:the hospital|the delivery team|labor and delivery|l and d|the birth team|the nicu)"
+    r" (?:need to |have to )?know\b"
+    r"|\bwhat (?:does|should|do) (?:the hospital|the delivery team|l and d) (?:need to )?know\b"
+    r"|\b(?:el hospital|el equipo del parto|los doctores del parto) (?:tiene|tienen|necesita|necesitan|debe|deben)"
+    r" (?:que )?saber\b|\bque pasa cuando nazca\b|\ble van a (?:revisar|checar)\b")
+# "and if the tests come back bad, what do they do?": the newborn's treatment (F7).
+BAD_RESULTS = re.compile(
+    r"\b(?:tests?|results?|labs|bloodwork|levels|numbers|analisis|pruebas|resultados)\b.{0,25}"
+    r"\b(?:bad|abnormal|not good|off|mal|malos|anormales)\b.{0,40}\b(?:what (?:do|will|would) (?:they|you|we) do"
+    r"|then what|what happens|what now|que (?:le )?hacen|que pasa|que sigue)\b")
 # "if he's born fine, no more danger, right?": IVIG lowers the risk, does not remove it (F5, F8).
 BORN_FINE = re.compile(r"\b(?:si|if) (?:sale|nace|is born|comes out|hes born|shes born|he is born|she is born)"
                        r" (?:bien|fine|healthy|ok|okay|sano|sana)\b")
@@ -208,6 +221,8 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
         return "ask_what_is_nh/blame_other" if SOMEONE_ELSES.search(plain) else "ask_what_is_nh/blame"
     if IDS.search(plain):
         return NO_IDS
+    if BAD_RESULTS.search(plain):
+        return "ask_ivig_treatment/newborn_treatment"
     if AFTER_BIRTH_ASKED.search(plain):
         return "ask_ivig_treatment/after_birth"
     if BORN_FINE.search(plain):

@@ -194,7 +194,8 @@ def context_answer(text: str, tracker: Tracker) -> str | None:
         return CANCEL_DELIVERY
     if SAME_CHANCE.search(plain) and WITH_HIM.search(plain):
         return "ask_recurrence_risk/partner"  # the risk follows the mother, whoever the father
-    if LOWERS.search(plain) and talked_of.startswith(("ask_recurrence_risk/", "ask_what_is_nh/")):
+    if LOWERS.search(plain) and (talked_of.startswith(("ask_recurrence_risk/", "ask_what_is_nh/"))
+                                 or talked_of == "partner_again"):  # after "the same holds for donor sperm"
         return "ask_recurrence_risk/with_treatment"  # IVIG in pregnancy, and by how much
     if (talked_of.startswith("ask_ivig_treatment/dose") or talked_of in IVIG_PLAN) and CAP.search(plain):
         return "ask_ivig_treatment/dose_cap"  # "hold on so it stops at some number even if im bigger?"

@@ -62,3 +62,27 @@ def test_a_baby_given_ivig_in_the_nicu_gets_the_newborns_treatment_not_the_mothe
     said = sms(twilio, "the nicu is giving our daughter ivig, how much do they give a baby")
     assert said.startswith(first_sentence("utter_ask_ivig_treatment/newborn_treatment")), said
     assert "60 g" not in said and "1 g/kg" not in said, said
+
+
+def test_will_they_check_the_baby_at_birth_is_the_tests_after_birth(twilio):
+    said = sms(twilio, "im 33 weeks on weekly ivig. are the doctors going to check her when she is born?")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/after_birth")), said
+
+
+def test_what_the_hospital_should_know_is_tell_the_delivery_team(twilio):
+    sms(twilio, "my wife gets ivig every week for nh")
+    said = sms(twilio, "should the delivery team know anything before she goes in")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/after_birth")), said
+
+
+def test_bad_results_after_birth_are_the_newborns_treatment(twilio):
+    sms(twilio, "will they test the baby after birth")
+    said = sms(twilio, "and if her labs are bad what do they do then")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/newborn_treatment")), said
+
+
+def test_what_lowers_it_after_the_partner_answer_again_is_ivig_in_pregnancy(twilio):
+    sms(twilio, "my first baby with nh was with my ex husband. is my risk lower with my new husband")
+    sms(twilio, "and if we use a sperm donor")
+    said = sms(twilio, "ok then what does lower it")
+    assert said.startswith(first_sentence("utter_ask_recurrence_risk/with_treatment")), said

@@ -33,6 +33,9 @@ def test_a_quiet_goodbye_gets_988_first_and_pages(twilio, services, text):
     "my cat is throwing up blood, what should i do",
     "hace tres anos me tome muchas pastillas pero ya lo supere",
     "cuanto se debe mover un bebe a las 30 semanas",
+    # round 16: well now, and a parent's worry
+    "hes nursing great and sleeping good at the moment, im only a little anxious",
+    "ahorita come bien y hace pipi normal, nomas estoy preocupada",
 ])
 def test_a_look_alike_pages_nobody(twilio, services, text):
     sms(twilio, text)

@@ -139,6 +139,8 @@ def in_spanish(spanish_text: str) -> bool:
 _SAD = re.compile(r"\b(?:sad|grieving|heartbroken|depressed|struggling|not suicidal)\b")
 # Words that keep a message the classifier reads as an emergency from being taken for a
 # question or a memory: what someone at risk of harming themselves might say.
+_ONLY_WORRIED = re.compile(r"\b(?:just|only|im just|i just|im only) (?:a (?:little|bit) )?(?:anxious|nervous|worried|worry"
+                           r"|paranoid|overthinking|checking)\b|\b(?:nomas|solo|nada mas) (?:estoy )?(?:nervios|preocupad)\w*\b")
 _CRISIS_HINTS = re.compile(r"\b(?:end(?:ing)? it|gone|pills|tonight|do it|wake up|miss me|point|anymore|no more)\b")
 
 
@@ -246,6 +248,8 @@ def not_happening_now(text: str) -> bool:
         return True  # "false alarm, it stopped", "I'm not suicidal", "this hold music is killing me"
     if spanish and m["past"].search(normalised) and safety_es.LOSS.search(normalised):
         return True  # "la noche que murió estaba moradita": a memory of the loss
+    if m["resolved"].search(normalised) and _ONLY_WORRIED.search(normalised):
+        return True  # "she's eating good and pooping fine right now, just anxious": well, and a parent's worry
     if m["now_strong"].search(normalised) or (m is MARKERS and _CRISIS_HINTS.search(normalised)
                                                and not _SAD.search(normalised)):
         return False

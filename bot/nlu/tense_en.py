@@ -108,7 +108,7 @@ _RESOLVED = re.compile(
     r"|(?:dentist|doctor|dr|er|pediatrician|ob|nurse|they) (?:took care of|treated|handled) (?:it|that|them)"
     r"|(?:ob|doctor|dr|midwife|pediatrician|nurse) (?:already )?(?:saw|checked|examined) (?:me|her|him|us|the baby)"
     r"|(?:monitoring|ultrasound|scan|heartbeat|nst) (?:was|looked|came back) (?:\w+ )?(?:perfect|fine|good|normal|great)"
-    r"|(?:feeding|eating|breathing|sleeping|moving|kicking) (?:well|great|fine|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
+    r"|(?:feeding|eating|breathing|sleeping|moving|kicking|pooping|peeing) (?:well|great|fine|good|normally|a ton|lots)|all (?:good|fine|ok|okay) now"
     r"|kicked (?:a ton|a lot|lots|again)|went away|fixed it|all is (?:good|well|fine)|everything (?:is|s) (?:fine|ok|okay|good|alright)"
     r"|everything (?:checked out|was (?:fine|ok|okay|normal|good))|(?:hes|shes|theyre) (?:\w+ )?(?:playing|eating|laughing|running around|running) and (?:fine|ok|okay|happy)"
     r"|(?<!not )(?<!no )(?<!im not )(?:just|only) (?:kidding|joking)|was (?:just )?(?:a )?joke|was negative"
