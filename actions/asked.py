@@ -196,8 +196,28 @@ WHEN_TO_WORRY = re.compile(
     r"|\bcuando (?:me )?(?:debo|tengo que|deberia) (?:preocupar\w*|llamar|ir)\b|\bque (?:debo|tengo que) vigilar\b")
 
 
+# "what should I look out for just in case?", "should I be worried?": the signs to watch.
+WATCH_FOR = re.compile(
+    r"\bwhat (?:signs |symptoms |things |stuff )?(?:should|do|would|to) (?:i |we )?"
+    r"(?:look out|watch out|watch|look) for\b"
+    r"|\bwhat (?:signs|symptoms) (?:should|do) (?:i|we)\b"
+    r"|\bwhat (?:stuff|things|signs|symptoms)\b.{0,40}\b(?:would be bad|mean (?:i|we) (?:need|have) to go)\b"
+    r"|\bque (?:senales|signos|sintomas) (?:debo|tengo que|hay que) (?:vigilar|cuidar)\b")
+SHOULD_WORRY = re.compile(r"\bshould (?:i|we) (?:be )?(?:worried|worry|concerned)\b"
+                          r"|\b(?:debo|deberia|tengo que) preocupar\w*\b")
+A_BABY = re.compile(r"\b(?:baby|babys|newborn|bebe|recien nacid\w*|(?:days?|weeks?) old"
+                    r"|(?:dias|semanas) de nacid\w*)\b")
+A_BABY_TALKED_OF = frozenset({"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/baby_born",
+                              "ask_ivig_treatment/after_birth", "ask_what_is_nh/warning_signs_newborn"})
+
+
 def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
+    if (WATCH_FOR.search(plain) or WHEN_TO_WORRY.search(plain)) and AFTER_INFUSION.search(plain):
+        return "ask_ivig_treatment/side_effects"  # "what after the infusion would mean I need to go in" (F10)
+    if (WATCH_FOR.search(plain) and A_BABY.search(plain) or (WATCH_FOR.search(plain) or SHOULD_WORRY.search(plain))
+            and talked_of in A_BABY_TALKED_OF):
+        return "ask_what_is_nh/warning_signs_newborn"  # "he's doing well... what should I look out for?"
     if WHEN_TO_WORRY.search(plain) and not re.search(r"\b(?:baby|newborn|bebe|recien nacid\w*)\b", plain) and (
             talked_of in HER_INFUSIONS | IVIG_TALK):
         return "ask_what_is_nh/warning_signs_pregnancy"  # her infusions just talked of: her signs, not a newborn's

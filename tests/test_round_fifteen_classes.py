@@ -86,3 +86,20 @@ def test_what_lowers_it_after_the_partner_answer_again_is_ivig_in_pregnancy(twil
     sms(twilio, "and if we use a sperm donor")
     said = sms(twilio, "ok then what does lower it")
     assert said.startswith(first_sentence("utter_ask_recurrence_risk/with_treatment")), said
+
+
+# -- round 16 ------------------------------------------------------------------------------
+def test_a_well_baby_and_what_to_watch_for_gets_the_newborn_signs_not_only_congratulations(twilio):
+    said = sms(twilio, "our girl is 12 days old and thriving, her bloodwork was normal. what should we watch for just in case")
+    assert said.startswith(first_sentence("utter_ask_what_is_nh/warning_signs_newborn")), said
+
+
+def test_what_after_an_infusion_means_going_in_is_the_infusion_signs(twilio):
+    said = sms(twilio, "what signs after my infusion would mean i need to go in")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/side_effects")), said
+
+
+def test_should_i_be_worried_after_a_babys_results_is_the_newborn_signs(twilio):
+    sms(twilio, "his ferritin was really high on the last labs, does he have nh")
+    said = sms(twilio, "they only said they will repeat it. should we be worried")
+    assert said.startswith(first_sentence("utter_ask_what_is_nh/warning_signs_newborn")), said
