@@ -211,8 +211,16 @@ A_BABY_TALKED_OF = frozenset({"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatm
                               "ask_ivig_treatment/after_birth", "ask_what_is_nh/warning_signs_newborn"})
 
 
+# "could a diet or iron pills lower the risk?": iron is not the cause; food and vitamins are the care team's.
+DIET = re.compile(r"\b(?:diet|eat (?:differently|better|healthy|healthier|less|more)|what i eat|foods?|iron pills?"
+                  r"|vitamins?|supplements?|dieta|comer (?:diferente|mejor|sano)|lo que como|hierro|vitaminas)\b")
+OWN_WAY = re.compile(r"\b(?:lower|reduce|prevent|avoid|so it doesnt|bajar|reducir|evitar|prevenir)\b")
+
+
 def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
+    if DIET.search(plain) and OWN_WAY.search(plain):
+        return "ask_what_is_nh/iron"
     if (WATCH_FOR.search(plain) or WHEN_TO_WORRY.search(plain)) and AFTER_INFUSION.search(plain):
         return "ask_ivig_treatment/side_effects"  # "what after the infusion would mean I need to go in" (F10)
     if (WATCH_FOR.search(plain) and A_BABY.search(plain) or (WATCH_FOR.search(plain) or SHOULD_WORRY.search(plain))

@@ -297,8 +297,9 @@ def side_note(text: str) -> str | None:
 # specialist settles the address; not a refill started.
 DELIVERY_PLACE = re.compile(
     r"\b(?:do|can|will|could|would) (?:you|u|yall|y all|you guys|they|it)\b.{0,20}\b(?:deliver|ship|send|mail|go)\b"
-    r".{0,30}\b(?:clinic|house|home|work|office|hospital|infusion cent\w*)\b"
-    r"|\b(?:entregan|mandan|envian|llevan|lo mandan|la mandan)\b.{0,30}\b(?:clinica|casa|trabajo|hospital|oficina)\b")
+    r".{0,40}\b(?:clinic|house|home|work|office|hospital|infusion cent\w*|address|place|apartment)\b"
+    r"|\b(?:entregan|mandan|envian|llevan|lo mandan|la mandan|manden|mandar|enviar)\b.{0,30}"
+    r"\b(?:clinica|casa|trabajo|hospital|oficina|direccion|domicilio)\b")
 # A delivery address changed in the middle of the form.
 ELSEWHERE = re.compile(r"\b(?:go|send|ship|deliver|mail|mandar\w*|enviar\w*|llegar)\b.{0,30}"
                        r"\b(?:house|address|place|home|casa|direccion|trabajo|work)\b")

@@ -90,7 +90,7 @@ def test_what_lowers_it_after_the_partner_answer_again_is_ivig_in_pregnancy(twil
 
 # -- round 16 ------------------------------------------------------------------------------
 def test_a_well_baby_and_what_to_watch_for_gets_the_newborn_signs_not_only_congratulations(twilio):
-    said = sms(twilio, "our girl is 12 days old and thriving, her bloodwork was normal. what should we watch for just in case")
+    said = sms(twilio, "our girl is 12 days old and thriving, her labs were normal. what should we watch for, in case")
     assert said.startswith(first_sentence("utter_ask_what_is_nh/warning_signs_newborn")), said
 
 
@@ -103,3 +103,13 @@ def test_should_i_be_worried_after_a_babys_results_is_the_newborn_signs(twilio):
     sms(twilio, "his ferritin was really high on the last labs, does he have nh")
     said = sms(twilio, "they only said they will repeat it. should we be worried")
     assert said.startswith(first_sentence("utter_ask_what_is_nh/warning_signs_newborn")), said
+
+
+def test_a_diet_or_iron_pills_to_lower_the_risk_is_the_iron_answer_not_the_partner(twilio):
+    said = sms(twilio, "can i prevent it myself next time with a better diet or by skipping iron supplements")
+    assert said.startswith(first_sentence("utter_ask_what_is_nh/iron")) and "donor" not in said, said
+
+
+def test_a_new_delivery_address_outside_a_refill_is_not_a_refill_form(twilio):
+    said = sms(twilio, "could you mail my next delivery to my sisters address instead")
+    assert "Rx" not in said and said.startswith(first_sentence("utter_refill_address_note")), said
