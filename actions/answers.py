@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clarify, services
-from actions.asked import COMMERCIAL_PLAN, IN_THE_BODY, REACH_COPAY, RECORDS_ANSWER
+from actions.asked import COMMERCIAL_PLAN, COPAY_DONT_STOP, IN_THE_BODY, REACH_COPAY, RECORDS_ANSWER
 from actions.reading import (
     FOLLOWS,
     RETRIEVAL_INTENTS,
@@ -75,6 +75,7 @@ OFFERS = {
     "ask_what_is_nh/cannot_diagnose": ("utter_offer_pharmacy_specialist", "worried about symptoms or results"),
     RECORDS_ANSWER: ("utter_offer_pharmacy_specialist", "records for a hospital or doctor"),
     COMMERCIAL_PLAN: COPAY_OFFER,
+    COPAY_DONT_STOP: COPAY_OFFER,
     IN_THE_BODY: ("utter_offer_pharmacy_specialist", "how long IVIG stays in the body"),
     "out_of_scope/location": ("utter_offer_pharmacy_specialist", "pharmacy address or pickup"),
     "out_of_scope/helping_someone": ("utter_offer_pharmacy_specialist", "a relative asks how to help"),

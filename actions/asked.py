@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 
+from actions.signs_asked import AFTER_INFUSION, IVIG_TALK, signs_asked
 from bot.nlu.whose import told_as_past
 
 RECORDS_ANSWER = "records_request"  # utter_records_request: not a retrieval answer
 RESULTS_TIMING = "results_timing"  # utter_results_timing: when test results come
+COPAY_DONT_STOP = "copay_dont_stop"  # utter_copay_dont_stop: a bill, and "do I have to stop?"
 COMMERCIAL_PLAN = "copay_commercial"  # utter_copay_commercial: a plan through work named
 SIGN_RESOLVED = "sign_resolved"  # utter_sign_resolved: a sign told as over, nothing asked
 IN_THE_BODY = "ivig_in_the_body"  # utter_ivig_in_the_body: how long IVIG stays (no fact: a person)
@@ -142,8 +144,6 @@ BORN_FINE = re.compile(r"\b(?:si|if) (?:sale|nace|is born|comes out|hes born|she
 # A reaction told as past, with the next infusion coming: tell the care team (side_effect_had).
 REACTION = re.compile(r"\b(?:swell\w*|swollen|hives|rash|headaches?|fever|chills|vomit\w*|hinch\w*|ronchas"
                       r"|dolor de cabeza|fiebre)\b")
-AFTER_INFUSION = re.compile(r"\bafter (?:my |the |her |last |each )?(?:infusion|ivig|drip|one|treatment)\b"
-                            r"|\bdespues de (?:la|mi|su) (?:infusion|ivig)\b")
 # "is my other daughter, she's 5, at risk?": NH begins before birth (F1).
 OLDER_CHILD_RISK = re.compile(
     r"^(?=.*\b(?:daughter|son|kid|child|toddler|boy|girl|hija|hijo|nena|nene|nino|nina)\b)"
@@ -180,40 +180,22 @@ FOR_SURE = re.compile(r"\b(?:work|works|funciona)\b.{0,12}(?:\b100\b|\bfor sure\
 NEWBORN_ANSWERS = frozenset({"ask_ivig_treatment/newborn_treatment", "ask_ivig_treatment/newborn_outcome",
                              "ask_ivig_treatment/exchange_transfusion", "ask_ivig_treatment/transplant"})
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
-IVIG_TALK = frozenset({"ask_recurrence_risk/next_steps", "ask_ivig_treatment/late_start", "ask_ivig_treatment/overview",
-                       "ask_ivig_treatment/dose", "ask_ivig_treatment/already_started"})
 
 
-HER_INFUSIONS = frozenset(f"ask_ivig_treatment/{key}" for key in (
-    "side_effects", "side_effect_had", "schedule", "schedule_change", "infusion_length", "home_or_clinic",
-    "missed_dose", "missed_dose_worry", "double_dose", "dose_check", "dose_unit", "dose_cap", "prevents",
-    "effectiveness"))
-# "when should I actually worry?", "¿cuándo me debo preocupar?": which signs depends on whose
-# treatment was just talked of.
-WHEN_TO_WORRY = re.compile(
-    r"\b(?:when|at what point) (?:should|do|would|will) (?:i|we) (?:\w+ )?(?:worry|be worried|call|go in|get help)\b"
-    r"|\bwhat (?:should|do) (?:i|we) (?:watch|look) (?:out )?for\b|\bwhen is it (?:serious|an emergency)\b"
-    r"|\bcuando (?:me )?(?:debo|tengo que|deberia) (?:preocupar\w*|llamar|ir)\b|\bque (?:debo|tengo que) vigilar\b")
 
 
-# "what should I look out for just in case?", "should I be worried?": the signs to watch.
-WATCH_FOR = re.compile(
-    r"\bwhat (?:signs |symptoms |things |stuff )?(?:should|do|would|to) (?:i |we )?"
-    r"(?:look out|watch out|watch|look) for\b"
-    r"|\bwhat (?:signs|symptoms) (?:should|do) (?:i|we)\b"
-    r"|\bwhat (?:stuff|things|signs|symptoms)\b.{0,40}\b(?:would be bad|mean (?:i|we) (?:need|have) to go)\b"
-    r"|\bque (?:senales|signos|sintomas) (?:debo|tengo que|hay que) (?:vigilar|cuidar)\b")
-SHOULD_WORRY = re.compile(r"\bshould (?:i|we) (?:be )?(?:worried|worry|concerned)\b"
-                          r"|\b(?:debo|deberia|tengo que) preocupar\w*\b")
-A_BABY = re.compile(r"\b(?:baby|babys|newborn|bebe|recien nacid\w*|(?:days?|weeks?) old"
-                    r"|(?:dias|semanas) de nacid\w*)\b")
-A_BABY_TALKED_OF = frozenset({"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/baby_born",
-                              "ask_ivig_treatment/after_birth", "ask_what_is_nh/warning_signs_newborn"})
+
+
+
 
 
 # "could a diet or iron pills lower the risk?": iron is not the cause; food and vitamins are the care team's.
 DIET = re.compile(r"\b(?:diet|eat (?:differently|better|healthy|healthier|less|more)|what i eat|foods?|iron pills?"
                   r"|vitamins?|supplements?|dieta|comer (?:diferente|mejor|sano)|lo que como|hierro|vitaminas)\b")
+STOP_IT = re.compile(r"\b(?:have to|going to|gonna|should i|need to|will i|tendre que|voy a tener que|tengo que)\b"
+                     r".{0,12}\b(?:stop|quit|dejar\w*|parar\w*|suspender\w*)\b"
+                     r"|\b(?:stop|quit) (?:the |my )?(?:ivig|infusions?|treatment)\b")
+MONEY_WORDS = re.compile(r"\b(?:afford|bill|copay|co pay|cost\w*|pay|money|pagar|cuenta|dinero|copago)\b")
 OWN_WAY = re.compile(r"\b(?:lower|reduce|prevent|avoid|so it doesnt|bajar|reducir|evitar|prevenir)\b")
 
 
@@ -221,14 +203,12 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     """The answer the wording and the answer just given call for, or None."""
     if DIET.search(plain) and OWN_WAY.search(plain):
         return "ask_what_is_nh/iron"
-    if (WATCH_FOR.search(plain) or WHEN_TO_WORRY.search(plain)) and AFTER_INFUSION.search(plain):
-        return "ask_ivig_treatment/side_effects"  # "what after the infusion would mean I need to go in" (F10)
-    if (WATCH_FOR.search(plain) and A_BABY.search(plain) or (WATCH_FOR.search(plain) or SHOULD_WORRY.search(plain))
-            and talked_of in A_BABY_TALKED_OF):
-        return "ask_what_is_nh/warning_signs_newborn"  # "he's doing well... what should I look out for?"
-    if WHEN_TO_WORRY.search(plain) and not re.search(r"\b(?:baby|newborn|bebe|recien nacid\w*)\b", plain) and (
-            talked_of in HER_INFUSIONS | IVIG_TALK):
-        return "ask_what_is_nh/warning_signs_pregnancy"  # her infusions just talked of: her signs, not a newborn's
+    if STOP_IT.search(plain) and (MONEY_WORDS.search(plain) or talked_of.startswith("ask_copay_help/")
+                                  or talked_of in {COMMERCIAL_PLAN, COPAY_DONT_STOP}):
+        return COPAY_DONT_STOP  # "is there any help or do I just have to stop": never stop for a bill
+    signs = signs_asked(plain, talked_of)
+    if signs:
+        return signs
     if SURVIVAL_80.search(plain):
         return ARTICLE_SURVIVAL
     if HOW_MANY_OK.search(plain):

@@ -113,3 +113,10 @@ def test_a_diet_or_iron_pills_to_lower_the_risk_is_the_iron_answer_not_the_partn
 def test_a_new_delivery_address_outside_a_refill_is_not_a_refill_form(twilio):
     said = sms(twilio, "could you mail my next delivery to my sisters address instead")
     assert "Rx" not in said and said.startswith(first_sentence("utter_refill_address_note")), said
+
+
+def test_a_bill_and_do_i_have_to_stop_is_never_stop_for_a_bill_and_where_help_comes_from(twilio):
+    sms(twilio, "we got a copay bill for 1200 and we cant cover it")
+    said = sms(twilio, "so is there help or will i have to stop the infusions")
+    assert said.startswith(first_sentence("utter_copay_dont_stop")), said
+    assert "14 and 16 weeks" not in said
