@@ -274,6 +274,8 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
         return "ask_recurrence_risk/next_steps"
     if PREVENTS.search(plain) and talked_of.startswith(MEDICAL):
         return "ask_ivig_treatment/prevents"
+    if talked_of in NEWBORN_ANSWERS and IVIG_NAMED.search(plain) and not PREGNANT.search(plain):
+        return "ask_ivig_treatment/newborn_treatment"  # "y luego le ponen ivig, verdad?" about the baby in the NICU
     baby_given_it = IN_THE_NICU.search(plain) and INFUSION_WORDS.search(plain)
     if baby_given_it and not (PREGNANT.search(plain) or HERS.search(plain)):
         return "ask_ivig_treatment/newborn_treatment"  # the baby is the one given IVIG (F7), not the mother
@@ -282,6 +284,7 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
 
 IN_THE_NICU = re.compile(r"\b(?:nicu|ucin|terapia intensiva|cuidados intensivos|incubadora)\b")
 PREGNANT = re.compile(r"\b(?:pregnan\w*|embaraz\w*)\b")
+IVIG_NAMED = re.compile(r"\b(?:ivig|inmunoglobulina)\b")
 # The mother's own IVIG: "even though I had the IVIG", "aunque me pusieron la IVIG".
 HERS = re.compile(r"\b(?:i|me) (?:had|got|was on|did|received|finished)\b|\bmy (?:ivig|infusions?)\b"
                   r"|\b(?:tuve|recibi|me pusieron|me dieron|mis infusiones)\b")

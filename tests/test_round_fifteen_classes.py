@@ -120,3 +120,10 @@ def test_a_bill_and_do_i_have_to_stop_is_never_stop_for_a_bill_and_where_help_co
     said = sms(twilio, "so is there help or will i have to stop the infusions")
     assert said.startswith(first_sentence("utter_copay_dont_stop")), said
     assert "14 and 16 weeks" not in said
+
+
+def test_ivig_asked_about_after_the_nicu_treatment_is_the_babys_not_the_mothers_schedule(twilio):
+    sms(twilio, "a mi hija en la ucin le van a hacer exanguinotransfusion manana")
+    said = sms(twilio, "y despues de eso tambien le dan la ivig?")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/newborn_treatment", "es")), said
+    assert "14 y 16 semanas" not in said
