@@ -182,13 +182,6 @@ NEWBORN_ANSWERS = frozenset({"ask_ivig_treatment/newborn_treatment", "ask_ivig_t
 MEDICAL = ("ask_recurrence_risk/", "ask_what_is_nh/", "ask_ivig_treatment/")
 
 
-
-
-
-
-
-
-
 # "could a diet or iron pills lower the risk?": iron is not the cause; food and vitamins are the care team's.
 DIET = re.compile(r"\b(?:diet|eat (?:differently|better|healthy|healthier|less|more)|what i eat|foods?|iron pills?"
                   r"|vitamins?|supplements?|dieta|comer (?:diferente|mejor|sano)|lo que como|hierro|vitaminas)\b")

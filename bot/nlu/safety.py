@@ -137,10 +137,11 @@ def in_spanish(spanish_text: str) -> bool:
 
 
 _SAD = re.compile(r"\b(?:sad|grieving|heartbroken|depressed|struggling|not suicidal)\b")
-# Words that keep a message the classifier reads as an emergency from being taken for a
-# question or a memory: what someone at risk of harming themselves might say.
+# A parent's worry said with the baby well now: "just anxious", "nomás estoy preocupada".
 _ONLY_WORRIED = re.compile(r"\b(?:just|only|im just|i just|im only) (?:a (?:little|bit) )?(?:anxious|nervous|worried|worry"
                            r"|paranoid|overthinking|checking)\b|\b(?:nomas|solo|nada mas) (?:estoy )?(?:nervios|preocupad)\w*\b")
+# Words that keep a message the classifier reads as an emergency from being taken for a
+# question or a memory: what someone at risk of harming themselves might say.
 _CRISIS_HINTS = re.compile(r"\b(?:end(?:ing)? it|gone|pills|tonight|do it|wake up|miss me|point|anymore|no more)\b")
 
 
@@ -148,9 +149,9 @@ def asks_about_a_sign(text: str) -> bool:
     """A question about a person's sign ("how floppy is too floppy?"), not a pet's or a thing's."""
     english = normalise(text)
     spanish_text = safety_es.sin_acentos(english)
-    m, normalised = (safety_es.MARKERS, spanish_text) if in_spanish(spanish_text) else (MARKERS, english)
-    spanish = m is safety_es.MARKERS
-    return questions.asks(english, spanish_text, spanish) and not m["not_a_person"].search(normalised)
+    spanish = in_spanish(spanish_text)
+    not_a_person = (safety_es.MARKERS if spanish else MARKERS)["not_a_person"]
+    return questions.asks(english, spanish_text, spanish) and not not_a_person.search(spanish_text if spanish else english)
 
 
 def grief_without_a_question(text: str) -> bool:
