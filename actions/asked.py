@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from actions.signs_asked import AFTER_INFUSION, IVIG_TALK, signs_asked
+from actions.signs_asked import A_BABY, AFTER_INFUSION, IVIG_TALK, signs_asked
 from bot.nlu.whose import told_as_past
 
 RECORDS_ANSWER = "records_request"  # utter_records_request: not a retrieval answer
@@ -189,6 +189,9 @@ STOP_IT = re.compile(r"\b(?:have to|going to|gonna|should i|need to|will i|tendr
                      r".{0,12}\b(?:stop|quit|dejar\w*|parar\w*|suspender\w*)\b"
                      r"|\b(?:stop|quit) (?:the |my )?(?:ivig|infusions?|treatment)\b")
 MONEY_WORDS = re.compile(r"\b(?:afford|bill|copay|co pay|cost\w*|pay|money|pagar|cuenta|dinero|copago)\b")
+# How an infusion leaves her, told: nh-facts has nothing on tiredness, so her care team hears of it.
+WORN_OUT = re.compile(r"\b(?:tired|exhausted|wiped out|drained|worn out|achy|fatigued?|run down|cansad\w*|agotad\w*"
+                      r"|sin energia)\b")
 OWN_WAY = re.compile(r"\b(?:lower|reduce|prevent|avoid|so it doesnt|bajar|reducir|evitar|prevenir)\b")
 
 
@@ -202,6 +205,8 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     signs = signs_asked(plain, talked_of)
     if signs:
         return signs
+    if WORN_OUT.search(plain) and INFUSION_WORDS.search(plain) and not A_BABY.search(plain):
+        return "ask_ivig_treatment/side_effect_had"  # "so tired after each one": tell the care team (no fact on it)
     if SURVIVAL_80.search(plain):
         return ARTICLE_SURVIVAL
     if HOW_MANY_OK.search(plain):

@@ -192,8 +192,19 @@ class ActionCancelRefill(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        if _QUESTION_FIRST.search(reading.lowered(tracker)):
+            # "hold on, I have a question first": the refill waits with what was given (a
+            # number sent later picks it up, see actions/resume.py); nothing is stopped.
+            dispatcher.utter_message(response="utter_refill_question_first")
+            return [SlotSet("refill_wanted", True)]
         dispatcher.utter_message(response="utter_refill_cancelled")
         return clear_form()
+
+
+# A pause to ask something, not a no: "wait, one question first", "un momento, primero una pregunta".
+_QUESTION_FIRST = re.compile(
+    r"\b(?:question|ask you something|pregunta|preguntar\w*)\b.{0,20}\b(?:first|before|primero|antes)\b"
+    r"|\b(?:first|before that|primero|antes)\b.{0,15}\b(?:a |one |una )?(?:quick )?(?:question|pregunta)\b")
 
 
 class ActionRefillNumberHelp(Action):

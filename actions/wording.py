@@ -33,7 +33,10 @@ DIAGNOSIS = re.compile(
     r"|(?<!que )(?<!qué )(?<!q )(?<!cual )(?<!cuál )\b(?:es|será|sera) (?:hn|hemocromatosis)\b|\bferritina\b"
     # "could that be NH?", "¿eso puede ser hemocromatosis?", "sounds like nh to me"
     r"|\b(?:can|might|may) (?:it|this|that) be (?:nh|gald)\b|\bsounds like (?:nh|gald)\b"
-    r"|\b(?:puede|podria|podría|sera|será) (?:ser )?(?:la )?(?:hn|gald|hemocromatosis)\b")
+    r"|\b(?:puede|podria|podría|sera|será) (?:ser )?(?:la )?(?:hn|gald|hemocromatosis)\b"
+    # "¿eso quiere decir que tiene hemocromatosis?", "would that mean she has nh?"
+    r"|\b(?:quiere decir|significa) (?:que )?(?:tiene|es|tenga|sea) (?:la )?(?:hn|gald|hemocromatosis)\b"
+    r"|\b(?:would|will|could) (?:that|this|it) mean (?:\w+ )?(?:has |have |its |it is )?(?:nh|gald)\b")
 # A change to an infusion (safety rule 2: never skip, double or delay).
 SCHEDULE_CHANGE = re.compile(
     r"\b(?:skip|delay|postpone|push(?:ing)? (?:back|it)|move|double|reschedule|stop|cancel|saltar|"

@@ -127,3 +127,23 @@ def test_ivig_asked_about_after_the_nicu_treatment_is_the_babys_not_the_mothers_
     said = sms(twilio, "y despues de eso tambien le dan la ivig?")
     assert said.startswith(first_sentence("utter_ask_ivig_treatment/newborn_treatment", "es")), said
     assert "14 y 16 semanas" not in said
+
+
+def test_a_question_first_at_the_refill_form_keeps_the_refill_and_a_number_later_goes_on(twilio):
+    sms(twilio, "i need to reorder my ivig")
+    said = sms(twilio, "wait, one question before that")
+    assert said.startswith(first_sentence("utter_refill_question_first")), said
+    sms(twilio, "is it ok to keep the box in the garage")
+    said = sms(twilio, "ok my rx is 5520917")
+    assert "date of birth" in said, said
+
+
+def test_tiredness_after_an_infusion_is_tell_the_care_team_not_only_the_warning_list(twilio):
+    said = sms(twilio, "had my ivig yesterday and i still feel completely drained, is that a normal thing")
+    assert first_sentence("utter_ask_ivig_treatment/side_effect_had") in said, said
+
+
+def test_would_that_mean_nh_in_spanish_is_cannot_tell_not_the_definition(twilio):
+    sms(twilio, "mi nene tiene 3 dias y los doctores le van a repetir los analisis del higado")
+    said = sms(twilio, "eso significa que tiene hemocromatosis?")
+    assert first_sentence("utter_ask_what_is_nh/cannot_diagnose", "es") in said, said
