@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_what_comes_next import first_sentence, sms
+from tests.voice_caller import VoiceCaller
 
 
 @pytest.mark.parametrize("text", [
@@ -52,4 +53,29 @@ def test_a_hard_day_coped_with_is_heard_not_a_menu_or_911(twilio, services):
     said = sms(twilio, "some mornings i cant face getting up but i do, for my son")
     assert "911" not in said and "1)" not in said, said
     assert said.startswith(first_sentence("utter_feeling_heard")) or "sorry" in said.lower(), said
+    assert services.escalations.open_queue() == []
+
+
+# -- the same classes on a call and in the web chat -----------------------------------------
+def test_a_quiet_goodbye_said_on_a_call_gets_988_first_and_pages(twilio, services):
+    caller = VoiceCaller(twilio)
+    caller.start()
+    heard = caller.say("i cant find one reason to keep going without him")
+    assert "988" in heard.said[0], heard.said
+    assert [e.urgency for e in services.escalations.open_queue()] == ["urgent"]
+
+
+def test_a_signs_degree_asked_on_a_call_is_the_signs_with_911_and_pages_nobody(twilio, services):
+    caller = VoiceCaller(twilio)
+    caller.start()
+    heard = caller.say("how yellow is too yellow for a newborn")
+    assert "911" in heard.text and "I can only help" not in heard.text, heard.text
+    assert services.escalations.open_queue() == []
+
+
+def test_past_self_harm_now_helped_in_the_web_chat_is_988_if_it_returns_and_no_page(app, services):
+    client = app.test_client()
+    told = "months ago i thought about ending it, i have a counselor now and im doing better"
+    replies = client.post("/webhooks/rest/webhook", json={"sender": "web-31", "message": told}).get_json()
+    assert "988" in " ".join(r["text"] for r in replies), replies
     assert services.escalations.open_queue() == []

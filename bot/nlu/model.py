@@ -148,9 +148,10 @@ class NLUModel:
             told_a_loss = net.loss or (not net.sign and safety.tells_a_loss(text))
             self._set_intent(message, LOSS_INTENT if told_a_loss else WARNING_SIGNS_INTENT)
             message.extra["read_as_signs"] = not told_a_loss  # the signs answer, not the selector's pick
-        elif (not net.matched and net.sign and net.case != "crisis"
-              and predicted in {"out_of_scope", classifiers.NLU_FALLBACK} and safety.asks_about_a_sign(text)):
-            # "how floppy is too floppy?": the signs (911 if it is happening now), not "I can only help"
+        elif (not net.matched and net.sign and predicted in {"out_of_scope", classifiers.NLU_FALLBACK}
+              and (net.case == "crisis" or safety.asks_about_a_sign(text))):
+            # "how floppy is too floppy?": the signs (911 if it is happening now), not "I can only help";
+            # harm thought of once and now helped: 988 if it comes back (actions/wording.py)
             self._set_intent(message, WARNING_SIGNS_INTENT)
             message.extra["read_as_signs"] = True
         self._name_full_retrieval_intent(message)
