@@ -274,6 +274,9 @@ class ActionOutOfScope(services.ServiceAction, Action):
             return say_answer(dispatcher, tracker, self.services, OTHER_MEDICINES)
         # "How long for?", "how come?": no subject of their own, so about the last answer,
         # however sure the out-of-scope reading.
+        if ((tracker.get_slot("handoff_offered") or offer_was_pending(tracker)) and starts_with_yes(text)
+                and not asked_as_a_question(text)):
+            return [FollowupAction("action_handoff")]  # "sí porfa, en la tarde", "ok connect me to whoever does that"
         if ((confidence < OUT_OF_SCOPE_SURE or bare_follow_up(text))
                 and topic_base(tracker) in RETRIEVAL_INTENTS):
             answered = follow_up_or_ask(dispatcher, tracker, self.services)
@@ -284,8 +287,6 @@ class ActionOutOfScope(services.ServiceAction, Action):
             return say_answer(dispatcher, tracker, self.services, key)
         if tells_a_feeling(text):  # "tengo mucho miedo": heard, not waved off
             return clarify.feeling_heard(dispatcher, tracker)
-        if tracker.get_slot("handoff_offered") and starts_with_yes(text):  # "sí porfa, en la tarde"
-            return [FollowupAction("action_handoff")]
         if tracker.get_slot("handoff_offered"):
             # "I need it by Thursday" in reply to an offer of a person: a detail for them;
             # the offer is made again, and a yes after it still counts.

@@ -78,8 +78,10 @@ def asks_for_a_refill(text: str) -> bool:
 
 # At a YES/NO offer: "y si no califico?", "what if they say no" ask something first; a
 # yes with a question after it ("yes, will they call today?") is still a yes.
-_YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|sure|please|pls|si(?! no\b)|claro|dale|correct|go ahead"
-                        r"|that works|sounds good|por favor|de acuerdo)\b")
+_YES_FIRST = re.compile(r"^(?:(?:ok|okay|alright|ok then) )?(?:yes|yeah|yep|yup|sure|please|pls|si(?! no\b)"
+                        r"|claro|dale|correct|go ahead|that works|sounds good|por favor|de acuerdo|connect me"
+                        r"|put me through|hook me up|have (?:them|someone) (?:call|contact|text)|conecteme|comuniqueme"
+                        r"|paseme)\b")
 _QUESTION_FIRST = re.compile(
     r"^(?:(?:ok|okay|and|so|but|hmm|y|pero|bueno|entonces),? )*(?:what if|and if|if|what happens if|si no|si me"
     r"|que pasa si|y si|how|what|why|when|where|will|would|does|do|is|are|can|could|como|que|por que|cuando"

@@ -147,3 +147,11 @@ def test_would_that_mean_nh_in_spanish_is_cannot_tell_not_the_definition(twilio)
     sms(twilio, "mi nene tiene 3 dias y los doctores le van a repetir los analisis del higado")
     said = sms(twilio, "eso significa que tiene hemocromatosis?")
     assert first_sentence("utter_ask_what_is_nh/cannot_diagnose", "es") in said, said
+
+
+# -- round 17 ------------------------------------------------------------------------------
+def test_a_yes_in_words_at_the_copay_offer_hands_over_to_the_copay_team(twilio, services):
+    sms(twilio, "our copay went up to 700 a month and we cant do that")
+    said = sms(twilio, "ok put me through to whoever handles that")
+    assert "E-" in said and "Reply YES or NO" not in said, said
+    assert len(services.escalations.open_queue()) == 1
