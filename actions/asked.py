@@ -132,7 +132,11 @@ AFTER_BIRTH_ASKED = re.compile(
     r" (?:need to |have to )?know\b"
     r"|\bwhat (?:does|should|do) (?:the hospital|the delivery team|l and d) (?:need to )?know\b"
     r"|\b(?:el hospital|el equipo del parto|los doctores del parto) (?:tiene|tienen|necesita|necesitan|debe|deben)"
-    r" (?:que )?saber\b|\bque pasa cuando nazca\b|\ble van a (?:revisar|checar)\b")
+    r" (?:que )?saber\b|\bque pasa cuando nazca\b|\ble van a (?:revisar|checar)\b"
+    r"|\b(?:tell|let|inform) (?:the )?(?:hospital|delivery team|labor and delivery|l and d)\b.{0,30}"
+    r"\b(?:deliver|delivery|give birth|labor|born|birth)\b")
+IF_IT_FAILS = re.compile(r"\b(?:what if|and if|if|y si|que pasa si)\b.{0,25}\b(?:doesnt|does not|dont|didnt|no)"
+                         r" (?:work|help|funciona|sirve)\b")
 # "and if the tests come back bad, what do they do?": the newborn's treatment (F7).
 BAD_RESULTS = re.compile(
     r"\b(?:tests?|results?|labs|bloodwork|levels|numbers|analisis|pruebas|resultados)\b.{0,25}"
@@ -227,6 +231,8 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
         return "ask_what_is_nh/blame_other" if SOMEONE_ELSES.search(plain) else "ask_what_is_nh/blame"
     if IDS.search(plain):
         return NO_IDS
+    if IF_IT_FAILS.search(plain) and talked_of not in NEWBORN_ANSWERS:
+        return "ask_ivig_treatment/prevents"  # "what if it doesnt work?": lowers, not removes; the baby is tested
     if BAD_RESULTS.search(plain):
         return "ask_ivig_treatment/newborn_treatment"
     if AFTER_BIRTH_ASKED.search(plain):

@@ -224,6 +224,7 @@ class ActionRefillNumberHelp(Action):
 
 
 SHIPMENT = "request_refill/shipment_status"
+AFTER_BIRTH = "ask_ivig_treatment/after_birth"  # "deliver" said of a birth, not a box
 STORAGE = "ask_ivig_treatment/storage"
 _HOURS = re.compile(r"\b(?:open|close|closed|closing|hours|abren|cierran|horario|abierto)\b")
 # A question asked beside the refill: "..., also does it need to stay in the fridge?"
@@ -257,8 +258,8 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
         if reading.asks_when_it_comes(text) and not refill_asked:
             key, sure = answers.DELIVERY_DAYS, 1.0  # "y cuánto tarda en llegar": its days, not tracking
         in_context = wording.context_answer(text, tracker)
-        if in_context and in_context.startswith("request_refill/"):
-            key, sure = in_context, 1.0  # "stop sending the boxes", "three boxes left over"
+        if in_context and (in_context.startswith("request_refill/") or in_context == AFTER_BIRTH and not refill_asked):
+            key, sure = in_context, 1.0  # "stop sending the boxes"; "should I tell the hospital when I deliver?"
         if key not in {SHIPMENT, "request_refill/refill", None} and sure >= reading.FOLLOWS and not refill_asked:
             # Deliveries cancelled, late or asked about, leftovers: answered, no new refill.
             return [*answers.say_answer(dispatcher, tracker, self.services, str(key)), SlotSet("refill_wanted", False)]

@@ -155,3 +155,13 @@ def test_a_yes_in_words_at_the_copay_offer_hands_over_to_the_copay_team(twilio, 
     said = sms(twilio, "ok put me through to whoever handles that")
     assert "E-" in said and "Reply YES or NO" not in said, said
     assert len(services.escalations.open_queue()) == 1
+
+
+def test_telling_the_hospital_when_i_deliver_is_the_delivery_team_not_a_shipment(twilio):
+    said = sms(twilio, "do i need to let the hospital know about nh when i go into labor")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/after_birth")), said
+
+
+def test_what_if_ivig_does_not_work_is_lowers_not_removes_and_the_baby_is_tested(twilio):
+    said = sms(twilio, "and what if the treatment doesnt work for us")
+    assert said.startswith(first_sentence("utter_ask_ivig_treatment/prevents")), said
