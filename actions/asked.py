@@ -135,8 +135,9 @@ AFTER_BIRTH_ASKED = re.compile(
     r" (?:que )?saber\b|\bque pasa cuando nazca\b|\ble van a (?:revisar|checar)\b"
     r"|\b(?:tell|let|inform) (?:the )?(?:hospital|delivery team|labor and delivery|l and d)\b.{0,30}"
     r"\b(?:deliver|delivery|give birth|labor|born|birth)\b")
-IF_IT_FAILS = re.compile(r"\b(?:what if|and if|if|y si|que pasa si)\b.{0,25}\b(?:doesnt|does not|dont|didnt|no)"
-                         r" (?:work|help|funciona|sirve)\b")
+IF_IT_FAILS = re.compile(r"\b(?:what if|and if|if)\b (?:the |my )?(?:ivig|it|treatment|infusions?|this|that)\b"
+                         r".{0,15}\b(?:doesnt|does not|dont|didnt) (?:work|help)\b"
+                         r"|\b(?:y si|que pasa si|si) no (?:funciona|sirve)\b")
 # "and if the tests come back bad, what do they do?": the newborn's treatment (F7).
 BAD_RESULTS = re.compile(
     r"\b(?:tests?|results?|labs|bloodwork|levels|numbers|analisis|pruebas|resultados)\b.{0,25}"

@@ -192,7 +192,7 @@ class ActionCancelRefill(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        if _QUESTION_FIRST.search(reading.lowered(tracker)):
+        if _A_QUESTION_BEFORE.search(reading.lowered(tracker)):
             # "hold on, I have a question first": the refill waits with what was given (a
             # number sent later picks it up, see actions/resume.py); nothing is stopped.
             dispatcher.utter_message(response="utter_refill_question_first")
@@ -202,7 +202,7 @@ class ActionCancelRefill(Action):
 
 
 # A pause to ask something, not a no: "wait, one question first", "un momento, primero una pregunta".
-_QUESTION_FIRST = re.compile(
+_A_QUESTION_BEFORE = re.compile(
     r"\b(?:question|ask you something|pregunta|preguntar\w*)\b.{0,20}\b(?:first|before|primero|antes)\b"
     r"|\b(?:first|before that|primero|antes)\b.{0,15}\b(?:a |one |una )?(?:quick )?(?:question|pregunta)\b")
 
@@ -258,7 +258,8 @@ class ActionRefillOrShipment(services.ServiceAction, Action):
         if reading.asks_when_it_comes(text) and not refill_asked:
             key, sure = answers.DELIVERY_DAYS, 1.0  # "y cuánto tarda en llegar": its days, not tracking
         in_context = wording.context_answer(text, tracker)
-        if in_context and (in_context.startswith("request_refill/") or in_context == AFTER_BIRTH and not refill_asked):
+        birth_asked = in_context == AFTER_BIRTH and not refill_asked
+        if in_context and (in_context.startswith("request_refill/") or birth_asked):
             key, sure = in_context, 1.0  # "stop sending the boxes"; "should I tell the hospital when I deliver?"
         if key not in {SHIPMENT, "request_refill/refill", None} and sure >= reading.FOLLOWS and not refill_asked:
             # Deliveries cancelled, late or asked about, leftovers: answered, no new refill.
