@@ -19,6 +19,7 @@ from bot.nlu.whose import told_as_past
 
 RECORDS_ANSWER = "records_request"  # utter_records_request: not a retrieval answer
 RESULTS_TIMING = "results_timing"  # utter_results_timing: when test results come
+SIDE_EFFECT_HAD = "ask_ivig_treatment/side_effect_had"  # what happens after each infusion: tell the care team
 COPAY_DONT_STOP = "copay_dont_stop"  # utter_copay_dont_stop: a bill, and "do I have to stop?"
 COMMERCIAL_PLAN = "copay_commercial"  # utter_copay_commercial: a plan through work named
 SIGN_RESOLVED = "sign_resolved"  # utter_sign_resolved: a sign told as over, nothing asked
@@ -211,7 +212,7 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     if signs:
         return signs
     if WORN_OUT.search(plain) and INFUSION_WORDS.search(plain) and not A_BABY.search(plain):
-        return "ask_ivig_treatment/side_effect_had"  # "so tired after each one": tell the care team (no fact on it)
+        return SIDE_EFFECT_HAD  # "so tired after each one": tell the care team (no fact on it)
     if SURVIVAL_80.search(plain):
         return ARTICLE_SURVIVAL
     if HOW_MANY_OK.search(plain):
@@ -241,7 +242,7 @@ def asked_in_context(plain: str, talked_of: str) -> str | None:
     if BORN_FINE.search(plain):
         return "ask_ivig_treatment/prevents"
     if REACTION.search(plain) and AFTER_INFUSION.search(plain) and told_as_past(plain) and "?" not in plain:
-        return "ask_ivig_treatment/side_effect_had"  # "last month my face swelled after it; next one is monday"
+        return SIDE_EFFECT_HAD  # "last month my face swelled after it; next one is monday"
     if START_WHEN.search(plain):
         return "ask_ivig_treatment/schedule"
     if HOW_LONG.search(plain) and (talked_of.startswith("ask_copay_help/") or talked_of == COMMERCIAL_PLAN):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.questions import GRIEF_ASKED
 from bot.nlu.safety_es import sin_acentos
 
 # "that's still scary", "tengo mucho miedo": a feeling, told without a question.
@@ -27,12 +28,6 @@ def asked_as_a_question(text: str) -> bool:
     return bool(_ASKED.search(sin_acentos(text)))
 
 
-# Grief asked about is a feeling too, question or not: "will it ever get easier?".
-_GRIEF_ASKED = re.compile(
-    r"\b(?:gets?|getting|become|becomes) (?:any |a little |a bit )?easier\b|\bstop(?:s)? hurting\b|\bhurt less\b"
-    r"|\b(?:se hace|se vuelve|va a ser|sera) (?:un poco )?mas facil\b|\bduele menos\b|\bdeja de doler\b")
-
-
 def tells_a_feeling(text: str) -> bool:
     plain = " ".join(sin_acentos(text).split())
-    return bool(_FEELING.search(plain)) and not _ASKS.search(plain) or bool(_GRIEF_ASKED.search(plain.lower()))
+    return bool(_FEELING.search(plain)) and not _ASKS.search(plain) or bool(GRIEF_ASKED.search(plain.lower()))

@@ -43,7 +43,7 @@ def signs_asked(plain: str, talked_of: str) -> str | None:
     if (WATCH_FOR.search(plain) and A_BABY.search(plain) or (WATCH_FOR.search(plain) or SHOULD_WORRY.search(plain))
             and talked_of in A_BABY_TALKED_OF):
         return "ask_what_is_nh/warning_signs_newborn"  # "he's doing well... what should I look out for?"
-    if WHEN_TO_WORRY.search(plain) and not re.search(r"\b(?:baby|newborn|bebe|recien nacid\w*)\b", plain) and (
+    if WHEN_TO_WORRY.search(plain) and not A_BABY.search(plain) and (
             talked_of in HER_INFUSIONS | IVIG_TALK):
         return "ask_what_is_nh/warning_signs_pregnancy"  # her infusions just talked of: her signs, not a newborn's
     return None

@@ -10,7 +10,7 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions.asked import NEWBORN_ANSWERS, how_often
+from actions.asked import NEWBORN_ANSWERS, SIDE_EFFECT_HAD, how_often
 from actions.reading import TOPIC
 from actions.thread import BORN, CAP, GLAD, _said_before, context_answer
 from bot.nlu import whose
@@ -18,7 +18,6 @@ from bot.nlu.safety_es import sin_acentos
 
 MEDICAL = {"ask_what_is_nh", "ask_recurrence_risk", "ask_ivig_treatment"}
 OTHER_MEDICINES = "other_medicines"  # utter_other_medicines: not a retrieval answer
-HAD = "ask_ivig_treatment/side_effect_had"  # a reaction told as past, the next infusion to come
 CRISIS_PAST = "crisis_past"  # utter_crisis_past: not a retrieval answer
 PARTNER_AGAIN = "partner_again"  # utter_partner_again: the partner answer again, in short
 
@@ -109,7 +108,7 @@ def warning_signs(tracker: Tracker) -> str | None:
     if net.get("case") == "crisis":
         return CRISIS_PAST  # "I wanted to die after we lost him, but my therapist has helped"
     if whose.told_as_past(told) and net.get("case") == "infusion":
-        return HAD  # "my face swelled after last month's": tell the team
+        return SIDE_EFFECT_HAD  # "my face swelled after last month's": tell the team
     if whose.told_as_past(told) and whose.mentions_a_pregnancy(told):
         return "ask_recurrence_risk/next_steps"  # "my son had seizures when he was born ... pregnant again"
     return {"infusion": "ask_ivig_treatment/side_effects",
@@ -242,10 +241,10 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return "ask_ivig_treatment/transplant"
     after_a_side_effect = talked_of in SIDE_EFFECTS or talked_of.startswith("ask_what_is_nh/warning_signs")
     if after_a_side_effect and TELL_SOMEONE.search(text):
-        return "ask_ivig_treatment/side_effect_had"
+        return SIDE_EFFECT_HAD
     if (base == "ask_ivig_treatment" and STICKS.search(sin_acentos(text)) and not SCHEDULE_CHANGE.search(text)
             and not WORTH_IT.search(sin_acentos(text))):
-        return "ask_ivig_treatment/side_effect_had"  # "so over these weekly sticks, my arms are all bruised"
+        return SIDE_EFFECT_HAD  # "so over these weekly sticks, my arms are all bruised"
     plain = sin_acentos(text)
     if WORTH_IT.search(plain) and (talked_of == "ask_ivig_treatment/baby_born" or _said_before(tracker, BORN)):
         return GLAD  # "valió la pena", the baby born: shared joy, not the study figures
@@ -295,6 +294,7 @@ def safe_answer(key: str, text: str, tracker: Tracker) -> str:
         return PARTNER_AGAIN if again else "ask_recurrence_risk/partner"
     signs = warning_signs(tracker)
     # A reaction told as past beats the general side effects: "tell your care team before the next one".
-    if signs and (key not in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"} or signs == HAD):
+    general = key in {"ask_what_is_nh/cannot_diagnose", "ask_ivig_treatment/side_effects"}
+    if signs and (not general or signs == SIDE_EFFECT_HAD):
         return signs
     return key

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.nlu import classifiers, extractors, featurizers, response_selector, safety, tokenizers  # noqa: F401 (register)
+from bot.nlu import classifiers, extractors, featurizers, questions, response_selector, safety, tokenizers  # noqa: F401 (register)
 from bot.nlu.message import Message
 from bot.nlu.registry import Component, ConfigError, build_component
 from bot.nlu.training_data import TrainingData, load_directory
@@ -63,11 +63,7 @@ _COURTESY = re.compile(r"^(?:(?:ok(?:ay)?|thanks?|thank you(?: so much)?|thx|ty|
 
 
 _A_FEELING = re.compile(r"\b(?:i |me )?(?:feel|feeling|siento)\b.{0,20}\b(?:helpless|hopeless|lost|alone|scared|sad"
-                        r"|overwhelmed|tired|exhausted|impotente|sola|solo|triste|perdida|asustada|agotada|cansada)\b"
-                        # grief asked about: "does it ever get easier", "¿algún día duele menos?"
-                        r"|\b(?:it|this|grief|the pain) (?:ever )?(?:gets?|becomes?) (?:any )?easier\b"
-                        r"|\bever stop hurting\b"
-                        r"|\b(?:se hace|se vuelve|va a ser|sera) (?:mas )?facil\b|\bduele menos\b|\bdeja de doler\b")
+                        r"|overwhelmed|tired|exhausted|impotente|sola|solo|triste|perdida|asustada|agotada|cansada)\b")
 
 
 def _clauses(text: str) -> list[str]:
@@ -173,7 +169,8 @@ class NLUModel:
             return None
         part = self.parse_message(rest)
         name, sure = (part.intent or {}).get("name"), float((part.intent or {}).get("confidence") or 0)
-        if _A_FEELING.search(safety.safety_es.sin_acentos(rest)):
+        plain_rest = safety.safety_es.sin_acentos(rest)
+        if _A_FEELING.search(plain_rest) or questions.GRIEF_ASKED.search(plain_rest):
             # "thank you. i just feel so helpless": heard (action_out_of_scope), not thanked
             part.intent, part.intent_ranking = {"name": "out_of_scope", "confidence": 0.0}, []
         elif not (name in TOPIC_INTENTS and sure >= ALSO_SURE or name == "request_specialist" and sure >= PERSON_SURE):

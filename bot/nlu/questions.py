@@ -24,6 +24,13 @@ QUESTION_ES = re.compile(
     r"|^(?:y )?(?:puedo|podemos|se puede|hay|tengo que|debo|es normal|es verdad)\b")
 
 
+# Grief asked about is heard, question or not: "will it ever get easier?", "¿algún día duele menos?"
+GRIEF_ASKED = re.compile(
+    r"\b(?:it|this|grief|the pain|things|life) (?:ever |will )?(?:gets?|getting|becomes?) (?:any |a little |a bit )?"
+    r"easier\b|\b(?:ever )?stops? hurting\b|\bhurt less\b"
+    r"|\b(?:se hace|se vuelve|va a ser|sera) (?:un poco )?(?:mas )?facil\b|\bduele menos\b|\bdeja de doler\b")
+
+
 def asks(english: str, spanish_text: str, spanish: bool) -> bool:
     """Does the message ask something? `english` is the normalised text, `spanish_text`
     the same without accents."""
